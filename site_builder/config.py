@@ -17,6 +17,10 @@ _LANG_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 #: The language notes are written in; it is served at the site root.
 SOURCE_LANGUAGE = "en"
+#: Files that become pages unless the config says otherwise.
+DEFAULT_INCLUDE = ("**/*.py", "**/*.md")
+#: Where fallback notices send readers who want to help translate.
+DEFAULT_GUIDE_URL = "translation-guide/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +35,11 @@ class SiteConfig:
     """Language codes, English first; every other code gets a build under ``/<code>/``."""
     repo_url: str = ""
     """Base URL for "view source" links (e.g. ``https://github.com/o/r/blob/main/src``); '' for none."""
-    include: tuple[str, ...] = ("**/*.py", "**/*.md")
+    include: tuple[str, ...] = DEFAULT_INCLUDE
     """Glob patterns (relative to ``source_dir``) of the files that become pages."""
     exclude: tuple[str, ...] = ()
     """Glob patterns of files to leave out."""
-    guide_url: str = "translation-guide/"
+    guide_url: str = DEFAULT_GUIDE_URL
     """Site-relative URL of the translation guide that fallback notices link to."""
 
     @property
@@ -85,9 +89,9 @@ class SiteConfig:
             translations_dir=path_of("translations_dir", "translations"),
             languages=languages,
             repo_url=repo_url.rstrip("/"),
-            include=strings_of("include", cls.include),
+            include=strings_of("include", DEFAULT_INCLUDE),
             exclude=strings_of("exclude", ()),
-            guide_url=str(values.get("guide_url", cls.guide_url)),
+            guide_url=str(values.get("guide_url", DEFAULT_GUIDE_URL)),
         )
 
 

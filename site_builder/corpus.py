@@ -1,0 +1,206 @@
+"""Corpus driver: SiteConfig -> Corpus, every source with its units and each language's lookup.
+
+The stages in order, per source file: find_sources -> parse_file -> split_units, then per
+target language load_catalog + load_suggestions -> lookup. Caches whose source is gone are
+collected too. The result is a frozen tree that status, check, PO export and the site build
+all read, so they agree on what is translated. This module must not render HTML, write
+files, or print: it only loads and looks up. An error from a file carries that file's path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from .config import SOURCE_LANGUAGE, SiteConfig
+from .errors import Location, SiteBuilderError, SourceError, at_file
+from .model import Catalog, Orphan, SourceFile, Suggestion, Unit, UnitResult, UnitState
+from .parse import file_id, find_sources, parse_file
+from .store import catalog_path, fuzzy_path, list_caches, load_catalog, load_suggestions
+from .translate import lookup
+from .units import split_units
+
+
+@dataclass(frozen=True, slots=True)
+class FileTranslation:
+    """One source file in one target language."""
+
+    lang: str
+    catalog: Catalog
+    suggestions: Mapping[str, Suggestion]
+    """New key -> suggestion, from the cache's fuzzy sidecar."""
+    results: tuple[UnitResult, ...]
+    """One per unit of the file, in unit order."""
+    orphans: tuple[Orphan, ...]
+    """Cache entries no unit of the current source uses."""
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusFile:
+    """A source file, its units, and its translation in each language that could be read."""
+
+    source: SourceFile
+    units: tuple[Unit, ...]
+    translations: Mapping[str, FileTranslation]
+    """Language -> translation; a language whose cache is broken is absent (see Corpus.errors)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StaleCache:
+    """A cache file whose source no longer exists: every entry in it is orphaned."""
+
+    file_id: str
+    catalog: Catalog
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """Everything known about a project's sources and translations."""
+
+    languages: tuple[str, ...]
+    """The target languages loaded (never English, which has no catalog)."""
+    files: tuple[CorpusFile, ...]
+    """Sources in sorted path order."""
+    stale_caches: tuple[StaleCache, ...] = ()
+    errors: tuple[SiteBuilderError, ...] = ()
+    """Errors skipped over with ``keep_going=True`` (empty otherwise)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileStats:
+    """Unit counts of one file (or a total) in one language.
+
+    The states are exclusive: ``units == translated + missing + fuzzy``; a fuzzy unit (only a
+    suggestion exists) is not also counted as missing.
+    """
+
+    units: int = 0
+    translated: int = 0
+    missing: int = 0
+    fuzzy: int = 0
+    orphaned: int = 0
+
+    def __add__(self, other: "FileStats") -> "FileStats":
+        return FileStats(self.units + other.units, self.translated + other.translated,
+                         self.missing + other.missing, self.fuzzy + other.fuzzy,
+                         self.orphaned + other.orphaned)
+
+    @property
+    def percent(self) -> float | None:
+        """Share of units translated, 0..100; None for a file with no units."""
+        return 100.0 * self.translated / self.units if self.units else None
+
+
+def load_corpus(config: SiteConfig, languages: Iterable[str] | None = None, *,
+                keep_going: bool = False) -> Corpus:
+    """Load every source under ``config.source_dir`` and look its units up in each language.
+
+    Args:
+        languages: target languages to load (default: the config's); English is skipped.
+        keep_going: collect errors in ``Corpus.errors`` and go on with the other files,
+            instead of raising the first one (status wants the rest reported).
+
+    Raises:
+        SourceError: a source cannot be parsed (path:line:col), unless ``keep_going``.
+        TranslationFileError: a cache or sidecar is malformed, unless ``keep_going``.
+    """
+    langs = _target_languages(config.target_languages if languages is None else languages)
+    errors: list[SiteBuilderError] = []
+    files: list[CorpusFile] = []
+    ids: dict[str, Path] = {}
+    for path in find_sources(config.source_dir, config.include, config.exclude):
+        try:
+            with at_file(path):
+                _claim_id(ids, path, config.source_dir)
+                source = parse_file(path, config.source_dir)
+                units = tuple(split_units(source))
+        except SiteBuilderError as err:
+            _keep_or_raise(err, errors, keep_going)
+            continue
+        files.append(_translate_file(source, units, config.translations_dir, langs, errors, keep_going))
+    stale = _stale_caches(config.translations_dir, langs, set(ids), errors, keep_going)
+    return Corpus(languages=langs, files=tuple(files), stale_caches=stale, errors=tuple(errors))
+
+
+def translate_units(source: SourceFile, units: Sequence[Unit], translations_dir: Path,
+                    lang: str) -> FileTranslation:
+    """Load one file's cache and sidecar in ``lang`` and look its units up.
+
+    Raises:
+        TranslationFileError: the cache or its fuzzy sidecar is malformed (path:line:col).
+    """
+    path = catalog_path(translations_dir, source.id, lang)
+    with at_file(path):
+        catalog = load_catalog(path, lang)
+        suggestions = load_suggestions(fuzzy_path(path))
+    results, orphans = lookup(units, catalog, suggestions)
+    return FileTranslation(lang=lang, catalog=catalog, suggestions=suggestions,
+                           results=tuple(results), orphans=tuple(orphans))
+
+
+def file_stats(translation: FileTranslation) -> FileStats:
+    """Counts of one file in one language."""
+    states = [result.state for result in translation.results]
+    return FileStats(units=len(states), translated=states.count(UnitState.TRANSLATED),
+                     missing=states.count(UnitState.MISSING), fuzzy=states.count(UnitState.FUZZY),
+                     orphaned=len(translation.orphans))
+
+
+def language_stats(corpus: Corpus, lang: str) -> dict[str, FileStats]:
+    """File id -> counts in ``lang``, sorted by id; a stale cache counts as 0 units, all orphaned.
+
+    Files whose cache in ``lang`` could not be read are left out (they are in ``corpus.errors``).
+    """
+    stats = {file.source.id: file_stats(file.translations[lang])
+             for file in corpus.files if lang in file.translations}
+    for stale in corpus.stale_caches:
+        if stale.catalog.lang == lang:
+            stats[stale.file_id] = FileStats(orphaned=len(stale.catalog.entries))
+    return dict(sorted(stats.items()))
+
+
+def _target_languages(languages: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(lang for lang in languages if lang != SOURCE_LANGUAGE))
+
+
+def _claim_id(ids: dict[str, Path], path: Path, root: Path) -> None:
+    """Record the file id of ``path``; two sources with one id would share one cache."""
+    claimed = file_id(path, root)
+    if claimed in ids:
+        raise SourceError(f"file id {claimed!r} is also the id of {ids[claimed]}",
+                          location=Location(path),
+                          hint="rename one of the two files or exclude one in the config")
+    ids[claimed] = path
+
+
+def _translate_file(source: SourceFile, units: tuple[Unit, ...], translations_dir: Path,
+                    langs: tuple[str, ...], errors: list[SiteBuilderError],
+                    keep_going: bool) -> CorpusFile:
+    translations = {}
+    for lang in langs:
+        try:
+            translations[lang] = translate_units(source, units, translations_dir, lang)
+        except SiteBuilderError as err:
+            _keep_or_raise(err, errors, keep_going)
+    return CorpusFile(source=source, units=units, translations=translations)
+
+
+def _stale_caches(translations_dir: Path, langs: tuple[str, ...], source_ids: set[str],
+                  errors: list[SiteBuilderError], keep_going: bool) -> tuple[StaleCache, ...]:
+    stale = []
+    for lang in langs:
+        for file_id, path in list_caches(translations_dir, lang).items():
+            if file_id in source_ids:
+                continue
+            try:
+                stale.append(StaleCache(file_id=file_id, catalog=load_catalog(path, lang)))
+            except SiteBuilderError as err:
+                _keep_or_raise(err, errors, keep_going)
+    return tuple(stale)
+
+
+def _keep_or_raise(err: SiteBuilderError, errors: list[SiteBuilderError], keep_going: bool) -> None:
+    if not keep_going:
+        raise err
+    errors.append(err)
