@@ -35,8 +35,11 @@ DARK_SCOPE = '[data-md-color-scheme="slate"]'
 Line = list[tuple[_TokenType, str]]
 
 
+@functools.lru_cache(maxsize=1024)
 def highlight_sections(source: SourceFile) -> tuple[str, ...]:
     """HTML of each section's code, highlighted as one file; '' for a section without code.
+
+    Cached per source: every language's page shows the same code, so it is lexed once per build.
 
     The code of all sections is lexed together with blank lines standing in for the lines
     that moved to the notes column (comments, docstrings), so token positions map back to
