@@ -1,0 +1,341 @@
+"""Notes stage: notes Markdown (``Section.notes``) -> key HTML with placeholders (:class:`Masked`).
+
+The key of a unit is the HTML the corpus generator produced, so this module reproduces its
+output byte for byte. Python-Markdown does the parsing (one instance, ``reset()`` per call,
+configured with :class:`site_builder.masking.MaskingExtension` and without numbered lists);
+the key serializer here walks its element tree. What the serializer must reproduce:
+
+* text is escaped with ``html.escape(quote=True)`` (``'`` -> ``&#x27;``, ``"`` -> ``&quot;``);
+* a line break inside a block becomes one space, and the indentation of the next line
+  (any amount) one more;
+* every block ends with ``\\n``, except a bare placeholder (display math environment, code
+  block), which stands without ``<p>`` and without a newline;
+* lists are ``<ul><li>first </li>\\n<li>last</li></ul>\\n``: each item but the last keeps the
+  space its line break became (two when the next item is indented), nested lists are
+  flattened into their parent;
+* ``<code>``, ``<img>`` and masked math become ``<span translate=no>_^_N_^_</span>``,
+  numbered from 0 in document order with one counter;
+* raw inline HTML (``<a id="x"></a>``) is kept as written.
+
+The edge quirks (the one place they live; ``parse`` only keeps the newlines they come from):
+notes that start with a newline (a docstring whose text starts on the next line) put a
+space at the start of a first paragraph; notes that end with a newline on a non-blank line
+(comments, one-line docstrings) put a space at the end of a last paragraph or list item,
+or an empty ``<p> </p>`` after a final bare placeholder; notes that are one line break (a
+lone ``#``) give ``<p> </p>``, and blank lines alone give nothing. This module must not read files or know about sections.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from typing import Iterator, Sequence
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import (DelimiterProcessor, DoubleTagInlineProcessor,
+                                     SimpleTagInlineProcessor, SimpleTextInlineProcessor)
+from markdown.preprocessors import Preprocessor
+from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
+
+from .masking import TOKEN, MaskingExtension, Slots, Stashed, number_placeholders
+from .model import Masked, Protected
+
+_SPACES = re.compile(r"[ \t]+")
+_PARAM = re.compile(r"^ ?:param[ \t]+(\w+):")
+_RETURN = re.compile(r"^ ?:return:")
+#: Stands for "Returns" in a ``:return:`` item; the item is written as a paragraph.
+_RETURNS = "\x02sbreturns\x03"
+_ITEM = re.compile(r"^ ?[*+-] ")
+_INDENTED_ITEM = re.compile(r"^ [*+-] ")
+#: Marks an item whose next item was indented: the line break before it plus that
+#: indentation became two spaces in the corpus renderer.
+_GAP = "\x02sbgap\x03"
+_RETURNS_HTML = "<em>Returns</em>"
+_EMPTY_PARAGRAPH = "<p> </p>\n"
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedNotes:
+    """One section's notes as a whole key and as top-level blocks (each numbered from 0)."""
+
+    whole: Masked
+    blocks: tuple[Masked, ...]
+
+
+class _SpacingPreprocessor(Preprocessor):
+    """The corpus renderer's spacing, applied to the text that stays text (after masking).
+
+    Each line loses its trailing spaces and every run of spaces (indentation included)
+    becomes one; so an indented line continues its paragraph or list item with one space
+    more, and nothing is indented enough to be a code block or a nested list. Then the
+    docstring fields become list items: ``:param name:`` an item for ``name`` and
+    ``:return:`` one that the serializer writes as ``<p><em>Returns</em> …</p>`` inside the
+    list (each adds its own space to the one that followed the field).
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        in_list = False
+        for line in lines:
+            line = _SPACES.sub(" ", line.rstrip())
+            line = _RETURN.sub("* " + _RETURNS + " ", _PARAM.sub(r"* `\1` ", line))
+            if not out or not out[-1]:
+                # Markdown decides from a block's first line whether the block is a list.
+                in_list = bool(_ITEM.match(line))
+            elif in_list and _INDENTED_ITEM.match(line):
+                out[-1] += _GAP
+            out.append(line)
+        return out
+
+
+class _DialectExtension(Extension):
+    """The corpus renderer's dialect on top of Python-Markdown's defaults.
+
+    | processor                 | where             | priority | why                              |
+    |---------------------------|-------------------|----------|----------------------------------|
+    | ``corpus_spacing``        | ``preprocessors`` | 24       | after masking (25), before raw   |
+    |                           |                   |          | HTML blocks are found (20)       |
+    | ``not_strong``            | ``inlinePatterns``| 70       | a ``*`` between spaces is text   |
+    | ``em_strong``/``strong_em``| ``inlinePatterns``| 65/64   | ``***`` runs                     |
+    | ``strong``, ``emphasis``  | ``inlinePatterns``| 62, 60   | ``**x**`` first, then ``*x*``    |
+    | ``em_strong_underscore``  | ``inlinePatterns``| 50       | ``_`` as Python-Markdown does it |
+
+    The asterisk rules are the older Python-Markdown ones the corpus was made with: one pass
+    per pattern, and a ``*`` counts as a delimiter unless a space or the start of the text
+    is on its left and a space or the end on its right. So the ``*`` bullets of a list
+    written straight under a paragraph line (not a list there) pair up into ``<em>``.
+    Numbered lists are not recognised at all (the ``olist`` block processor is removed).
+    """
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
+        md.preprocessors.register(_SpacingPreprocessor(md), "corpus_spacing", 24)
+        md.parser.blockprocessors.deregister("olist")
+        md.treeprocessors.deregister("prettify")
+        patterns = md.inlinePatterns
+        patterns.deregister("em_strong")
+        patterns.register(SimpleTextInlineProcessor(r"((^| )(\*|_)( |$))"), "not_strong", 70)
+        patterns.register(DoubleTagInlineProcessor(r"(\*)\1{2}(.+?)\1{2}(.*?)\1", "em,strong"), "strong_em", 64)
+        patterns.register(DoubleTagInlineProcessor(r"(\*)\1{2}(.+?)\1(.*?)\1{2}", "strong,em"), "em_strong", 65)
+        patterns.register(SimpleTagInlineProcessor(r"(\*{2})(.+?)\1", "strong"), "strong", 62)
+        patterns.register(SimpleTagInlineProcessor(r"(\*)([^*]+)\1", "em"), "emphasis", 60)
+        patterns.register(DelimiterProcessor("_", "strong,em", md, smart=True), "em_strong_underscore", 50)
+
+
+class _Renderer:
+    """The one Markdown instance and the serializer that reads its tree."""
+
+    def __init__(self) -> None:
+        self.masking = MaskingExtension()
+        self.md = Markdown(extensions=[self.masking, _DialectExtension()], output_format="html")
+
+    def render(self, markdown: str) -> RenderedNotes:
+        self.md.reset()
+        lead, trail = _edges(markdown)
+        if not markdown.strip():
+            return _blank(markdown)
+        root = self._tree(markdown.strip("\n"))
+        writer = _Writer(self.masking.stash, self.md.htmlStash.rawHtmlBlocks)
+        blocks = _apply_edges([writer.block(element) for element in root], lead, trail)
+        return RenderedNotes(_join(blocks), tuple(_renumber(block) for block in blocks))
+
+    def _tree(self, text: str) -> etree.Element:
+        # Markdown.convert without its serializer and postprocessors: the same stages in order.
+        lines = text.split("\n")
+        for preprocessor in self.md.preprocessors:
+            lines = preprocessor.run(lines)
+        root = self.md.parser.parseDocument(lines).getroot()
+        for treeprocessor in self.md.treeprocessors:
+            root = treeprocessor.run(root) or root
+        return root
+
+
+#: Built on first use and reused for every call (a Markdown instance costs about as much
+#: as rendering a section); like Python-Markdown itself it is not thread-safe.
+_RENDERER: _Renderer | None = None
+
+
+def _renderer() -> _Renderer:
+    global _RENDERER
+    if _RENDERER is None:
+        _RENDERER = _Renderer()
+    return _RENDERER
+
+
+def render_notes(markdown: str) -> Masked:
+    """The key HTML of one section's notes, placeholders numbered from 0."""
+    return _renderer().render(markdown).whole
+
+
+def render_blocks(markdown: str) -> RenderedNotes:
+    """The whole key and its top-level blocks (for sections too long for one key)."""
+    return _renderer().render(markdown)
+
+
+# --- edges ------------------------------------------------------------------------------------
+
+
+def _blank(markdown: str) -> RenderedNotes:
+    """Notes with no text: one line break is a paragraph of one space (a lone ``#``); a
+    blank line is nothing at all (a docstring that held only front matter)."""
+    if not markdown or "\n\n" in _SPACES.sub("", markdown):
+        return RenderedNotes(Masked(""), ())
+    empty = Masked(_EMPTY_PARAGRAPH)
+    return RenderedNotes(empty, (empty,))
+
+
+def _edges(markdown: str) -> tuple[bool, bool]:
+    """(lead, trail): a single newline before the first line / after a non-blank last line."""
+    lines = markdown.split("\n")
+    lead = len(lines) > 1 and lines[0] == "" and lines[1].strip() != ""
+    trail = len(lines) > 1 and lines[-1] == "" and lines[-2].strip() != ""
+    return lead, trail
+
+
+@dataclass(slots=True)
+class _Block:
+    """A top-level block being written: its HTML in parts, and its originals in order."""
+
+    kind: str
+    """``p``, ``heading``, ``list``, ``bare`` or ``other``."""
+    parts: list[str]
+    originals: list[Protected]
+
+
+def _apply_edges(blocks: list[_Block], lead: bool, trail: bool) -> list[_Block]:
+    if lead and blocks and blocks[0].kind == "p":
+        blocks[0].parts.insert(1, " ")
+    if trail and blocks:
+        last = blocks[-1]
+        if last.kind in ("p", "list"):
+            last.parts.insert(len(last.parts) - 1, " ")
+        elif last.kind == "bare":
+            blocks.append(_Block("p", [_EMPTY_PARAGRAPH], []))
+    return blocks
+
+
+def _join(blocks: Sequence[_Block]) -> Masked:
+    originals: list[Protected] = []
+    parts: list[str] = []
+    for block in blocks:
+        parts.append(_finish(block, len(originals)))
+        originals.extend(block.originals)
+    return Masked("".join(parts), tuple(originals))
+
+
+def _renumber(block: _Block) -> Masked:
+    return Masked(_finish(block, 0), tuple(block.originals))
+
+
+def _finish(block: _Block, offset: int) -> str:
+    # The gap marker becomes its space only now, after list items were stripped.
+    return number_placeholders("".join(block.parts).replace(_GAP, " "), offset)
+
+
+# --- the key serializer -----------------------------------------------------------------------
+
+
+class _Writer:
+    """Serializes top-level elements; each block numbers its placeholders from 0."""
+
+    def __init__(self, stash: Sequence[Stashed], raw_html: Sequence[str]) -> None:
+        self.stash = stash
+        self.raw_html = raw_html
+        self.slots = Slots(stash)
+
+    def block(self, element: etree.Element) -> _Block:
+        """Write one top-level element."""
+        self.slots = Slots(self.stash)
+        kind, parts = self._write(element)
+        return _Block(kind, parts, self.slots.originals)
+
+    def _write(self, element: etree.Element) -> tuple[str, list[str]]:
+        tag = element.tag
+        if tag == "p":
+            bare = self.slots.bare_block(element)
+            if bare is not None:
+                return "bare", [bare]
+            return "p", ["<p>", self.inline(element), "</p>\n"]
+        if tag in _HEADINGS:
+            return "heading", [f"<{tag}>", self.inline(element), f"</{tag}>\n"]
+        if tag in ("ul", "ol"):
+            body, close = self._items(element)
+            return "list", [f"<{tag}>", body, f"{close}</{tag}>\n"]
+        if tag == "pre":
+            return "bare", [self.slots.code_block(element)]
+        if tag == "hr":
+            return "other", ["<hr/>\n"]
+        inner = ["".join(self._write(child)[1]) for child in element]
+        return "other", [f"<{tag}>", *inner, f"</{tag}>\n"]
+
+    # lists
+
+    def _items(self, element: etree.Element) -> tuple[str, str]:
+        """The items joined by newlines, and the closing tag of the last one (kept apart so
+        the trailing-space quirk can go in front of it)."""
+        pieces = []
+        items = list(_flatten(element))
+        for index, item in enumerate(items):
+            text = self._item(item)
+            tag = "p" if text.startswith(_RETURNS_HTML) else "li"
+            last = index == len(items) - 1
+            pieces.append(f"<{tag}>{text}" + ("" if last else f" </{tag}>\n"))
+        return "".join(pieces), f"</{tag}>" if items else ""
+
+    def _item(self, item: etree.Element) -> str:
+        # A loose item holds paragraphs; their text runs together like a tight item's.
+        paragraphs = [self.inline(child).strip() for child in item if child.tag == "p"]
+        return " ".join([self.inline(item).strip(), *paragraphs]).strip()
+
+    # inline content
+
+    def inline(self, element: etree.Element) -> str:
+        parts = [self._text(element.text or "")]
+        for child in element:
+            if child.tag in ("ul", "ol", "p"):
+                continue  # nested blocks are flattened or written by their parent
+            parts.append(self._element(child))
+            parts.append(self._text(child.tail or ""))
+        return "".join(parts)
+
+    def _element(self, element: etree.Element) -> str:
+        tag = element.tag
+        if tag == "code":
+            return self.slots.code_span(element)
+        if tag == "img":
+            return self.slots.image(element)
+        if tag == "br":
+            return "<br/>"
+        attributes = "".join(f' {name}="{html.escape(_unescape_amp(value), quote=True)}"'
+                             for name, value in element.items())
+        return f"<{tag}{attributes}>{self.inline(element)}</{tag}>"
+
+    def _text(self, text: str) -> str:
+        if not text:
+            return ""
+        pieces = TOKEN.split(text.replace("\n", " "))
+        return "".join(self.slots.token(int(piece)) if index % 2 else self._plain(piece)
+                       for index, piece in enumerate(pieces))
+
+    def _plain(self, text: str) -> str:
+        pieces = HTML_PLACEHOLDER_RE.split(text)
+        return "".join(self.raw_html[int(piece)] if index % 2 else
+                       html.escape(_unescape_amp(piece), quote=True).replace(_RETURNS, _RETURNS_HTML)
+                       for index, piece in enumerate(pieces))
+
+
+def _flatten(element: etree.Element) -> Iterator[etree.Element]:
+    for item in element:
+        if item.tag != "li":
+            continue
+        yield item
+        for child in item:
+            if child.tag in ("ul", "ol"):
+                yield from _flatten(child)
+
+
+def _unescape_amp(text: str) -> str:
+    return text.replace(AMP_SUBSTITUTE, "&")

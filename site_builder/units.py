@@ -1,0 +1,37 @@
+"""Units stage: :class:`SourceFile` -> the translation units of a page, each with its key.
+
+A page has a title unit, a summary unit when the front matter has one, then one notes unit
+per section with notes, in section order. Title and summary keys are plain text. A section
+whose key would be longer than :data:`SPLIT_LIMIT` characters is cut into its top-level
+blocks (headings, paragraphs, lists, bare placeholders), one unit each, every block
+numbering its placeholders from 0; a page shows the block translations one after another.
+Code-only sections have no unit; notes with nothing translatable still have one (a lone
+``#`` gives ``<p> </p>``). This stage must not read translations or files.
+"""
+
+from __future__ import annotations
+
+from .model import Masked, SourceFile, Unit, UnitKind
+from .notes import render_blocks
+
+#: A section key longer than this many characters is split into one unit per top-level block.
+SPLIT_LIMIT = 4000
+
+
+def split_units(source: SourceFile) -> list[Unit]:
+    """The units of ``source``: title, summary (if any), then notes in section order."""
+    units = [Unit(source.id, UnitKind.TITLE, -1, 0, Masked(source.front.title))]
+    if source.front.summary:
+        units.append(Unit(source.id, UnitKind.SUMMARY, -1, 0, Masked(source.front.summary)))
+    for index, section in enumerate(source.sections):
+        if not section.notes:
+            continue
+        rendered = render_blocks(section.notes)
+        if not rendered.whole.html:
+            continue  # notes that render to nothing (a lone link definition) have no text
+        if len(rendered.whole.html) > SPLIT_LIMIT and len(rendered.blocks) > 1:
+            units.extend(Unit(source.id, UnitKind.NOTES, index, number, block, line=section.line)
+                         for number, block in enumerate(rendered.blocks))
+        else:
+            units.append(Unit(source.id, UnitKind.NOTES, index, 0, rendered.whole, line=section.line))
+    return units

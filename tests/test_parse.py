@@ -1,0 +1,377 @@
+"""Parse stage: sections of annotated Python and Markdown pages (spec: translation-format.md)."""
+
+from __future__ import annotations
+
+import ast
+import sysconfig
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from site_builder.errors import SourceError
+from site_builder.model import SectionKind, SourceKind
+from site_builder.parse import docstring_notes, file_id, find_sources, parse_file
+
+from conftest import write_corpus
+
+
+def parse_text(tmp_path: Path, text: str, name: str = "mod.py"):
+    write_corpus(tmp_path, {name: text})
+    return parse_file(tmp_path / name, tmp_path)
+
+
+def code_numbers(source) -> list[int]:
+    return [line.number for section in source.sections for line in section.code]
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def test_module_docstring_is_the_first_section_and_keeps_the_code_after_it(tmp_path):
+    source = parse_text(tmp_path, '''\
+        """
+        Adds numbers.
+        """
+
+        import math
+        # Square roots
+        root = math.sqrt(2)
+        ''')
+    first, second = source.sections
+    assert first.kind is SectionKind.MODULE_DOCSTRING
+    assert first.notes == "\nAdds numbers.\n\n"
+    assert [line.number for line in first.code] == [4, 5]
+    assert second.kind is SectionKind.COMMENT and second.notes == "Square roots\n"
+    assert [line.text for line in second.code] == ["root = math.sqrt(2)"]
+
+
+def test_front_matter_gives_title_and_summary_and_leaves_the_notes(tmp_path):
+    source = parse_text(tmp_path, '''\
+        """
+        ---
+        title: Running sums
+        summary: >
+          Keeps a total
+          as items arrive.
+        level: easy
+        ---
+
+        # Running sums
+        """
+        ''')
+    assert source.front.title == "Running sums"
+    assert source.front.summary == "Keeps a total as items arrive."
+    assert source.front.extra == (("level", "easy"),)
+    # Only the block's own lines go: the notes still open with a blank line.
+    assert source.sections[0].notes == "\n\n# Running sums\n\n"
+
+
+def test_title_without_front_matter_is_the_first_level_one_heading_without_its_link(tmp_path):
+    source = parse_text(tmp_path, '"""\n## Not this\n# [Window sums](index.html)\n"""\n')
+    assert source.front.title == "Window sums"
+    assert source.front.summary == ""
+
+
+def test_title_without_front_matter_or_heading_is_the_file_name(tmp_path):
+    assert parse_text(tmp_path, "x = 1\n", name="helpers.py").front.title == "helpers.py"
+
+
+def test_def_docstring_section_holds_decorators_and_signature_but_not_the_docstring(tmp_path):
+    source = parse_text(tmp_path, '''\
+        x = 1
+
+
+        @cache
+        @trace(level=2)
+        def scaled(value,
+                   factor=3):
+            """Multiply the value"""
+            return value * factor
+        ''')
+    code, doc = source.sections
+    assert code.kind is SectionKind.CODE and code.notes == ""
+    assert doc.kind is SectionKind.DOCSTRING and doc.name == "scaled"
+    assert doc.notes == "Multiply the value\n"
+    assert doc.line == 4
+    assert [line.number for line in doc.code] == [4, 5, 6, 7, 9]
+
+
+def test_class_and_method_docstrings_are_separate_sections_named_after_them(tmp_path):
+    source = parse_text(tmp_path, '''\
+        class Counter:
+            """
+            ## Counter
+            """
+
+            async def bump(self):
+                """Add one"""
+                self.n += 1
+        ''')
+    names = [(s.kind, s.name) for s in source.sections]
+    assert names == [(SectionKind.DOCSTRING, "Counter"), (SectionKind.DOCSTRING, "bump")]
+    assert [line.number for line in source.sections[0].code] == [1, 5]
+
+
+def test_comment_run_becomes_a_comment_section_with_the_code_below_it(tmp_path):
+    source = parse_text(tmp_path, "# Start at zero\n# and count up\ntotal = 0\ncount = 0\n")
+    (section,) = source.sections
+    assert section.kind is SectionKind.COMMENT
+    assert section.notes == "Start at zero\nand count up\n"
+    assert [line.text for line in section.code] == ["total = 0", "count = 0"]
+
+
+def test_comment_blank_line_comment_gives_two_sections(tmp_path):
+    source = parse_text(tmp_path, "# first note\n\n# second note\nx = 1\n")
+    assert [s.notes for s in source.sections] == ["first note\n", "second note\n"]
+    assert [line.number for line in source.sections[0].code] == [2]
+
+
+def test_bare_hash_line_is_a_paragraph_break_inside_one_section(tmp_path):
+    source = parse_text(tmp_path, "# one\n#\n# two\nx = 1\n")
+    (section,) = source.sections
+    assert section.notes == "one\n\ntwo\n"
+
+
+def test_comment_directly_above_a_documented_def_merges_with_its_docstring(tmp_path):
+    source = parse_text(tmp_path, '''\
+        # ### Helpers
+        @staticmethod
+        def helper():
+            """
+            Does little
+            """
+            return 1
+        ''')
+    (section,) = source.sections
+    assert section.kind is SectionKind.DOCSTRING and section.name == "helper"
+    assert section.notes == "### Helpers\n\nDoes little\n\n"
+    assert section.line == 1
+    assert [line.number for line in section.code] == [2, 3, 7]
+
+
+def test_comment_above_an_undocumented_def_keeps_the_def_as_its_code(tmp_path):
+    source = parse_text(tmp_path, "# Plain helper\ndef helper():\n    return 1\n")
+    (section,) = source.sections
+    assert section.kind is SectionKind.COMMENT
+    assert [line.number for line in section.code] == [2, 3]
+
+
+def test_comment_separated_from_a_def_by_a_blank_line_does_not_merge(tmp_path):
+    source = parse_text(tmp_path, '# Note\n\ndef f():\n    """Doc"""\n')
+    assert [s.kind for s in source.sections] == [SectionKind.COMMENT, SectionKind.DOCSTRING]
+
+
+def test_inline_comments_stay_in_the_code_column(tmp_path):
+    source = parse_text(tmp_path, "x = 1  # not a note\n")
+    (section,) = source.sections
+    assert section.kind is SectionKind.CODE
+    assert section.code[0].text == "x = 1  # not a note"
+
+
+def test_shebang_and_encoding_lines_are_code_not_notes(tmp_path):
+    source = parse_text(tmp_path, "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nx = 1\n")
+    assert [s.kind for s in source.sections] == [SectionKind.CODE]
+    assert code_numbers(source) == [1, 2, 3]
+
+
+def test_strings_that_are_not_docstrings_stay_code(tmp_path):
+    source = parse_text(tmp_path, 'x = 1\n"""after code"""\ndef f():\n    y = 2\n    """late"""\n'
+                                  'def g():\n    f"""{y}"""\n')
+    assert {s.kind for s in source.sections} == {SectionKind.CODE}
+    assert code_numbers(source) == list(range(1, 8))
+
+
+def test_async_with_at_statement_start_is_not_a_def_header(tmp_path):
+    source = parse_text(tmp_path, 'async def f():\n    async with lock:\n        """not a doc"""\n')
+    assert [s.kind for s in source.sections] == [SectionKind.CODE]
+
+
+def test_crlf_line_endings_and_a_missing_final_newline_are_accepted(tmp_path):
+    write_corpus(tmp_path, {"mod.py": b"# note\r\nx = 1\r\ny = 2"})
+    source = parse_file(tmp_path / "mod.py", tmp_path)
+    assert source.sections[0].notes == "note\n"
+    assert [line.text for line in source.sections[0].code] == ["x = 1", "y = 2"]
+
+
+# --- docstring notes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("token, column, notes", [
+    ('"""One line"""', 4, "One line\n"),
+    ('"""\n    Next line\n    """', 4, "\nNext line\n\n"),
+    ('"""Same line\n    and more"""', 4, "Same line\nand more\n"),
+    ('r"""\n    $\\frac{a}{b}$\n      indented\n    """', 4, "\n$\\frac{a}{b}$\n  indented\n\n"),
+    ("'''\n  under-indented\n    '''", 4, "\n  under-indented\n\n"),
+])
+def test_docstring_notes_keep_the_newlines_the_corpus_generator_saw(token, column, notes):
+    assert docstring_notes(token, column) == notes
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def test_non_utf8_source_is_a_source_error_with_line_and_column(tmp_path):
+    write_corpus(tmp_path, {"bad.py": b"x = 1\ny = '\xe9'\n"})
+    with pytest.raises(SourceError) as caught:
+        parse_file(tmp_path / "bad.py", tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'bad.py'}:2:6: not UTF-8")
+
+
+def test_unclosed_string_is_a_source_error_naming_file_and_line(tmp_path):
+    with pytest.raises(SourceError) as caught:
+        parse_text(tmp_path, 'x = 1\ny = """never closed\n')
+    assert f"{tmp_path / 'mod.py'}:2" in str(caught.value)
+    assert "tokenize" in caught.value.message
+
+
+def test_inconsistent_dedent_is_a_source_error_with_its_line(tmp_path):
+    with pytest.raises(SourceError) as caught:
+        parse_text(tmp_path, "if x:\n        y = 1\n    z = 2\n")
+    assert caught.value.location.line == 3
+
+
+def test_stray_character_is_a_source_error_with_its_column(tmp_path):
+    with pytest.raises(SourceError) as caught:
+        parse_text(tmp_path, "x = 1\ncost = 3 $ 4\n")
+    assert (caught.value.location.line, caught.value.location.column) == (2, 10)
+
+
+def test_front_matter_that_is_not_yaml_is_a_source_error(tmp_path):
+    with pytest.raises(SourceError) as caught:
+        parse_text(tmp_path, '"""\n---\ntitle: [unclosed\n---\n"""\n')
+    assert "YAML" in caught.value.message and caught.value.location.line >= 3
+
+
+# --- Markdown pages and files -----------------------------------------------------------------
+
+
+def test_markdown_page_is_one_notes_only_section_with_its_front_matter_read(tmp_path):
+    source = parse_text(tmp_path, "---\ntitle: Guide\n---\n\n# Guide\n\nRead me.\n", name="docs/readme.md")
+    assert source.kind is SourceKind.MARKDOWN and source.id == "docs/readme"
+    (section,) = source.sections
+    assert section.kind is SectionKind.MARKDOWN and section.code == ()
+    assert section.notes == "\n# Guide\n\nRead me.\n"
+    assert source.front.title == "Guide"
+
+
+def test_find_sources_is_sorted_and_skips_hidden_cache_and_excluded_files(tmp_path):
+    write_corpus(tmp_path, {"b/z.py": "", "a.py": "", "b/readme.md": "", ".hidden/x.py": "",
+                            "b/__pycache__/z.py": "", "b/data.txt": "", "b/skip/me.py": ""})
+    found = find_sources(tmp_path, exclude=("**/skip/*",))
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.py", "b/readme.md", "b/z.py"]
+
+
+def test_file_id_is_the_posix_path_without_extension(tmp_path):
+    assert file_id(tmp_path / "capsule_networks" / "__init__.py", tmp_path) == "capsule_networks/__init__"
+
+
+# --- invariant: every line once, in order, with its own number --------------------------------
+
+
+_names = st.sampled_from(["alpha", "beta", "gamma", "delta"])
+_words = st.lists(st.sampled_from(["sum", "the", "$x_i$", "`k`", "**b**", "it's", "<a>"]),
+                  min_size=1, max_size=4).map(" ".join)
+
+
+@st.composite
+def _block(draw) -> list[tuple[str, bool]]:
+    """A few lines of a module, each with whether it is notes (comment or docstring)."""
+    kind = draw(st.sampled_from(["comment", "blank", "code", "def", "class", "hash", "deco"]))
+    if kind == "comment":
+        return [(f"# {draw(_words)}", True) for _ in range(draw(st.integers(1, 3)))]
+    if kind == "hash":
+        return [("#", True)]
+    if kind == "blank":
+        return [("", False)]
+    if kind == "code":
+        return [(f"{draw(_names)} = {draw(st.integers(0, 9))}  # {draw(_words)}", False)]
+    header = [("@wrap", False)] if kind == "deco" else []
+    opener = "class" if kind == "class" else "def"
+    if draw(st.booleans()):
+        header += [(f"{opener} {draw(_names)}(a,", False), ("        b):", False)]
+    else:
+        header += [(f"{opener} {draw(_names)}():", False)]
+    doc = draw(st.sampled_from([
+        [f'    """{draw(_words)}"""'],
+        ['    """', f"    {draw(_words)}", '    """'],
+        ['    r"""', f"    ## {draw(_words)}", "", f'    {draw(_words)}"""'],
+        [],
+    ]))
+    return header + [(line, True) for line in doc] + [(f"    return {draw(st.integers(0, 9))}", False)]
+
+
+@given(st.lists(_block(), max_size=12), st.booleans())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_random_mixes_keep_every_code_line_once_in_order_with_its_number(tmp_path, blocks, module_doc):
+    lines = [('"""', True), ("Module notes", True), ('"""', True)] if module_doc else []
+    for block in blocks:
+        lines.extend(block)
+    text = "".join(line + "\n" for line, _ in lines)
+    write_corpus(tmp_path, {"mod.py": text}, dedent=False)
+    source = parse_file(tmp_path / "mod.py", tmp_path)
+    expected = [number for number, (_, notes) in enumerate(lines, start=1) if not notes]
+    assert code_numbers(source) == expected
+    for section in source.sections:
+        for line in section.code:
+            assert line.text == lines[line.number - 1][0]
+
+
+# --- the installed standard library -------------------------------------------------------------
+
+
+def _cpython_rejects(path: Path) -> str:
+    """Why CPython cannot use this file as UTF-8 source ('' when it can)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8 (this project reads UTF-8 sources only)"
+    try:
+        compile(data, str(path), "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as err:
+        return f"CPython cannot compile it: {err.__class__.__name__}"
+    return ""
+
+
+@pytest.mark.slow
+def test_every_standard_library_module_parses_or_is_rejected_with_a_source_error():
+    root = Path(sysconfig.get_paths()["stdlib"])
+    paths = [p for p in sorted(root.rglob("*.py")) if "site-packages" not in p.parts]
+    assert len(paths) > 500
+    rejected = {}
+    for path in paths:
+        try:
+            source = parse_file(path, root)
+        except SourceError as err:
+            reason = _cpython_rejects(path)
+            assert reason, f"{path} is valid Python but was rejected: {err}"
+            assert str(path) in str(err)
+            rejected[path.name] = reason
+            continue
+        _check_lines(path, source)
+    assert len(rejected) < 20, rejected
+
+
+def _check_lines(path: Path, source) -> None:
+    """Code lines are the file's own, in order, once; every other line is a note: a line
+    starting with '#' or part of a docstring as Python's own parser sees docstrings."""
+    lines = path.read_text(encoding="utf-8").removeprefix("\ufeff").splitlines()
+    numbers = code_numbers(source)
+    assert numbers == sorted(set(numbers)), path
+    assert all(line.text == lines[line.number - 1] for s in source.sections for line in s.code), path
+    docstring_lines: set[int] = set()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # old escape sequences in test data are not ours
+            tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return  # tokenizes but CPython cannot compile it (Python 2 test data): nothing to compare
+    owners = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    for node in ast.walk(tree):
+        if isinstance(node, owners) and ast.get_docstring(node, clean=False) is not None:
+            docstring_lines.update(range(node.body[0].lineno, node.body[0].end_lineno + 1))
+    for number in set(range(1, len(lines) + 1)) - set(numbers):
+        assert lines[number - 1].lstrip().startswith("#") or number in docstring_lines, (path, number)
