@@ -9,12 +9,20 @@ findings of severity error, 2 a usage error. Each command is a pair of functions
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
 from .config import SiteConfig, load_project_config
+from .corpus import FileStats, language_stats, load_corpus
 from .errors import ConfigError, SiteBuilderError
+from .carryover import UpdatePlan, short_key, update_corpus
+from .checks import check_cache_files, check_corpus, has_errors
+from .glossary import load_glossaries
+from .model import Finding
+from .po import apply_import, export_corpus, import_errors, plan_import
 
 Runner = Callable[[argparse.Namespace], int]
 
@@ -83,6 +91,329 @@ def main(argv: Sequence[str] | None = None) -> int:
 # Each _add_<name> returns (name, runner). Keep the runners short: one core call, then output.
 
 _COMMANDS: list[Callable[[argparse._SubParsersAction], tuple[str, Runner]]] = []
+
+
+# --- output helpers shared by commands --------------------------------------------------------
+
+
+def print_json(value: object) -> None:
+    """Print one JSON document (ASCII-only, so any terminal or pipe encoding can carry it)."""
+    print(json.dumps(value, indent=2))
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A plain-text table: first column left-aligned, the others (numbers) right-aligned."""
+    cells = [[str(cell) for cell in row] for row in [headers, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+                       for i, cell in enumerate(row)).rstrip() for row in cells]
+    return "\n".join(lines)
+
+
+def print_errors(errors: Sequence[SiteBuilderError]) -> None:
+    """Report errors a command went past, one compiler-style line each, on stderr."""
+    for err in errors:
+        print(f"error: {err}", file=sys.stderr)
+
+
+# --- status -----------------------------------------------------------------------------------
+
+_STATS_FIELDS = ("units", "translated", "missing", "orphaned", "fuzzy")
+
+
+def _add_status(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
+    parser = subparsers.add_parser(
+        "status", help="how much of each file is translated, per language",
+        description="Count translated, missing, fuzzy and orphaned units per file and language. "
+                    "Exit 1 if a source or cache could not be read (the others are still counted).")
+    _add_project_options(parser)
+    parser.add_argument("--format", choices=("table", "json"), default="table",
+                        help="output format (default: table)")
+    return "status", _run_status
+
+
+def _run_status(args: argparse.Namespace) -> int:
+    config = project_config(args)
+    if not config.source_dir.is_dir():
+        raise ConfigError(f"source folder {config.source_dir} does not exist",
+                          hint="pass --source DIR or set source_dir in mkdocs.yml")
+    corpus = load_corpus(config, keep_going=True)
+    stats = {lang: language_stats(corpus, lang) for lang in corpus.languages}
+    if args.format == "json":
+        print_json(_status_document(stats, corpus.errors))
+    else:
+        print(_status_tables(stats, {stale.file_id for stale in corpus.stale_caches}))
+    print_errors(corpus.errors)
+    return 1 if corpus.errors else 0
+
+
+def _status_document(stats: dict[str, dict[str, FileStats]],
+                     errors: Sequence[SiteBuilderError]) -> dict[str, object]:
+    """The --format json object: totals and per-file counts per language (+ errors, if any)."""
+    def counts(file_stats: FileStats) -> dict[str, int]:
+        return {name: getattr(file_stats, name) for name in _STATS_FIELDS}
+
+    languages = {}
+    for lang, per_file in stats.items():
+        total = sum(per_file.values(), FileStats())
+        languages[lang] = {**counts(total), "files": {fid: counts(s) for fid, s in per_file.items()}}
+    document: dict[str, object] = {"languages": languages}
+    if errors:
+        document["errors"] = [str(err) for err in errors]
+    return document
+
+
+def _status_tables(stats: dict[str, dict[str, FileStats]], stale_ids: set[str]) -> str:
+    """One table per language, a row per file and a total row; missing excludes fuzzy."""
+    headers = ("file", "units", "translated", "missing", "fuzzy", "orphaned", "%")
+
+    def row(name: str, s: FileStats) -> tuple[object, ...]:
+        percent = "-" if s.percent is None else f"{s.percent:.1f}"
+        return (name, s.units, s.translated, s.missing, s.fuzzy, s.orphaned, percent)
+
+    blocks = []
+    for lang, per_file in stats.items():
+        total = sum(per_file.values(), FileStats())
+        rows = [row(f"{fid} (no source)" if fid in stale_ids else fid, s) for fid, s in per_file.items()]
+        rows.append(row(f"total ({len(per_file)} file{'' if len(per_file) == 1 else 's'})", total))
+        blocks.append(f"[{lang}]\n{format_table(headers, rows)}")
+    return "\n\n".join(blocks) if blocks else "no target languages (English has no translations)"
+
+
+_COMMANDS.append(_add_status)
+
+
+# --- translators' workflow: check, update, export-po, import-po --------------------------------
+
+
+def _add_check(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
+    parser = subparsers.add_parser(
+        "check", help="find mistakes in translations (placeholders, links, tags, glossary)",
+        description="Check every translation against its English key: placeholders, links, "
+                    "tag structure, unsafe HTML and the glossary. With FILE arguments, check those "
+                    "cache files alone (no sources needed). Exit 1 if any error is found.")
+    _add_project_options(parser)
+    parser.add_argument("--format", choices=("table", "json"), default="table",
+                        help="output format (default: table)")
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                        help="cache files to check on their own (default: the whole project)")
+    return "check", _run_check
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    errors: Sequence[SiteBuilderError] = ()
+    if args.files:
+        wanted = {code for item in args.lang or () for code in item.split(",")}
+        files = [path for path in args.files if not wanted or path.name.split(".")[-2] in wanted]
+        findings = check_cache_files(files, _translations_root(args))
+    else:
+        config = project_config(args)
+        corpus = load_corpus(config, keep_going=True)
+        glossaries = load_glossaries(config.translations_dir, corpus.languages)
+        findings, errors = check_corpus(corpus, config.translations_dir, glossaries), corpus.errors
+    if args.format == "json":
+        print_json([_finding_document(finding) for finding in findings])
+    else:
+        print(_findings_table(findings))
+    print_errors(errors)
+    return 1 if errors or has_errors(findings) else 0
+
+
+def _translations_root(args: argparse.Namespace) -> Path | None:
+    """The translations root for files checked alone: --translations, else mkdocs.yml's, else none."""
+    if args.translations is not None:
+        return args.translations
+    return load_project_config(args.config).translations_dir if args.config.exists() else None
+
+
+def _finding_document(finding: Finding) -> dict[str, object]:
+    return {"file": finding.file, "line": finding.line, "key": finding.key, "check": finding.check,
+            "severity": finding.severity.value, "message": finding.message}
+
+
+def _findings_table(findings: Sequence[Finding]) -> str:
+    """Findings grouped by file, one line each (``line: severity check message``), then totals."""
+    if not findings:
+        return "no problems found"
+    lines: list[str] = []
+    for file in sorted({finding.file for finding in findings}):
+        lines.append(file)
+        for f in sorted((f for f in findings if f.file == file), key=lambda f: f.line):
+            lines.append(f"  {f.line:>5}: {f.severity.value:<7} {f.check:<19} {f.message}")
+    errors = sum(f.severity.value == "error" for f in findings)
+    lines.append(f"{errors} error(s), {len(findings) - errors} warning(s) "
+                 f"in {len({f.file for f in findings})} file(s)")
+    return "\n".join(lines)
+
+
+_COMMANDS.append(_add_check)
+
+
+def _add_update(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
+    parser = subparsers.add_parser(
+        "update", help="carry outdated translations over as fuzzy suggestions",
+        description="Match each orphaned translation (its English changed) to the most similar "
+                    "untranslated unit and keep it as a fuzzy suggestion beside the cache. The "
+                    "cache itself is left as it is. With --prune, orphans that matched nothing "
+                    "move to the archive sidecar; no text is ever deleted.")
+    _add_project_options(parser)
+    parser.add_argument("--prune", action="store_true",
+                        help="move orphans that matched no unit to <file>.<lang>.archive.json")
+    return "update", _run_update
+
+
+def _run_update(args: argparse.Namespace) -> int:
+    config = project_config(args)
+    corpus = load_corpus(config)  # strict: a broken cache stops the run before anything is written
+    plans = update_corpus(corpus, prune=args.prune)
+    print(_update_report(plans))
+    for stale in corpus.stale_caches:
+        print(f"{stale.file_id} [{stale.catalog.lang}]: no source any more; "
+              f"{len(stale.catalog.entries)} entries left as they are")
+    return 0
+
+
+def _update_report(plans: Sequence[UpdatePlan]) -> str:
+    lines = []
+    for plan in plans:
+        if not plan.changes_anything:
+            continue
+        lines.append(f"{plan.file_id} [{plan.lang}]: {len(plan.made)} suggestion(s) made, "
+                     f"{len(plan.dropped)} dropped, {len(plan.archived or {})} orphan(s) archived")
+        for key in plan.made:
+            suggestion = plan.suggestions[key]
+            # Show where the English changed: similar keys often share a long beginning.
+            start = max(0, len(os.path.commonprefix([key, suggestion.previous])) - 20)
+            lines.append(f"  fuzzy {short_key(key[start:])!r} <- {short_key(suggestion.previous[start:])!r} "
+                         f"(similarity {int(suggestion.score * 100)}%)")
+        lines += [f"  archived {short_key(key)!r}" for key in plan.archived or {}]
+    made = sum(len(p.made) for p in plans)
+    archived = sum(len(p.archived or {}) for p in plans)
+    dropped = sum(len(p.dropped) for p in plans)
+    lines.append(f"{made} suggestion(s) made, {dropped} dropped, {archived} orphan(s) archived "
+                 f"in {sum(p.changes_anything for p in plans)} of {len(plans)} cache(s)")
+    return "\n".join(lines)
+
+
+def _add_export_po(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
+    parser = subparsers.add_parser(
+        "export-po", help="write one PO file per source file for translation tools",
+        description="Write <out>/<file id>.<lang>.po for every source file: msgctxt is a stable "
+                    "unit id, msgid the English key, msgstr the translation; suggestions are "
+                    "fuzzy and orphans obsolete entries.")
+    _add_project_options(parser)
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write to")
+    return "export-po", _run_export_po
+
+
+def _run_export_po(args: argparse.Namespace) -> int:
+    config = project_config(args)
+    written = export_corpus(load_corpus(config), args.out, config.source_dir)
+    print(f"wrote {len(written)} PO file(s) under {args.out}")
+    return 0
+
+
+def _add_import_po(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
+    parser = subparsers.add_parser(
+        "import-po", help="read translated PO files back into the caches",
+        description="Read <dir>/<file id>.<lang>.po files. Every new translation is checked; if "
+                    "any has an error nothing is written. Fuzzy entries update suggestions only.")
+    _add_project_options(parser)
+    parser.add_argument("po_dir", type=Path, metavar="DIR", help="folder written by export-po")
+    return "import-po", _run_import_po
+
+
+def _run_import_po(args: argparse.Namespace) -> int:
+    if not args.po_dir.is_dir():
+        raise ConfigError(f"{args.po_dir} is not a folder", hint="pass the folder export-po wrote")
+    config = project_config(args)
+    corpus = load_corpus(config)
+    plans = plan_import(corpus, args.po_dir, load_glossaries(config.translations_dir, corpus.languages))
+    findings = [finding for plan in plans for finding in plan.findings]
+    if findings:
+        print(_findings_table(findings))
+    if import_errors(plans):
+        print("import refused: nothing was written", file=sys.stderr)
+        return 1
+    written = apply_import(plans)
+    print(f"imported {sum(p.translated for p in plans)} translation(s) and "
+          f"{sum(p.suggested for p in plans)} suggestion(s) from {len(plans)} PO file(s); "
+          f"{len(written)} cache(s) changed")
+    return 0
+
+
+_COMMANDS.append(_add_update)
+_COMMANDS.append(_add_export_po)
+_COMMANDS.append(_add_import_po)
+
+
+# --- build, serve ------------------------------------------------------------------------------
+# The MkDocs work lives in mkdocs_build.py, imported by the runners only: this module must not
+# import MkDocs when it loads.
+
+
+def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    _add_project_options(parser, lang=False)
+    parser.add_argument("--languages", action="append", metavar="L[,L...]",
+                        help="language codes, comma-separated (default: mkdocs.yml's, else en)")
+
+
+def _site_source(args: argparse.Namespace) -> tuple[SiteConfig, Path | None]:
+    """The config (mkdocs.yml's options, overridden by flags) and the mkdocs.yml to use (None: none)."""
+    return project_config(args), (args.config if args.config.exists() else None)
+
+
+def _add_build(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
+    parser = subparsers.add_parser(
+        "build", help="build the site in every language",
+        description="Build the side-by-side site with MkDocs and Material: English at /, every "
+                    "other language under /<code>/. Uses mkdocs.yml when it exists, else a default "
+                    "config (then pass --source and --translations).")
+    _add_site_options(parser)
+    parser.add_argument("--site-dir", type=Path,
+                        help="output folder (default: mkdocs.yml's site_dir, else ./site)")
+    parser.add_argument("--site-url", metavar="URL",
+                        help="where the site will be served (default: mkdocs.yml's site_url); "
+                             "canonical and hreflang links are made from it")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 on any warning: an unreadable translation file, a translated "
+                             "value shown in English, math that did not convert")
+    return "build", _run_build
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from .mkdocs_build import build_site
+
+    config, config_file = _site_source(args)
+    site_dir = build_site(config, config_file, site_dir=args.site_dir, strict=args.strict,
+                          site_url=args.site_url)
+    print(f"built {', '.join(config.languages)} into {site_dir}")
+    return 0
+
+
+def _add_serve(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
+    parser = subparsers.add_parser(
+        "serve", help="serve the site locally, rebuilding on changes",
+        description="Build every language into a temporary folder and serve it; a change to a "
+                    "source (.py, .md), a translation file, docs/ or mkdocs.yml rebuilds all "
+                    "languages and reloads the browser.")
+    _add_site_options(parser)
+    parser.add_argument("--dev-addr", "-a", metavar="IP:PORT",
+                        help="address to serve on (default: mkdocs.yml's dev_addr, else 127.0.0.1:8000)")
+    parser.add_argument("--no-livereload", action="store_true", help="do not watch files or reload")
+    return "serve", _run_serve
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from .mkdocs_build import serve_site
+
+    config, config_file = _site_source(args)
+    serve_site(config, config_file, dev_addr=args.dev_addr, livereload=not args.no_livereload)
+    return 0
+
+
+_COMMANDS.append(_add_build)
+_COMMANDS.append(_add_serve)
 
 
 if __name__ == "__main__":  # pragma: no cover

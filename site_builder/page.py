@@ -1,0 +1,354 @@
+"""Page stage: SourceFile + UnitResults + language -> Page (HTML fragments per section) -> page HTML.
+
+:func:`build_page` renders each section's notes (translated where a usable translation
+exists, else the English original marked ``lang="en"``) and its highlighted code, with an
+anchor per section that survives edits. A translation is used only when its placeholders
+are exactly 0..N-1, its HTML is well formed, and every placeholder restores; otherwise the
+English notes are shown and a :class:`Finding` says which cache file and line to fix, so a
+reader never sees a raw placeholder or a page broken by one value. Translated HTML goes
+through ``sanitize_html`` *before* our own rendered math and code are put back, so the
+sanitizer never sees (or mangles) MathML and Pygments markup. :func:`page_html` lays the
+sections out as rows of a grid (notes left, code right). This module must not read or
+write files, import MkDocs, or know URLs beyond the links handed to it in :class:`PageChrome`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
+from typing import Callable, Mapping, Sequence
+
+from .config import SOURCE_LANGUAGE
+from .model import (Finding, Page, PageSection, Protected, ProtectedKind, RenderedMath, Section,
+                    Severity, SourceFile, SourceKind, Unit, UnitKind, UnitResult, UnitState)
+from .translate import find_placeholders, restore_placeholders
+
+# The exact placeholder our own key renderer writes; English keys are restored with this
+# pattern only (translations may hold damaged variants, which translate.py recognises).
+_CANONICAL_PLACEHOLDER = re.compile(r"<span translate=no>_\^_(\d+)_\^_</span>")
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+# Block elements a browser will not keep inside <p>: one of them there means the paragraph
+# was broken apart and the page would not look as the translator saw it.
+_BLOCKS = frozenset("address article aside blockquote details div dl fieldset figure footer form "
+                    "h1 h2 h3 h4 h5 h6 header hr main nav ol p pre section table ul".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Renderers:
+    """The leaf renderers a page needs; tests may pass their own, the build uses :func:`default_renderers`."""
+
+    math: Callable[..., RenderedMath]
+    """``render_math(latex, *, display) -> RenderedMath``."""
+    sections: Callable[[SourceFile], tuple[str, ...]]
+    """``highlight_sections(source)``: code HTML per section, real line numbers."""
+    code: Callable[[str, str], str]
+    """``highlight_code(code, language)`` for fenced code in notes."""
+    inline: Callable[[str], str]
+    """``highlight_inline(code)`` for code spans in notes."""
+    sanitize: Callable[[str], str]
+    """``sanitize_html(html)``: allowlist cleaning of translated HTML."""
+
+
+def default_renderers() -> Renderers:
+    """The project's renderers (imported here so this module loads without them for tests)."""
+    from .highlight import highlight_code, highlight_inline, highlight_sections
+    from .mathml import render_math
+    from .sanitize import sanitize_html
+
+    return Renderers(math=render_math, sections=highlight_sections, code=highlight_code,
+                     inline=highlight_inline, sanitize=sanitize_html)
+
+
+@dataclass(frozen=True, slots=True)
+class PageSources:
+    """Where a page's inputs came from, for Findings (paths relative to their roots)."""
+
+    source_file: str = ""
+    """The source, relative to the source root (``capsule_networks/__init__.py``)."""
+    catalog_file: str = ""
+    """The cache, relative to the translations root ('' for English)."""
+    catalog_lines: Mapping[str, int] = field(default_factory=dict)
+    """Cache key -> line, to point Findings at the value to fix."""
+
+
+def build_page(source: SourceFile, results: Sequence[UnitResult], lang: str, *,
+               renderers: Renderers | None = None, where: PageSources = PageSources(),
+               image_prefix: str = "") -> Page:
+    """Render ``source`` in ``lang``: translated notes where usable, English (marked) elsewhere.
+
+    Args:
+        results: one per unit of the file (title, summary, notes), as ``lookup`` returns them;
+            for English any states will do, the originals are shown.
+        where: file names for Findings.
+        image_prefix: prepended to relative image URLs so they resolve from the page's URL.
+
+    Returns:
+        The Page; its findings list math that failed to convert (English only, since every
+        language renders the same originals) and translations that could not be used.
+    """
+    renderers = renderers or default_renderers()
+    findings: list[Finding] = []
+    notes: dict[int, list[tuple[str, bool]]] = {}
+    for result in results:
+        unit = result.unit
+        if unit.kind is not UnitKind.NOTES:
+            continue
+        rendered = _render_originals(unit, renderers, image_prefix, lang, where, findings)
+        notes.setdefault(unit.section, []).append(
+            _unit_html(result, rendered, lang, renderers, where, findings))
+    code = _code_cells(source, renderers)
+    anchors = section_anchors(source.sections)
+    sections = tuple(
+        PageSection(anchor=anchors[index], number=index,
+                    notes_html="".join(text for text, _ in notes.get(index, ())),
+                    code_html=code[index],
+                    fallback=any(fell for _, fell in notes.get(index, ())))
+        for index in range(len(source.sections)))
+    title, description = title_and_description(source, results, lang)
+    return Page(file_id=source.id, lang=lang, title=title, description=description,
+                sections=sections, findings=tuple(findings))
+
+
+def _code_cells(source: SourceFile, renderers: Renderers) -> tuple[str, ...]:
+    # Markdown pages have no code column: skip the highlighter rather than ask it for nothing.
+    if source.kind is SourceKind.MARKDOWN or not any(s.code for s in source.sections):
+        return tuple("" for _ in source.sections)
+    return tuple(renderers.sections(source))
+
+
+def title_and_description(source: SourceFile, results: Sequence[UnitResult],
+                           lang: str) -> tuple[str, str]:
+    """Front-matter title and summary, translated when the language has them."""
+    title, summary = source.front.title, source.front.summary
+    if lang == SOURCE_LANGUAGE:
+        return title, summary
+    for result in results:
+        if result.state is UnitState.TRANSLATED and result.text and result.text.strip():
+            if result.unit.kind is UnitKind.TITLE:
+                title = result.text.strip()
+            elif result.unit.kind is UnitKind.SUMMARY:
+                summary = result.text.strip()
+    return title, summary
+
+
+# --- notes ------------------------------------------------------------------------------------
+
+
+def _render_originals(unit: Unit, renderers: Renderers, image_prefix: str, lang: str,
+                      where: PageSources, findings: list[Finding]) -> tuple[str, ...]:
+    """HTML for each masked original of ``unit``: MathML, highlighted code, <img>."""
+    rendered = []
+    for original in unit.masked.originals:
+        text, error = _render_original(original, renderers, image_prefix)
+        if error and lang == SOURCE_LANGUAGE:
+            findings.append(Finding(file=where.source_file, key=unit.key, check="math",
+                                    severity=Severity.WARNING, line=unit.line,
+                                    message=f"math did not convert: {error}: "
+                                            f"${_shorten(original.source)}$"))
+        rendered.append(text)
+    return tuple(rendered)
+
+
+def _render_original(original: Protected, renderers: Renderers, image_prefix: str) -> tuple[str, str]:
+    kind = original.kind
+    if kind in (ProtectedKind.INLINE_MATH, ProtectedKind.DISPLAY_MATH):
+        math = renderers.math(original.source, display=kind is ProtectedKind.DISPLAY_MATH)
+        return math.html, math.error
+    if kind is ProtectedKind.CODE_SPAN:
+        return renderers.inline(original.source), ""
+    if kind is ProtectedKind.CODE_BLOCK:
+        return renderers.code(original.source, original.language), ""
+    return _image_html(original, image_prefix), ""
+
+
+def _image_html(original: Protected, image_prefix: str) -> str:
+    url = original.url
+    if url and not re.match(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)", url):
+        url = image_prefix + url  # relative to the source file's folder, not the page URL
+    return (f'<img src="{html.escape(url, quote=True)}" alt="{html.escape(original.alt, quote=True)}"'
+            f' loading="lazy">')
+
+
+def _unit_html(result: UnitResult, rendered: Sequence[str], lang: str, renderers: Renderers,
+               where: PageSources, findings: list[Finding]) -> tuple[str, bool]:
+    """The notes HTML of one unit and whether it fell back to English."""
+    unit = result.unit
+    english = _restore_english(unit.key, rendered)
+    if lang == SOURCE_LANGUAGE:
+        return english, False
+    if result.state is UnitState.TRANSLATED and result.text is not None:
+        translated, problem = use_translation(result.text, rendered, renderers.sanitize)
+        if translated is not None:
+            return translated, False
+        findings.append(Finding(file=where.catalog_file, key=unit.key, check=problem[0],
+                                severity=Severity.WARNING, message=problem[1],
+                                line=where.catalog_lines.get(result.matched_key or unit.key, 0)))
+    return f'<div class="sb-fallback" lang="{SOURCE_LANGUAGE}">{english}</div>', True
+
+
+def _restore_english(key: str, rendered: Sequence[str]) -> str:
+    # The key comes from our own renderer, so every placeholder is canonical and in range.
+    return _CANONICAL_PLACEHOLDER.sub(
+        lambda m: rendered[int(m.group(1))] if int(m.group(1)) < len(rendered) else m.group(0), key)
+
+
+def use_translation(value: str, rendered: Sequence[str],
+                    sanitize: Callable[[str], str]) -> tuple[str | None, tuple[str, str]]:
+    """Check, sanitise and restore one translated value.
+
+    Returns ``(html, ("", ""))`` when usable, else ``(None, (check id, message))``. The
+    order matters: the raw value is checked (sanitising would silently repair broken
+    nesting and hide the defect), then sanitised, then our own rendered originals go in.
+    """
+    found = find_placeholders(value)
+    if sorted(found) != list(range(len(rendered))):
+        return None, ("placeholders", f"placeholders {found} do not match the English "
+                      f"(expected each of 0..{len(rendered) - 1} once); shown in English")
+    problem = html_problem(value)
+    if problem is not None:
+        return None, (problem[0], f"{problem[1]}; shown in English")
+    restored = restore_placeholders(sanitize(value), rendered)
+    if restored is None or _CANONICAL_PLACEHOLDER.search(restored):
+        return None, ("placeholders", "a placeholder could not be restored; shown in English")
+    return restored, ("", "")
+
+
+class _NestingChecker(HTMLParser):
+    """Finds the first tag-nesting problem that would make a browser rearrange the HTML.
+
+    Problems carry the check ids ``site-builder check`` uses for the same defects.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problem: tuple[str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if self.problem or tag in _VOID:
+            return
+        if tag == "a" and "a" in self.stack:
+            self.problem = ("nested-link", "a link inside a link (<a> in <a>)")
+        elif tag in _BLOCKS and "p" in self.stack:
+            self.problem = ("structure", f"<{tag}> inside <p>")
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.problem or tag in _VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            opened = f"<{self.stack[-1]}>" if self.stack else "nothing"
+            self.problem = ("unbalanced-tags", f"</{tag}> closes {opened}")
+        else:
+            self.stack.pop()
+
+
+def html_problem(value: str) -> tuple[str, str] | None:
+    """(check id, why) when ``value`` is not well-formed HTML; None when it is."""
+    checker = _NestingChecker()
+    checker.feed(value)
+    checker.close()
+    if checker.problem is None and checker.stack:
+        return ("unbalanced-tags", f"<{checker.stack[-1]}> is not closed")
+    return checker.problem
+
+
+# --- anchors ----------------------------------------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    """ASCII slug of a heading or name: lower case, words joined by '-' ('' if nothing is left)."""
+    text = re.sub(r"\$[^$]*\$|`[^`]*`|<[^>]+>|[*_\[\]()]", " ", text)
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def section_anchors(sections: Sequence[Section]) -> tuple[str, ...]:
+    """A stable anchor per section, unique on the page.
+
+    From the first heading of the notes (so ``[Squash](#squash)`` links in notes work), else
+    the def/class name, else ``section-N``. Derived from the English source, so every
+    language has the same anchors and the language switcher can keep the fragment.
+    """
+    taken: set[str] = {f"section-{i}" for i in range(len(sections))}
+    anchors = []
+    for index, section in enumerate(sections):
+        heading = _HEADING.search(section.notes)
+        base = slugify(heading.group(2)) if heading else ""
+        base = base or slugify(section.name)
+        anchor = f"section-{index}"
+        if base:
+            anchor, suffix = base, 2
+            while anchor in taken:
+                anchor, suffix = f"{base}-{suffix}", suffix + 1
+        taken.add(anchor)
+        anchors.append(anchor)
+    return tuple(anchors)
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- layout -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PageChrome:
+    """What the layout shows around the sections, already translated and with relative links."""
+
+    breadcrumbs: tuple[tuple[str, str], ...] = ()
+    """(label, href) from the home page down to the page's folder; href '' for no link."""
+    source_url: str = ""
+    """"View source" link ('' for none)."""
+    source_label: str = "View source"
+    notice_html: str = ""
+    """Shown above notes that fell back to English (already in the page's language)."""
+    page_notice_html: str = ""
+    """Shown once at the top instead, when every section with notes fell back."""
+    crumbs_label: str = "Breadcrumbs"
+
+
+def page_html(page: Page, kind: SourceKind, chrome: PageChrome = PageChrome()) -> str:
+    """The page body: a header (breadcrumbs, view source, title) and one grid row per section."""
+    parts = [f'<div class="sb-page sb-page--{kind.value}" data-sb-file="{html.escape(page.file_id)}">',
+             _header_html(page, chrome)]
+    if not any("<h1" in section.notes_html for section in page.sections):
+        parts.append(f"<h1>{html.escape(page.title)}</h1>")
+    with_notes = [section for section in page.sections if section.notes_html]
+    if with_notes and all(section.fallback for section in with_notes) and chrome.page_notice_html:
+        # A wholly untranslated page says so once, not on every row.
+        parts.append(f'<p class="sb-notice sb-notice--page">{chrome.page_notice_html}</p>')
+        chrome = replace(chrome, notice_html="")
+    parts.extend(_row_html(section, kind, chrome) for section in page.sections)
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def _header_html(page: Page, chrome: PageChrome) -> str:
+    crumbs = "".join(
+        f'<li><a href="{html.escape(href)}">{html.escape(label)}</a></li>' if href
+        else f"<li>{html.escape(label)}</li>" for label, href in chrome.breadcrumbs)
+    nav = (f'<nav class="sb-crumbs" aria-label="{html.escape(chrome.crumbs_label)}"><ol>{crumbs}</ol></nav>'
+           if crumbs else "")
+    source = (f'<a class="sb-source" href="{html.escape(chrome.source_url)}">'
+              f"{html.escape(chrome.source_label)}</a>" if chrome.source_url else "")
+    return f'<div class="sb-header">{nav}{source}</div>' if nav or source else ""
+
+
+def _row_html(section: PageSection, kind: SourceKind, chrome: PageChrome) -> str:
+    positional = f"section-{section.number}"
+    alias = f'<a class="sb-alias" id="{positional}"></a>' if section.anchor != positional else ""
+    notice = (f'<p class="sb-notice">{chrome.notice_html}</p>'
+              if section.fallback and chrome.notice_html else "")
+    link = f'<a class="sb-permalink" href="#{section.anchor}" aria-hidden="true">#</a>'
+    notes = f'<div class="sb-notes">{link}{notice}{section.notes_html}</div>'
+    wide = kind is SourceKind.MARKDOWN and not section.code_html
+    classes = "sb-row sb-row--wide" if wide else "sb-row"
+    code = "" if wide else f'<div class="sb-code">{section.code_html}</div>'
+    return f'<section class="{classes}" id="{section.anchor}">{alias}{notes}{code}</section>'
