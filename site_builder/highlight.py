@@ -61,6 +61,7 @@ def highlight_sections(source: SourceFile) -> tuple[str, ...]:
         for section in source.sections)
 
 
+@functools.lru_cache(maxsize=4096)
 def highlight_code(code: str, language: str) -> str:
     """A fenced code block from notes: highlighted by ``language`` (plain text if unknown)."""
     lexer = _lexer_for(language)
@@ -70,9 +71,10 @@ def highlight_code(code: str, language: str) -> str:
     return f'<pre class="{CODE_CLASS}"><code{language_class}>{body}</code></pre>'
 
 
+@functools.lru_cache(maxsize=16384)
 def highlight_inline(code: str) -> str:
     """Inline code from notes, highlighted as Python, in a ``<code>`` with no ``<pre>``."""
-    lexer = PythonLexer(stripnl=False, ensurenl=False)
+    lexer = _INLINE_LEXER
     body = "".join(_spans(line) for line in _split_lines(lexer.get_tokens(code)))
     return f'<code class="{CODE_CLASS} sb-inline">{body}</code>'
 
@@ -98,6 +100,10 @@ def pygments_css() -> str:
         _GUTTER_CSS,
     ]
     return "\n".join(parts) + "\n"
+
+
+#: Lexers keep no state between calls, so one instance serves every inline code span.
+_INLINE_LEXER = PythonLexer(stripnl=False, ensurenl=False)
 
 
 # --- tokens to lines to HTML ----------------------------------------------------------------
