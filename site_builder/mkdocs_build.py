@@ -77,7 +77,9 @@ def synthesised_config(site: SiteConfig, *, site_name: str, docs_dir: Path, site
         "theme": {
             "name": "material",
             "font": False,
-            "features": ["search.highlight"],
+            # prune: each page carries only the navigation it shows, not the whole tree
+            # (on a 260-page corpus the full tree is most of every page's HTML).
+            "features": ["search.highlight", "navigation.prune"],
             "palette": [
                 {"media": "(prefers-color-scheme: light)", "scheme": "default",
                  "toggle": {"icon": "material/weather-night", "name": "Dark mode"}},

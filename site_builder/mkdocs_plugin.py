@@ -279,6 +279,8 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
             build_language(config, lang, self.shared)
         if self.shared.math_failures:
             log.warning("%d math expression(s) failed to convert (shown as LaTeX)", self.shared.math_failures)
+        else:
+            log.info("math: every expression converted to MathML")
         for lang, count in sorted(self.shared.fallbacks.items()):
             log.info("%s: %d translated unit(s) could not be used and are shown in English", lang, count)
 
