@@ -44,7 +44,7 @@ We checked each formula against the paper and the authors' reference code
 * the primary capsules take their 8 dimensions from channels that belong to different groups.
 
 The notes below point out each of these where it matters.
-Table 1 of the paper reports a test error of $0.25\% \pm 0.005$ on MNIST for CapsNet with
+Table 1 of the paper reports a test error of $(0.25 \pm 0.005)\%$ on MNIST for CapsNet with
 3 routing iterations and the reconstruction loss, against $0.39\%$ for the convolutional baseline.
 """
 
@@ -158,7 +158,9 @@ class DigitCapsules(nn.Module):
     $$\hat{\mathbf{u}}_{j|i} = \mathbf{W}_{ij} \mathbf{u}_i$$
 
     That is $1152 \times 10 \times 16 \times 8 = 1{,}474{,}560$ weights. The matrices are not
-    shared between the 36 positions of a capsule type. There is no bias in this layer.
+    shared between the 36 positions of a capsule type. There is no bias in this layer: the paper's
+    count of 8.2M parameters (6.8M without the decoder) is the count without one. The authors' code
+    adds a bias of $10 \times 16$ values to $\mathbf{s}_j$, which we leave out.
     The [Router](#router) then combines the predictions.
     """
 

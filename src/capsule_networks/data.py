@@ -207,7 +207,7 @@ def random_shift(images: torch.Tensor, max_shift: int,
     left = torch.randint(0, 2 * max_shift + 1, (batch, 1), generator=generator)
     rows = (top + torch.arange(height)).view(batch, height, 1)
     cols = (left + torch.arange(width)).view(batch, 1, width)
-    # Gather every window at once: `[batch, h, w]` indices into `[batch, h + 4, w + 4]`
+    # Gather every window at once: `[batch, h, w]` indices into the padded `[batch, h + 2 max_shift, w + 2 max_shift]`
     crops = padded[:, 0][torch.arange(batch).view(batch, 1, 1), rows, cols]
     return crops.unsqueeze(1)
 

@@ -13,7 +13,7 @@ the test split.
 A prediction is the digit whose capsule is the longest. In evaluation mode the decoder is
 masked by that prediction, not by the label (Section 4.1), so the test loss includes the
 reconstruction of what the network *thinks* it sees. The paper's Table 1 reports a test error
-of $0.25\% \pm 0.005$ on the full MNIST with 3 routing iterations and the reconstruction loss.
+of $(0.25 \pm 0.005)\%$ on the full MNIST with 3 routing iterations and the reconstruction loss.
 """
 
 from __future__ import annotations

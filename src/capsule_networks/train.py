@@ -17,8 +17,9 @@ summary: >
 * random shifts of up to 2 pixels, and no other augmentation;
 * the margin loss plus $0.0005 \times$ the reconstruction loss.
 
-All settings are fields of [`TrainConfig`](#trainconfig); each one is also a command-line
-flag, so `capsnet-train --help` lists the same names.
+All settings are fields of [`TrainConfig`](#trainconfig), and each has a command-line flag
+named after it with dashes for underscores (`lr_decay` is `--lr-decay`); the switches that are on
+by default are turned off with `--no-reconstruction` and `--no-figures`.
 
 After every epoch the script writes, in `--out`:
 
@@ -100,7 +101,7 @@ class TrainConfig:
     limit_train: int | None = None
     # Use only the first N test images (for quick checks).
     limit_test: int | None = None
-    # Draw the reconstruction pictures at the end.
+    # Draw the pictures at the end: reconstructions and the capsule dimensions (Figure 4).
     figures: bool = True
 
 
