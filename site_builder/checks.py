@@ -43,7 +43,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from .errors import Location, TranslationFileError, at_file
+from .errors import Location, SiteBuilderError, TranslationFileError, at_file
 from .glossary import Glossary, find_glossary
 from .model import Catalog, Finding, Protected, ProtectedKind, Severity
 from .store import load_catalog
@@ -559,25 +559,52 @@ def has_errors(findings: Sequence[Finding]) -> bool:
     return any(finding.severity is Severity.ERROR for finding in findings)
 
 
-def check_cache_files(paths: Sequence[Path], translations_dir: Path | None = None) -> list[Finding]:
+def check_cache_files(paths: Sequence[Path], translations_dir: Path | None = None, *,
+                      languages: Sequence[str] = ()) -> tuple[list[Finding], list[SiteBuilderError]]:
     """Check cache files on their own (no sources): each value against its own key.
 
-    The language comes from the name (``x.ja.json``); the glossary from ``translations_dir``
-    or the nearest ``glossary.<lang>.json`` above the file. Reads files, never writes.
-
-    Raises:
-        TranslationFileError: a file or glossary is malformed (``path:line:col``).
+    A folder stands for every cache below it (sidecars and glossaries left out). The language
+    comes from the name (``x.ja.json``; only ``languages`` are checked when given); the glossary from ``translations_dir`` or the nearest
+    ``glossary.<lang>.json`` above the file. A malformed file (or one that is not a cache) is
+    returned as an error with ``path:line:col`` and the other files are still checked, so one
+    bad file never hides the findings of the rest. Reads files, never writes.
     """
-    findings = []
+    findings: list[Finding] = []
+    errors: list[SiteBuilderError] = []
+    for path in _expand_cache_paths(paths):
+        if languages and path.name.split(".")[-2:-1] not in [[lang] for lang in languages]:
+            continue
+        try:
+            findings += _check_cache_file(path, translations_dir)
+        except SiteBuilderError as err:
+            errors.append(err)
+    return findings, errors
+
+
+def _expand_cache_paths(paths: Sequence[Path]) -> list[Path]:
+    expanded: list[Path] = []
     for path in paths:
-        parts = path.name.split(".")
-        if len(parts) < 3 or parts[-1] != "json" or parts[-2] in ("fuzzy", "archive"):
-            raise TranslationFileError("not a translation cache (expected <file id>.<lang>.json)",
-                                       location=Location(path),
-                                       hint="pass cache files such as translations/x/__init__.ja.json")
-        with at_file(path):
-            catalog = load_catalog(path, parts[-2])
-            glossary = find_glossary(path, parts[-2], translations_dir)
-        label = _relative(path.resolve(), translations_dir.resolve()) if translations_dir else path.as_posix()
-        findings += run_checks(catalog, file=label, glossary=glossary)
-    return findings
+        if path.is_dir():
+            expanded += sorted(p for p in path.rglob("*.json") if _is_cache_name(p.name))
+        else:
+            expanded.append(path)
+    return expanded
+
+
+def _is_cache_name(name: str) -> bool:
+    parts = name.split(".")
+    return (len(parts) >= 3 and parts[-1] == "json" and parts[-2] not in ("fuzzy", "archive")
+            and not (len(parts) == 3 and parts[0] == "glossary"))
+
+
+def _check_cache_file(path: Path, translations_dir: Path | None) -> list[Finding]:
+    if not _is_cache_name(path.name):
+        raise TranslationFileError("not a translation cache (expected <file id>.<lang>.json)",
+                                   location=Location(path),
+                                   hint="pass cache files such as translations/x/__init__.ja.json")
+    lang = path.name.split(".")[-2]
+    with at_file(path):
+        catalog = load_catalog(path, lang)
+        glossary = find_glossary(path, lang, translations_dir)
+    label = _relative(path.resolve(), translations_dir.resolve()) if translations_dir else path.as_posix()
+    return run_checks(catalog, file=label, glossary=glossary)

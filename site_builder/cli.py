@@ -203,9 +203,8 @@ def _add_check(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
 def _run_check(args: argparse.Namespace) -> int:
     errors: Sequence[SiteBuilderError] = ()
     if args.files:
-        wanted = {code for item in args.lang or () for code in item.split(",")}
-        files = [path for path in args.files if not wanted or path.name.split(".")[-2] in wanted]
-        findings = check_cache_files(files, _translations_root(args))
+        wanted = sorted({code for item in args.lang or () for code in item.split(",") if code})
+        findings, errors = check_cache_files(args.files, _translations_root(args), languages=wanted)
     else:
         config = project_config(args)
         corpus = load_corpus(config, keep_going=True)

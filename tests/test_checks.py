@@ -137,20 +137,36 @@ def test_cache_files_are_checked_alone_with_the_nearest_glossary(tmp_path):
     cache = tmp_path / "pkg" / "m.ja.json"
     cache.parent.mkdir()
     cache.write_text('{\n "<p>A transformer</p>\\n": "<p>変圧器</p>\\n"\n}', encoding="utf-8")
-    [finding] = check_cache_files([cache], tmp_path)
+    [finding], errors = check_cache_files([cache], tmp_path)
+    assert not errors
     assert (finding.file, finding.check, finding.severity) == ("pkg/m.ja.json", "glossary", Severity.ERROR)
 
 
-def test_a_malformed_cache_is_an_error_with_line_and_column(tmp_path):
+def test_a_malformed_cache_is_an_error_with_line_and_column_and_the_rest_is_still_checked(tmp_path):
     cache = tmp_path / "m.ja.json"
     cache.write_text('{\n "a": "b",\n "a": "c"\n}', encoding="utf-8")
-    with pytest.raises(TranslationFileError) as caught:
-        check_cache_files([cache])
-    assert f"{cache}:3:2" in str(caught.value) and "duplicate key" in str(caught.value)
+    other = tmp_path / "n.ja.json"
+    other.write_text('{\n "<p>a</p>\\n": "<p>b</p>\\n\u3002"\n}', encoding="utf-8")
+    findings, [error] = check_cache_files([cache, other])
+    assert isinstance(error, TranslationFileError)
+    assert f"{cache}:3:2" in str(error) and "duplicate key" in str(error)
+    assert [f.check for f in findings] == ["text-after-block"]
 
 
 def test_sidecars_are_not_mistaken_for_caches(tmp_path):
     sidecar = tmp_path / "m.ja.fuzzy.json"
     sidecar.write_text("{}", encoding="utf-8")
-    with pytest.raises(TranslationFileError, match="not a translation cache"):
-        check_cache_files([sidecar])
+    findings, [error] = check_cache_files([sidecar])
+    assert not findings and "not a translation cache" in str(error)
+
+
+def test_a_folder_stands_for_its_caches_without_sidecars_or_glossary(tmp_path):
+    (tmp_path / "glossary.ja.json").write_text('{"terms": []}', encoding="utf-8")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "m.ja.json").write_text('{\n "<p>a</p>\\n": "<p>b</p>\\n\u3002"\n}',
+                                              encoding="utf-8")
+    (tmp_path / "pkg" / "m.ja.fuzzy.json").write_text('{"x": 1}', encoding="utf-8")
+    (tmp_path / "pkg" / "m.ja.archive.json").write_text('{"a": "b"}', encoding="utf-8")
+    findings, errors = check_cache_files([tmp_path], tmp_path)
+    assert not errors
+    assert [(f.file, f.check) for f in findings] == [("pkg/m.ja.json", "text-after-block")]
