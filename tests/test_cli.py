@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import write_corpus
 
 from site_builder.cli import format_table, main
 from site_builder.store import catalog_path, save_catalog
@@ -29,18 +30,10 @@ for x in range(3):
 STATS_KEYS = {"units", "translated", "missing", "orphaned", "fuzzy"}
 
 
-def write_files(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
     """A project folder with mkdocs.yml (en, ja, zh), two sources and no caches; the cwd."""
-    write_files(tmp_path, {
+    write_corpus(tmp_path, {
         "src/capsule_networks/__init__.py": MODULE.format(name="capsules"),
         "src/readme.py": MODULE.format(name="readme"),
         "mkdocs.yml": "site_name: t\nplugins:\n  - site_builder:\n      source_dir: src\n"
@@ -99,13 +92,13 @@ def test_status_lang_limits_languages_and_skips_english(project, capsys):
 
 
 def test_status_flags_override_mkdocs_yml(project, capsys, tmp_path_factory):
-    other = write_files(tmp_path_factory.mktemp("other"), {"only.py": MODULE.format(name="only")})
+    other = write_corpus(tmp_path_factory.mktemp("other"), {"only.py": MODULE.format(name="only")})
     code, data = status_json(capsys, "--source", str(other))
     assert set(data["languages"]["ja"]["files"]) == {"only"}
 
 
 def test_status_works_without_mkdocs_yml_given_both_folders(tmp_path, capsys, monkeypatch):
-    write_files(tmp_path / "src", {"m.py": MODULE.format(name="m")})
+    write_corpus(tmp_path / "src", {"m.py": MODULE.format(name="m")})
     monkeypatch.chdir(tmp_path)
     code, data = status_json(capsys, "--source", "src", "--translations", "tr", "--lang", "ja")
     assert code == 0 and set(data["languages"]["ja"]["files"]) == {"m"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import write_corpus
 
 from site_builder.config import SiteConfig
 from site_builder.corpus import FileStats, file_stats, language_stats, load_corpus
@@ -32,17 +33,9 @@ y = 1
 '''
 
 
-def write_files(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
 @pytest.fixture
 def config(tmp_path) -> SiteConfig:
-    write_files(tmp_path / "src", {"pkg/a.py": MODULE.format(name="a"), "b.py": MODULE.format(name="b")})
+    write_corpus(tmp_path / "src", {"pkg/a.py": MODULE.format(name="a"), "b.py": MODULE.format(name="b")})
     return SiteConfig(source_dir=tmp_path / "src", translations_dir=tmp_path / "translations",
                       languages=("en", "ja", "zh"))
 
@@ -149,7 +142,7 @@ def test_cache_of_an_unparsable_source_is_not_called_stale(config):
 
 
 def test_two_sources_with_one_file_id_is_an_error(config):
-    write_files(config.source_dir, {"b.md": "# B\n\nText.\n"})
+    write_corpus(config.source_dir, {"b.md": "# B\n\nText.\n"})
     with pytest.raises(SourceError, match="file id 'b'"):
         load_corpus(config)
 
