@@ -7,7 +7,7 @@ and code, lists and links. Caches for two target languages (ja, zh) are written 
 units translated, a few missing and a few orphans; English needs no cache.
 
 Timed, ours: ``load_corpus`` (find, parse, split into units, load caches, look up) and then one
-page per module and language (en, ja, zh) through ``site_builder.page.build_page`` and
+page per module and language (en, ja, zh) through ``site_builder.render.page.build_page`` and
 ``page_html``, each page's HTML written to a file (MkDocs' theme around it is not included). If page.py cannot be imported, the pages are replaced by restoring
 each translated unit's placeholders with math rendered by ``mathml.render_math`` (the fallback
 is named in the output).
@@ -37,10 +37,10 @@ import time
 from pathlib import Path
 
 from site_builder.config import SiteConfig
-from site_builder.corpus import Corpus, load_corpus
+from site_builder.core.corpus import Corpus, load_corpus
 from site_builder.model import UnitResult, UnitState
-from site_builder.store import catalog_path, save_catalog
-from site_builder.translate import find_placeholders
+from site_builder.core.store import catalog_path, save_catalog
+from site_builder.core.translate import find_placeholders
 
 TARGET_LANGUAGES = ("ja", "zh")
 LANGUAGES = ("en", *TARGET_LANGUAGES)
@@ -214,7 +214,8 @@ def english_results(units) -> list[UnitResult]:
 def page_writer():
     """The page stage: page.build_page if importable, else the fallback; returns (name, fn)."""
     try:
-        from site_builder.page import build_page, default_renderers, page_html
+        from site_builder.render.page import build_page, default_renderers
+        from site_builder.render.layout import page_html
         renderers = default_renderers()
     except ImportError as err:
         return (f"fallback: lookup + restore placeholders with render_math "
@@ -223,13 +224,13 @@ def page_writer():
     def write_page(source, results, lang: str) -> str:
         return page_html(build_page(source, results, lang, renderers=renderers), source.kind)
 
-    return "site_builder.page.build_page + page_html (math, highlighting, sanitizing)", write_page
+    return "site_builder.render.page.build_page + page_html (math, highlighting, sanitizing)", write_page
 
 
 def _fallback_page(source, results, lang: str) -> str:
-    from site_builder.mathml import render_math
+    from site_builder.render.mathml import render_math
     from site_builder.model import ProtectedKind
-    from site_builder.translate import restore_placeholders
+    from site_builder.core.translate import restore_placeholders
 
     notes = []
     for result in results:

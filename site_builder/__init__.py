@@ -6,22 +6,37 @@ The core is a chain of stages passing typed values (``site_builder.model``)::
 
 ``load_corpus`` runs the first three for a whole project; ``run_checks`` and the PO and
 update tools work on its result. Two thin adapters sit on top: the MkDocs plugin
-(``site_builder.mkdocs_plugin``, the only modules importing MkDocs are it and
-``mkdocs_build``) and the ``site-builder`` command (``site_builder.cli``).
+(``site_builder.adapters.mkdocs.plugin``, the only modules importing MkDocs are it and
+``mkdocs_build``) and the ``site-builder`` command (``site_builder.adapters.cli``).
 """
 
-from .config import SiteConfig, load_project_config
-from .corpus import Corpus, load_corpus
-from .errors import ConfigError, SiteBuilderError, SourceError, TranslationFileError
-from .model import (Catalog, CodeLine, Finding, FrontMatter, Masked, Orphan, Page, Section,
-                    SectionKind, Severity, SourceFile, SourceKind, Unit, UnitKind, UnitResult,
-                    UnitState)
-from .notes import render_notes
-from .page import build_page
-from .parse import find_sources, parse_file
-from .store import catalog_path, dump_catalog, load_catalog, save_catalog
-from .translate import lookup, normalize_key, restore_placeholders
-from .units import split_units
+from site_builder.config import SiteConfig, load_project_config
+from site_builder.core.corpus import Corpus, load_corpus
+from site_builder.errors import ConfigError, SiteBuilderError, SourceError, TranslationFileError
+from site_builder.model import (
+    Catalog,
+    CodeLine,
+    Finding,
+    FrontMatter,
+    Masked,
+    Orphan,
+    Page,
+    Section,
+    SectionKind,
+    Severity,
+    SourceFile,
+    SourceKind,
+    Unit,
+    UnitKind,
+    UnitResult,
+    UnitState,
+)
+from site_builder.core.notes import render_notes
+from site_builder.render.page import build_page
+from site_builder.core.parse import find_sources, parse_file
+from site_builder.core.store import catalog_path, dump_catalog, load_catalog, save_catalog
+from site_builder.core.translate import lookup, normalize_key, restore_placeholders
+from site_builder.core.units import split_units
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,8 @@
-"""The core imports neither MkDocs nor click: only the adapters may (checked on the source with ast)."""
+"""The layer map, checked on the source with ast: imports point down, never round, MkDocs in one folder.
+
+Every module of ``site_builder`` and ``capsule_networks`` is parsed (imports inside functions
+count as much as module-level ones), so a lazy import cannot hide a cycle or an upward arrow.
+"""
 
 from __future__ import annotations
 
@@ -9,73 +13,144 @@ from pathlib import Path
 
 import pytest
 
-import site_builder
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = {"site_builder": ROOT / "site_builder", "capsule_networks": ROOT / "src" / "capsule_networks"}
 
-PACKAGE = Path(site_builder.__file__).parent
-MODULES = sorted(PACKAGE.glob("*.py"))
-MKDOCS_ADAPTERS = {"mkdocs_plugin.py", "mkdocs_build.py"}
-CLICK_ADAPTERS = {"cli.py"}
+#: site_builder's layers, lowest first. A module may import its own layer or any lower one.
+LAYERS = (
+    ("site_builder.model", "site_builder.errors", "site_builder.config", "site_builder.fileio"),
+    ("site_builder.core",),
+    ("site_builder.render",),
+    ("site_builder.translators",),
+    ("site_builder.site",),
+    ("site_builder.adapters",),
+)
+#: The public API re-exports the layers below the adapters; nothing inside imports it.
+PUBLIC_API = "site_builder"
+MKDOCS_FOLDER = "site_builder.adapters.mkdocs"
 
 
-def imported_names(tree: ast.AST, *, top_level_only: bool = False) -> set[str]:
-    """Absolute module names imported (``from .x import`` counts as ``site_builder.x``)."""
-    nodes = tree.body if top_level_only else list(ast.walk(tree))
-    names = set()
-    for node in nodes:
+def module_name(path: Path, package: str) -> str:
+    parts = path.relative_to(PACKAGES[package]).with_suffix("").parts
+    parts = parts[:-1] if parts[-1] == "__init__" else parts
+    return ".".join((package, *parts))
+
+
+def all_modules() -> dict[str, Path]:
+    return {module_name(path, package): path
+            for package, folder in PACKAGES.items() for path in sorted(folder.rglob("*.py"))}
+
+
+MODULES = all_modules()
+
+
+def imports_of(name: str, *, top_level_only: bool = False) -> set[str]:
+    """Absolute module names imported by ``name``; ``from x import y`` also yields ``x.y``."""
+    path = MODULES[name]
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in (tree.body if top_level_only else ast.walk(tree)):
         if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
+            found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            module = node.module or ""
-            if node.level:
-                names.add(f"site_builder.{module}" if module else "site_builder")
-                names.update(f"site_builder.{alias.name}" for alias in node.names if not module)
-            else:
-                names.add(module)
-    return names
+            base = package
+            for _ in range(node.level - 1):
+                base = base.rpartition(".")[0]
+            module = (f"{base}.{node.module}" if node.module else base) if node.level else node.module
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
 
 
-def imports_of(path: Path, **kwargs) -> set[str]:
-    return imported_names(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)), **kwargs)
+def internal_imports(name: str) -> set[str]:
+    """The project's own modules that ``name`` imports (names that are not modules dropped)."""
+    return {imported for imported in imports_of(name) if imported in MODULES and imported != name}
 
 
-def top(name: str) -> str:
-    return name.split(".")[0]
+def layer_of(name: str) -> int:
+    for index, prefixes in enumerate(LAYERS):
+        if any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes):
+            return index
+    raise AssertionError(f"{name} is in no layer of the map: add it to LAYERS")
 
 
-def test_the_package_has_the_adapters_and_core_modules():
-    names = {path.name for path in MODULES}
-    assert MKDOCS_ADAPTERS | CLICK_ADAPTERS | {"page.py", "site.py", "model.py"} <= names
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle of the graph as a path that starts and ends at the same module, or None."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
-def test_only_the_mkdocs_adapters_import_mkdocs(path):
-    if path.name in MKDOCS_ADAPTERS:
+def test_find_cycle_finds_a_cycle_and_accepts_a_dag():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_no_import_cycle_anywhere_function_level_imports_included():
+    graph = {name: internal_imports(name) for name in MODULES}
+    # A package's __init__ importing its own submodules is how Python loads it, not a cycle of design.
+    graph = {name: {dep for dep in deps if not name.startswith(dep + ".")} for name, deps in graph.items()}
+    assert find_cycle(graph) is None
+
+
+@pytest.mark.parametrize("name", [n for n in MODULES if n.startswith("site_builder.") and
+                                  not n.endswith("__init__")] + ["site_builder.core"])
+def test_imports_point_down_the_layer_map(name):
+    mine = layer_of(name)
+    upward = sorted(dep for dep in internal_imports(name)
+                    if dep != PUBLIC_API and dep.startswith("site_builder") and layer_of(dep) > mine)
+    assert not upward, f"{name} (layer {mine}) imports upward: {upward}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if n != PUBLIC_API))
+def test_nothing_inside_imports_the_public_api(name):
+    assert PUBLIC_API not in internal_imports(name) | {i for i in imports_of(name) if i == PUBLIC_API}
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_only_the_mkdocs_adapter_folder_imports_mkdocs_or_material(name):
+    if name == MKDOCS_FOLDER or name.startswith(MKDOCS_FOLDER + "."):
         return
-    assert not {name for name in imports_of(path) if top(name) in ("mkdocs", "material")}
+    third_party = {imported.split(".")[0] for imported in imports_of(name)}
+    assert not third_party & {"mkdocs", "material"}, name
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
-def test_only_the_cli_imports_click(path):
-    if path.name in CLICK_ADAPTERS:
-        return
-    assert not {name for name in imports_of(path) if top(name) == "click"}
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if n.startswith("site_builder")))
+def test_the_generator_never_imports_torch_or_the_tutorial(name):
+    third_party = {imported.split(".")[0] for imported in imports_of(name)}
+    assert not third_party & {"torch", "numpy", "capsule_networks", "mlxtend", "PIL"}, name
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
-def test_the_core_does_not_reach_mkdocs_through_the_adapters(path):
-    if path.name in MKDOCS_ADAPTERS | CLICK_ADAPTERS:
-        return
-    adapters = {f"site_builder.{name[:-3]}" for name in MKDOCS_ADAPTERS}
-    assert not imports_of(path) & adapters
-
-
-def test_cli_imports_the_mkdocs_driver_only_inside_its_runners():
-    cli = PACKAGE / "cli.py"
-    assert not {name for name in imports_of(cli, top_level_only=True)
-                if top(name) == "mkdocs" or name.startswith("site_builder.mkdocs")}
+def test_every_stage_has_its_folder():
+    folders = {path.parent.name for path in MODULES.values() if path.parent != PACKAGES["site_builder"]}
+    assert {"core", "render", "site", "translators", "adapters", "mkdocs"} <= folders
 
 
 def test_importing_the_cli_does_not_load_mkdocs():
-    code = "import sys, site_builder.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'mkdocs'))"
+    code = ("import sys, site_builder.adapters.cli; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material')))")
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert output.stdout.strip() == "[]"
+
+
+def test_importing_the_generator_does_not_load_torch():
+    code = "import sys, site_builder, site_builder.adapters.cli; print('torch' in sys.modules)"
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert output.stdout.strip() == "False"

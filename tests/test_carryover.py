@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -12,14 +11,39 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.carryover import (apply_update, comparable_text, match_orphans, merge_archive,
-                                    plan_update, update_corpus)
+from site_builder.translators.update import (
+    apply_update,
+    comparable_text,
+    match_orphans,
+    merge_archive,
+    plan_update,
+    update_corpus,
+)
 from site_builder.config import SiteConfig
-from site_builder.corpus import file_stats, load_corpus, translate_units
-from site_builder.model import (FrontMatter, Masked, Orphan, Section, SectionKind, SourceFile,
-                                SourceKind, Suggestion, Unit, UnitKind, UnitState)
-from site_builder.store import (archive_path, catalog_path, dump_catalog, fuzzy_path, load_catalog,
-                                load_suggestions, save_catalog, save_suggestions)
+from site_builder.core.corpus import file_stats, load_corpus, translate_units
+from site_builder.model import (
+    FrontMatter,
+    Masked,
+    Orphan,
+    Section,
+    SectionKind,
+    SourceFile,
+    SourceKind,
+    Suggestion,
+    Unit,
+    UnitKind,
+    UnitState,
+)
+from site_builder.core.store import (
+    archive_path,
+    catalog_path,
+    dump_catalog,
+    fuzzy_path,
+    load_catalog,
+    load_suggestions,
+    save_catalog,
+    save_suggestions,
+)
 
 SEED = Path(__file__).parent / "data" / "seed_capsule_networks.__init__.ja.json"
 
@@ -209,7 +233,7 @@ def test_an_update_killed_mid_run_leaves_every_file_old_or_new_and_loses_no_valu
     config = big_project(tmp_path, 120)
     caches = sorted(config.translations_dir.rglob("*.ja.json"))
     before = {path: load_catalog(path, "ja").entries for path in caches}
-    command = [sys.executable, "-m", "site_builder.cli", "update", "--prune", "--lang", "ja",
+    command = [sys.executable, "-m", "site_builder.adapters.cli", "update", "--prune", "--lang", "ja",
                "--config", str(tmp_path / "absent.yml"), "--source", str(config.source_dir),
                "--translations", str(config.translations_dir)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

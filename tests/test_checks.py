@@ -6,10 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.checks import check_cache_files, check_value, parse_html, run_checks, skeleton
+from site_builder.translators.checks import (
+    check_cache_files,
+    check_value,
+    parse_html,
+    run_checks,
+    skeleton,
+)
 from site_builder.errors import TranslationFileError
 from site_builder.model import Catalog, Protected, ProtectedKind, Severity
-from site_builder.store import load_catalog
+from site_builder.core.store import load_catalog
 
 SEED = Path(__file__).parent / "data" / "seed_capsule_networks.__init__.ja.json"
 

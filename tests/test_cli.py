@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import write_corpus
 
-from site_builder.cli import format_table, main
-from site_builder.store import catalog_path, save_catalog
+from site_builder.adapters.cli import format_table, main
+from site_builder.core.store import catalog_path, save_catalog
 
 MODULE = '''"""
 ---
@@ -68,7 +68,7 @@ def test_status_json_is_one_object_with_totals_and_files_per_language(project, c
 
 def test_status_counts_translated_orphaned_and_stale_caches(project, capsys):
     from site_builder.config import SiteConfig
-    from site_builder.corpus import load_corpus
+    from site_builder.core.corpus import load_corpus
 
     config = SiteConfig(source_dir=project / "src", translations_dir=project / "translations",
                         languages=("en", "ja"))
@@ -177,7 +177,7 @@ def test_invalid_yaml_error_gives_path_line_column(project, capsys):
 
 
 # What the `site-builder` console script runs (pyproject's [project.scripts]).
-ENTRY_POINT = [sys.executable, "-c", "import sys; from site_builder.cli import main; sys.exit(main())"]
+ENTRY_POINT = [sys.executable, "-c", "import sys; from site_builder.adapters.cli import main; sys.exit(main())"]
 
 
 def test_process_exit_codes_match_main(project):

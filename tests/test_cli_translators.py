@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from site_builder.cli import main
-from site_builder.store import archive_path, catalog_path, fuzzy_path, load_catalog
+from site_builder.adapters.cli import main
+from site_builder.core.store import archive_path, catalog_path, fuzzy_path, load_catalog
 
 from test_carryover import SEED, SEED_FIRST, seed_project
 

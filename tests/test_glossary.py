@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from site_builder.errors import TranslationFileError
-from site_builder.glossary import Glossary, Term, glossary_rows, load_glossary, term_pattern
+from site_builder.translators.glossary import (
+    Glossary,
+    Term,
+    glossary_rows,
+    load_glossary,
+    term_pattern,
+)
 from site_builder.model import Severity
 
 PROJECT_GLOSSARY = Path(__file__).parents[1] / "translations" / "glossary.ja.json"

@@ -6,7 +6,12 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from site_builder.highlight import highlight_code, highlight_inline, highlight_sections, pygments_css
+from site_builder.render.highlight import (
+    highlight_code,
+    highlight_inline,
+    highlight_sections,
+    pygments_css,
+)
 from site_builder.model import CodeLine, FrontMatter, Section, SectionKind, SourceFile, SourceKind
 
 ASSETS = Path(__file__).resolve().parent.parent / "site_builder" / "assets"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.mathml import render_math
+from site_builder.render.mathml import render_math
 
 NS = "{http://www.w3.org/1998/Math/MathML}"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.model import ProtectedKind
-from site_builder.notes import render_blocks, render_notes
+from site_builder.core.notes import render_blocks, render_notes
 
 P = "<span translate=no>_^_{}_^_</span>".format
 DATA = Path(__file__).parent / "data" / "notes"

@@ -6,11 +6,34 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.model import (PLACEHOLDER_TEMPLATE, CodeLine, FrontMatter, Masked, Protected,
-                                ProtectedKind, RenderedMath, Section, SectionKind, Severity,
-                                SourceFile, SourceKind, Unit, UnitKind, UnitResult, UnitState)
-from site_builder.page import (PageChrome, PageSources, Renderers, build_page, html_problem,
-                               page_html, section_anchors, slugify, use_translation)
+from site_builder.model import (
+    PLACEHOLDER_TEMPLATE,
+    CodeLine,
+    FrontMatter,
+    Masked,
+    Protected,
+    ProtectedKind,
+    RenderedMath,
+    Section,
+    SectionKind,
+    Severity,
+    SourceFile,
+    SourceKind,
+    Unit,
+    UnitKind,
+    UnitResult,
+    UnitState,
+)
+from site_builder.render.layout import PageChrome, page_html
+from site_builder.render.page import (
+    PageSources,
+    Renderers,
+    build_page,
+    html_problem,
+    section_anchors,
+    slugify,
+    use_translation,
+)
 
 P = PLACEHOLDER_TEMPLATE.format
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from site_builder.errors import SourceError
 from site_builder.model import SectionKind, SourceKind
-from site_builder.parse import docstring_notes, file_id, find_sources, parse_file
+from site_builder.core.parse import docstring_notes, file_id, find_sources, parse_file
 
 from conftest import write_corpus
 

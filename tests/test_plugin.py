@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cli import main
+from site_builder.adapters.cli import main
 from site_builder.config import SiteConfig
-from site_builder.corpus import load_corpus
+from site_builder.core.corpus import load_corpus
 from site_builder.model import UnitKind
-from site_builder.store import dump_catalog
-from site_builder.translate import find_placeholders
+from site_builder.core.store import dump_catalog
+from site_builder.core.translate import find_placeholders
 
 pytestmark = pytest.mark.slow
 

@@ -9,13 +9,33 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import SiteConfig
-from site_builder.corpus import load_corpus
+from site_builder.core.corpus import load_corpus
 from site_builder.errors import TranslationFileError
-from site_builder.model import (CodeLine, FrontMatter, Masked, Protected, ProtectedKind, Section,
-                                SectionKind, SourceFile, SourceKind, Unit, UnitKind)
-from site_builder.po import (apply_import, english_as_read, export_corpus, import_errors,
-                             plan_import, po_path, read_po_file, section_anchors, unit_ids)
-from site_builder.store import catalog_path, fuzzy_path, load_suggestions, save_catalog
+from site_builder.model import (
+    CodeLine,
+    FrontMatter,
+    Masked,
+    Protected,
+    ProtectedKind,
+    Section,
+    SectionKind,
+    SourceFile,
+    SourceKind,
+    Unit,
+    UnitKind,
+)
+from site_builder.translators.po import (
+    apply_import,
+    english_as_read,
+    export_corpus,
+    import_errors,
+    plan_import,
+    po_path,
+    read_po_file,
+    section_anchors,
+    unit_ids,
+)
+from site_builder.core.store import catalog_path, fuzzy_path, load_suggestions, save_catalog
 
 from test_carryover import SEED_FIRST, seed_project
 
@@ -95,7 +115,7 @@ def import_(config: SiteConfig, out: Path):
 def test_export_writes_contexts_comments_fuzzy_entries_with_previous_ids_and_obsolete_orphans(tmp_path):
     config = seed_project(tmp_path)
     seed_project(tmp_path, first=SEED_FIRST.replace("Capsule network is", "A capsule network is"))
-    from site_builder.carryover import update_corpus
+    from site_builder.translators.update import update_corpus
     update_corpus(load_corpus(config))
     save_catalog(catalog_path(config.translations_dir, "capsule_networks/__init__", "ja"),
                  {**load_corpus(config).files[0].translations["ja"].catalog.entries, "<p>Gone</p>\n": "<p>消</p>\n"})
@@ -202,7 +222,7 @@ def test_a_good_edit_is_imported_and_only_that_entry_changes(tmp_path):
 def test_fuzzy_entries_update_suggestions_never_translations(tmp_path):
     config = seed_project(tmp_path)
     seed_project(tmp_path, first=SEED_FIRST.replace("Capsule network is", "A capsule network is"))
-    from site_builder.carryover import update_corpus
+    from site_builder.translators.update import update_corpus
     [plan] = update_corpus(load_corpus(config))
     [new_key] = plan.made
     cache_before = plan.cache.read_bytes()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.sanitize import ALLOWED_TAGS, sanitize_html
+from site_builder.render.sanitize import ALLOWED_TAGS, sanitize_html
 
 PAYLOADS_FILE = Path(__file__).parent / "data" / "xss_payloads.txt"
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))

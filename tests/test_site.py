@@ -7,15 +7,45 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import SiteConfig
-from site_builder.corpus import Corpus, CorpusFile, FileTranslation
-from site_builder.glossary import GlossaryRow
-from site_builder.model import (Catalog, FrontMatter, Masked, Orphan, Section, SectionKind,
-                                SourceFile, SourceKind, Unit, UnitKind, UnitResult, UnitState)
-from site_builder.site import (GUIDE_URI, HOME_URI, STATUS_URI, alternates, breadcrumbs,
-                               canonical_url, docs_variants, glossary_html, head_links, home_html,
-                               language_name, notice_html, page_url, plan_site, relative_url,
-                               source_url, split_language_suffix, status_anchor, status_html,
-                               ui_text)
+from site_builder.core.corpus import Corpus, CorpusFile, FileTranslation
+from site_builder.translators.glossary import GlossaryRow
+from site_builder.model import (
+    Catalog,
+    FrontMatter,
+    Masked,
+    Orphan,
+    Section,
+    SectionKind,
+    SourceFile,
+    SourceKind,
+    Unit,
+    UnitKind,
+    UnitResult,
+    UnitState,
+)
+from site_builder.site.plan import (
+    GUIDE_URI,
+    HOME_URI,
+    STATUS_URI,
+    alternates,
+    canonical_url,
+    docs_variants,
+    head_links,
+    page_url,
+    plan_site,
+    relative_url,
+    split_language_suffix,
+)
+from site_builder.site.pages import (
+    breadcrumbs,
+    glossary_html,
+    home_html,
+    notice_html,
+    source_url,
+    status_anchor,
+    status_html,
+)
+from site_builder.site.ui import language_name, ui_text
 
 ROOT = Path("/project/src")
 

@@ -14,9 +14,18 @@ import pytest
 
 from site_builder.errors import TranslationFileError
 from site_builder.model import Suggestion
-from site_builder.store import (archive_path, catalog_path, dump_catalog, fuzzy_path, list_caches,
-                                load_catalog, load_json_object, load_suggestions, save_catalog,
-                                save_suggestions)
+from site_builder.core.store import (
+    archive_path,
+    catalog_path,
+    dump_catalog,
+    fuzzy_path,
+    list_caches,
+    load_catalog,
+    load_json_object,
+    load_suggestions,
+    save_catalog,
+    save_suggestions,
+)
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "capsule_networks.__init__.ja.json"
 if not SEED.exists():  # CI lays shared/ beside the clone; a developer's tree has it at /work/shared
@@ -155,7 +164,7 @@ def test_save_refuses_non_string_values(tmp_path):
 _KILLED_WRITER = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
-    from site_builder.store import save_catalog
+    from site_builder.core.store import save_catalog
 
     def stall(fd):
         print("writing", flush=True)

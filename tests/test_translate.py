@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from site_builder.model import Catalog, Masked, Orphan, Suggestion, Unit, UnitKind, UnitState
-from site_builder.translate import find_placeholders, lookup, normalize_key, restore_placeholders
+from site_builder.core.translate import (
+    find_placeholders,
+    lookup,
+    normalize_key,
+    restore_placeholders,
+)
 
 
 def unit(key: str, section: int = 0) -> Unit:

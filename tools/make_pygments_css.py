@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.fileio import write_atomic
-from site_builder.highlight import pygments_css
+from site_builder.render.highlight import pygments_css
 
 TARGET = Path(__file__).resolve().parent.parent / "site_builder" / "assets" / "pygments.css"
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from site_builder.fileio import write_atomic
-from site_builder.mathml import render_math
+from site_builder.render.mathml import render_math
 
 # Order matters: display forms are taken out before single dollars are looked for.
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)

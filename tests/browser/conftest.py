@@ -10,7 +10,7 @@ from typing import Iterator
 
 import pytest
 
-from site_builder.cli import main
+from site_builder.adapters.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

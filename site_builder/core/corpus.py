@@ -13,13 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from .config import SOURCE_LANGUAGE, SiteConfig
-from .errors import Location, SiteBuilderError, SourceError, at_file
-from .model import Catalog, Orphan, SourceFile, Suggestion, Unit, UnitResult, UnitState
-from .parse import file_id, find_sources, parse_file
-from .store import catalog_path, fuzzy_path, list_caches, load_catalog, load_suggestions
-from .translate import lookup
-from .units import split_units
+from site_builder.config import SOURCE_LANGUAGE, SiteConfig
+from site_builder.errors import Location, SiteBuilderError, SourceError, at_file
+from site_builder.model import Catalog, Orphan, SourceFile, Suggestion, Unit, UnitResult, UnitState
+from site_builder.core.parse import file_id, find_sources, parse_file
+from site_builder.core.store import (
+    catalog_path,
+    fuzzy_path,
+    list_caches,
+    load_catalog,
+    load_suggestions,
+)
+from site_builder.core.translate import lookup
+from site_builder.core.units import split_units
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,12 +28,12 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException, PluginError
 
-from .config import PLUGIN_NAME, SiteConfig
-from .errors import ConfigError, Location, SiteBuilderError
-from .fileio import write_atomic
+from site_builder.config import PLUGIN_NAME, SiteConfig
+from site_builder.errors import ConfigError, Location, SiteBuilderError
+from site_builder.fileio import write_atomic
 
 if TYPE_CHECKING:
-    from .mkdocs_plugin import SharedBuild, SiteBuilderPlugin
+    from site_builder.adapters.mkdocs.plugin import SharedBuild, SiteBuilderPlugin
 
 
 def build_language(parent: MkDocsConfig, lang: str, shared: "SharedBuild") -> None:
@@ -57,7 +57,7 @@ def build_language(parent: MkDocsConfig, lang: str, shared: "SharedBuild") -> No
 
 def find_plugin(config: MkDocsConfig) -> "SiteBuilderPlugin":
     """The site_builder plugin instance of a loaded config (ConfigError if it is not enabled)."""
-    from .mkdocs_plugin import SiteBuilderPlugin
+    from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
 
     for plugin in config.plugins.values():
         if isinstance(plugin, SiteBuilderPlugin):

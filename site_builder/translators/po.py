@@ -15,7 +15,7 @@ repeated anchor gets ``~2``, ``~3``. So editing notes, or adding sections in ano
 class, leaves every id alone; only sections added inside the same def shift their ``+n``.
 
 Import reads such files back. Every entry that would become a translation is checked first
-(:func:`site_builder.checks.check_value`); if any has an error, nothing is written and the
+(:func:`site_builder.translators.checks.check_value`); if any has an error, nothing is written and the
 errors are reported at ``file.po:line``. Fuzzy entries never become translations: they update
 the suggestion sidecar. An entry whose English changed since export becomes a suggestion for
 the current unit. Unchanged entries are not rewritten, so export then import gives
@@ -37,14 +37,25 @@ from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.catalog import Message
 from babel.messages.pofile import PoFileError, normalize, read_po, write_po
 
-from .checks import check_value, visible_text
-from .corpus import Corpus, CorpusFile, FileTranslation
-from .errors import Location, TranslationFileError
-from .fileio import write_atomic
-from .glossary import Glossary
-from .model import (Finding, Protected, ProtectedKind, SectionKind, Severity, SourceFile,
-                    Suggestion, Unit, UnitKind, UnitResult, UnitState)
-from .store import fuzzy_path, save_catalog, save_suggestions
+from site_builder.translators.checks import check_value, visible_text
+from site_builder.core.corpus import Corpus, CorpusFile, FileTranslation
+from site_builder.errors import Location, TranslationFileError
+from site_builder.fileio import write_atomic
+from site_builder.translators.glossary import Glossary
+from site_builder.model import (
+    Finding,
+    Protected,
+    ProtectedKind,
+    SectionKind,
+    Severity,
+    SourceFile,
+    Suggestion,
+    Unit,
+    UnitKind,
+    UnitResult,
+    UnitState,
+)
+from site_builder.core.store import fuzzy_path, save_catalog, save_suggestions
 
 #: Fixed header dates keep exported files byte-stable (the cache, not the PO, is the record).
 _EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)

@@ -17,14 +17,28 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Callable, Mapping, Sequence
 
-from .config import SOURCE_LANGUAGE
-from .model import (Finding, Page, PageSection, Protected, ProtectedKind, RenderedMath, Section,
-                    Severity, SourceFile, SourceKind, Unit, UnitKind, UnitResult, UnitState)
-from .translate import find_placeholders, restore_placeholders
+from site_builder.config import SOURCE_LANGUAGE
+from site_builder.model import (
+    Finding,
+    Page,
+    PageSection,
+    Protected,
+    ProtectedKind,
+    RenderedMath,
+    Section,
+    Severity,
+    SourceFile,
+    SourceKind,
+    Unit,
+    UnitKind,
+    UnitResult,
+    UnitState,
+)
+from site_builder.core.translate import find_placeholders, restore_placeholders
 
 # The exact placeholder our own key renderer writes; English keys are restored with this
 # pattern only (translations may hold damaged variants, which translate.py recognises).
@@ -55,9 +69,9 @@ class Renderers:
 
 def default_renderers() -> Renderers:
     """The project's renderers (imported here so this module loads without them for tests)."""
-    from .highlight import highlight_code, highlight_inline, highlight_sections
-    from .mathml import render_math
-    from .sanitize import sanitize_html
+    from site_builder.render.highlight import highlight_code, highlight_inline, highlight_sections
+    from site_builder.render.mathml import render_math
+    from site_builder.render.sanitize import sanitize_html
 
     return Renderers(math=render_math, sections=highlight_sections, code=highlight_code,
                      inline=highlight_inline, sanitize=sanitize_html)
@@ -293,62 +307,3 @@ def section_anchors(sections: Sequence[Section]) -> tuple[str, ...]:
 def _shorten(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# --- layout -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PageChrome:
-    """What the layout shows around the sections, already translated and with relative links."""
-
-    breadcrumbs: tuple[tuple[str, str], ...] = ()
-    """(label, href) from the home page down to the page's folder; href '' for no link."""
-    source_url: str = ""
-    """"View source" link ('' for none)."""
-    source_label: str = "View source"
-    notice_html: str = ""
-    """Shown above notes that fell back to English (already in the page's language)."""
-    page_notice_html: str = ""
-    """Shown once at the top instead, when every section with notes fell back."""
-    crumbs_label: str = "Breadcrumbs"
-
-
-def page_html(page: Page, kind: SourceKind, chrome: PageChrome = PageChrome()) -> str:
-    """The page body: a header (breadcrumbs, view source, title) and one grid row per section."""
-    parts = [f'<div class="sb-page sb-page--{kind.value}" data-sb-file="{html.escape(page.file_id)}">',
-             _header_html(page, chrome)]
-    if not any("<h1" in section.notes_html for section in page.sections):
-        parts.append(f"<h1>{html.escape(page.title)}</h1>")
-    with_notes = [section for section in page.sections if section.notes_html]
-    if with_notes and all(section.fallback for section in with_notes) and chrome.page_notice_html:
-        # A wholly untranslated page says so once, not on every row.
-        parts.append(f'<p class="sb-notice sb-notice--page">{chrome.page_notice_html}</p>')
-        chrome = replace(chrome, notice_html="")
-    parts.extend(_row_html(section, kind, chrome) for section in page.sections)
-    parts.append("</div>")
-    return "\n".join(parts)
-
-
-def _header_html(page: Page, chrome: PageChrome) -> str:
-    crumbs = "".join(
-        f'<li><a href="{html.escape(href)}">{html.escape(label)}</a></li>' if href
-        else f"<li>{html.escape(label)}</li>" for label, href in chrome.breadcrumbs)
-    nav = (f'<nav class="sb-crumbs" aria-label="{html.escape(chrome.crumbs_label)}"><ol>{crumbs}</ol></nav>'
-           if crumbs else "")
-    source = (f'<a class="sb-source" href="{html.escape(chrome.source_url)}">'
-              f"{html.escape(chrome.source_label)}</a>" if chrome.source_url else "")
-    return f'<div class="sb-header">{nav}{source}</div>' if nav or source else ""
-
-
-def _row_html(section: PageSection, kind: SourceKind, chrome: PageChrome) -> str:
-    positional = f"section-{section.number}"
-    alias = f'<a class="sb-alias" id="{positional}"></a>' if section.anchor != positional else ""
-    notice = (f'<p class="sb-notice">{chrome.notice_html}</p>'
-              if section.fallback and chrome.notice_html else "")
-    link = f'<a class="sb-permalink" href="#{section.anchor}" aria-hidden="true">#</a>'
-    notes = f'<div class="sb-notes">{link}{notice}{section.notes_html}</div>'
-    wide = kind is SourceKind.MARKDOWN and not section.code_html
-    classes = "sb-row sb-row--wide" if wide else "sb-row"
-    code = "" if wide else f'<div class="sb-code">{section.code_html}</div>'
-    return f'<section class="{classes}" id="{section.anchor}">{alias}{notes}{code}</section>'

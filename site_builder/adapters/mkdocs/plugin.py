@@ -3,7 +3,7 @@
 Registered as the ``site_builder`` entry point of ``mkdocs.plugins``. One MkDocs build per
 language: the English build (the one ``mkdocs build`` or ``mkdocs serve`` starts) renders the
 site at ``/`` and, when it is done, runs a build per other language into ``<site_dir>/<code>/``
-(see :mod:`site_builder.mkdocs_build`), each with Material's UI strings and its own search
+(see :mod:`site_builder.adapters.mkdocs.driver`), each with Material's UI strings and its own search
 index in that language. The events only convert: options -> :class:`SiteConfig`
 (``on_config``), the core's site plan -> generated MkDocs files (``on_files``), the core's page
 HTML -> page content (``on_page_content``), per-page language links -> template context
@@ -29,20 +29,37 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from .config import SOURCE_LANGUAGE, SiteConfig
-from .corpus import Corpus, CorpusFile, load_corpus
-from .errors import SiteBuilderError
-from .glossary import glossary_path, glossary_rows, load_glossary
-from .model import Finding
-from .site import (GLOSSARY_MARKER, HOME_URI, STATUS_URI, SitePlan, SourcePage, alternates,
-                   file_titles, glossary_html, head_links, home_html, language_name, notice_html,
-                   plan_site, render_source_page, split_language_suffix, status_html, ui_text)
+from site_builder.config import SOURCE_LANGUAGE, SiteConfig
+from site_builder.core.corpus import Corpus, CorpusFile, load_corpus
+from site_builder.errors import SiteBuilderError
+from site_builder.translators.glossary import glossary_path, glossary_rows, load_glossary
+from site_builder.model import Finding
+from site_builder.site.pages import (
+    GLOSSARY_MARKER,
+    file_titles,
+    glossary_html,
+    home_html,
+    notice_html,
+    render_source_page,
+    status_html,
+)
+from site_builder.site.plan import (
+    HOME_URI,
+    STATUS_URI,
+    SitePlan,
+    SourcePage,
+    alternates,
+    head_links,
+    plan_site,
+    split_language_suffix,
+)
+from site_builder.site.ui import language_name, ui_text
 
 log = get_plugin_logger(__name__)
 
-_PACKAGE = Path(__file__).parent
-THEME_DIR = _PACKAGE / "theme"
-ASSETS_DIR = _PACKAGE / "assets"
+THEME_DIR = Path(__file__).with_name("theme")
+#: Engine-neutral assets of the generator (math font and CSS, highlighting CSS).
+ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
 #: Where the renderers' static files (math font, math.css, pygments css) land in the site.
 ASSETS_URI = "assets/site_builder"
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif"}
@@ -273,7 +290,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.is_primary or self.shared is None:
             return
-        from .mkdocs_build import build_language
+        from site_builder.adapters.mkdocs.driver import build_language
 
         for lang in self.shared.site.target_languages:
             build_language(config, lang, self.shared)

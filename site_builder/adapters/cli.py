@@ -15,14 +15,14 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .config import SiteConfig, load_project_config
-from .corpus import FileStats, language_stats, load_corpus
-from .errors import ConfigError, SiteBuilderError
-from .carryover import UpdatePlan, short_key, update_corpus
-from .checks import check_cache_files, check_corpus, has_errors
-from .glossary import load_glossaries
-from .model import Finding
-from .po import apply_import, export_corpus, import_errors, plan_import
+from site_builder.config import SiteConfig, load_project_config
+from site_builder.core.corpus import FileStats, language_stats, load_corpus
+from site_builder.errors import ConfigError, SiteBuilderError
+from site_builder.translators.update import UpdatePlan, short_key, update_corpus
+from site_builder.translators.checks import check_cache_files, check_corpus, has_errors
+from site_builder.translators.glossary import load_glossaries
+from site_builder.model import Finding
+from site_builder.translators.po import apply_import, export_corpus, import_errors, plan_import
 
 Runner = Callable[[argparse.Namespace], int]
 
@@ -381,7 +381,7 @@ def _add_build(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from .mkdocs_build import build_site
+    from site_builder.adapters.mkdocs.driver import build_site
 
     config, config_file = _site_source(args)
     site_dir = build_site(config, config_file, site_dir=args.site_dir, strict=args.strict,
@@ -404,7 +404,7 @@ def _add_serve(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from .mkdocs_build import serve_site
+    from site_builder.adapters.mkdocs.driver import serve_site
 
     config, config_file = _site_source(args)
     serve_site(config, config_file, dev_addr=args.dev_addr, livereload=not args.no_livereload)

@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from .errors import Location, TranslationFileError
-from .model import Severity
-from .store import load_json_object
+from site_builder.errors import Location, TranslationFileError
+from site_builder.model import Severity
+from site_builder.core.store import load_json_object
 
 _TERM_FIELDS = ("en", "required", "wrong", "forms", "note")
 _TOP_FIELDS = ("language", "terms")

@@ -11,8 +11,8 @@ Code-only sections have no unit; notes with nothing translatable still have one 
 
 from __future__ import annotations
 
-from .model import Masked, SourceFile, Unit, UnitKind
-from .notes import render_blocks
+from site_builder.model import Masked, SourceFile, Unit, UnitKind
+from site_builder.core.notes import render_blocks
 
 #: A section key longer than this many characters is split into one unit per top-level block.
 SPLIT_LIMIT = 4000

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from .errors import Location, TranslationFileError
-from .fileio import write_atomic
-from .model import Catalog, Suggestion
+from site_builder.errors import Location, TranslationFileError
+from site_builder.fileio import write_atomic
+from site_builder.model import Catalog, Suggestion
 
 _CACHE_SUFFIX = ".json"
 _FUZZY_SUFFIX = ".fuzzy.json"

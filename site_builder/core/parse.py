@@ -7,7 +7,7 @@ code lines that follow belong to it until the next one starts. A ``.md`` file is
 notes-only section. This stage neither renders Markdown nor looks at translations.
 
 Section notes are kept as the corpus generator saw them (one of the "renderer quirks" the
-translation-format spec lists lives here, the rest in :mod:`site_builder.notes`):
+translation-format spec lists lives here, the rest in :mod:`site_builder.core.notes`):
 
 * a comment run gives its lines without the ``#`` and one space, each ending in a newline;
 * a docstring gives the text after its opening quotes (stripped) and a newline, the inner
@@ -15,7 +15,7 @@ translation-format spec lists lives here, the rest in :mod:`site_builder.notes`)
   (stripped) and a newline. So a docstring whose text starts on the line after the quotes
   begins with a newline, and one closed on its own line ends with a blank line.
 
-:func:`site_builder.notes.render_notes` turns those edge newlines into the edge spaces the
+:func:`site_builder.core.notes.render_notes` turns those edge newlines into the edge spaces the
 keys have. Blank lines belong to the section above them (they follow its notes as code),
 so a blank line between two comments separates two sections, and every line of the file
 is in exactly one section's code or notes, in order, with its own number.
@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from .errors import Location, SourceError, at_file
-from .model import CodeLine, FrontMatter, Section, SectionKind, SourceFile, SourceKind
+from site_builder.errors import Location, SourceError, at_file
+from site_builder.model import CodeLine, FrontMatter, Section, SectionKind, SourceFile, SourceKind
 
 #: An encoding declaration (PEP 263); like a shebang it is code, not a note.
 _CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")

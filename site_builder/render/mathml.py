@@ -26,7 +26,7 @@ from latex2mathml import commands as l2m_commands
 from latex2mathml.converter import Converter
 from latex2mathml.symbols_parser import convert_symbol
 
-from .model import RenderedMath
+from site_builder.model import RenderedMath
 
 _MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 

@@ -21,10 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from .checks import visible_text
-from .corpus import Corpus, FileTranslation
-from .model import Orphan, Suggestion, Unit, UnitState
-from .store import archive_path, fuzzy_path, load_catalog, save_catalog, save_suggestions
+from site_builder.translators.checks import visible_text
+from site_builder.core.corpus import Corpus, FileTranslation
+from site_builder.model import Orphan, Suggestion, Unit, UnitState
+from site_builder.core.store import (
+    archive_path,
+    fuzzy_path,
+    load_catalog,
+    save_catalog,
+    save_suggestions,
+)
 
 #: The similarity below which an orphan is not offered for a unit (Babel uses the same).
 CUTOFF = 0.6

@@ -24,7 +24,7 @@ import re
 
 import nh3
 
-from .model import PLACEHOLDER_TEMPLATE
+from site_builder.model import PLACEHOLDER_TEMPLATE
 
 #: Tags that notes keys use; anything else is removed and its text kept.
 ALLOWED_TAGS = frozenset({

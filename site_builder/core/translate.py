@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Mapping, Sequence
 
-from .model import Catalog, Orphan, Suggestion, Unit, UnitResult, UnitState
+from site_builder.model import Catalog, Orphan, Suggestion, Unit, UnitResult, UnitState
 
 # HTML's whitespace characters (not Python's \s, which also matches NO-BREAK SPACE and other
 # characters a browser shows).

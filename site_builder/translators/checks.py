@@ -43,14 +43,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from .errors import Location, SiteBuilderError, TranslationFileError, at_file
-from .glossary import Glossary, find_glossary
-from .model import Catalog, Finding, Protected, ProtectedKind, Severity
-from .store import load_catalog
-from .translate import find_placeholders, normalize_key
+from site_builder.errors import Location, SiteBuilderError, TranslationFileError, at_file
+from site_builder.translators.glossary import Glossary, find_glossary
+from site_builder.model import Catalog, Finding, Protected, ProtectedKind, Severity
+from site_builder.core.store import load_catalog
+from site_builder.core.translate import find_placeholders, normalize_key
 
 if TYPE_CHECKING:  # corpus imports the whole pipeline; checks only needs its type
-    from .corpus import Corpus
+    from site_builder.core.corpus import Corpus
 
 #: Tags that make a block: text and links must sit inside one of these.
 BLOCK_TAGS = frozenset({

@@ -25,7 +25,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from .model import PLACEHOLDER_TEMPLATE, Protected, ProtectedKind
+from site_builder.model import PLACEHOLDER_TEMPLATE, Protected, ProtectedKind
 
 #: Token text: STX/ETX keep it clear of Markdown syntax and of Python-Markdown's own
 #: placeholders (``klzzwxh``, ``wzxhzdk`` and bare ``STX digits ETX`` for escapes).
