@@ -8,9 +8,7 @@ units translated, a few missing and a few orphans; English needs no cache.
 
 Timed, ours: ``load_corpus`` (find, parse, split into units, load caches, look up) and then one
 page per module and language (en, ja, zh) through ``site_builder.render.page.build_page`` and
-``page_html``, each page's HTML written to a file (MkDocs' theme around it is not included). If page.py cannot be imported, the pages are replaced by restoring
-each translated unit's placeholders with math rendered by ``mathml.render_math`` (the fallback
-is named in the output).
+``page_html``, each page's HTML written to a file (MkDocs' theme around it is not included).
 
 Timed, Pycco: ``pycco.main.process`` called in-process on the same module files, English only,
 writing its HTML files. In-process is the fair choice: its CLI would add an interpreter start
@@ -40,7 +38,9 @@ from site_builder.config import SiteConfig
 from site_builder.core.corpus import Corpus, load_corpus
 from site_builder.model import UnitResult, UnitState
 from site_builder.core.store import catalog_path, save_catalog
-from site_builder.core.translate import find_placeholders
+from site_builder.core.placeholders import find_placeholders
+from site_builder.render.layout import page_html
+from site_builder.render.page import build_page, default_renderers
 
 TARGET_LANGUAGES = ("ja", "zh")
 LANGUAGES = ("en", *TARGET_LANGUAGES)
@@ -212,37 +212,13 @@ def english_results(units) -> list[UnitResult]:
 
 
 def page_writer():
-    """The page stage: page.build_page if importable, else the fallback; returns (name, fn)."""
-    try:
-        from site_builder.render.page import build_page, default_renderers
-        from site_builder.render.layout import page_html
-        renderers = default_renderers()
-    except ImportError as err:
-        return (f"fallback: lookup + restore placeholders with render_math "
-                f"(page stage not importable: {err})"), _fallback_page
+    """The page stage (build_page + page_html, with the default renderers): returns (name, fn)."""
+    renderers = default_renderers()
 
     def write_page(source, results, lang: str) -> str:
         return page_html(build_page(source, results, lang, renderers=renderers), source.kind)
 
     return "site_builder.render.page.build_page + page_html (math, highlighting, sanitizing)", write_page
-
-
-def _fallback_page(source, results, lang: str) -> str:
-    from site_builder.render.mathml import render_math
-    from site_builder.model import ProtectedKind
-    from site_builder.core.translate import restore_placeholders
-
-    notes = []
-    for result in results:
-        rendered = [render_math(p.source, display=p.kind is ProtectedKind.DISPLAY_MATH).html
-                    if p.kind in (ProtectedKind.INLINE_MATH, ProtectedKind.DISPLAY_MATH)
-                    else html.escape(p.source) for p in result.unit.masked.originals]
-        text = result.text if result.state is UnitState.TRANSLATED else None
-        restored = restore_placeholders(text, rendered) if text is not None else None
-        if restored is None:
-            restored = restore_placeholders(result.unit.key, rendered) or ""
-        notes.append(restored)
-    return "\n".join(notes)
 
 
 def run_ours(config: SiteConfig, out_dir: Path, write_page) -> tuple[float, float, Corpus]:

@@ -1,16 +1,19 @@
 """site_builder: side-by-side, multilingual documentation sites for annotated Python.
 
-The core is a chain of stages passing typed values (``site_builder.model``)::
+The public API: the typed values (``site_builder.model``) and the stages below the adapters,
+which pass them along::
 
-    parse_file -> split_units -> load_catalog + lookup -> build_page
+    find_sources, parse_file -> split_units -> load_catalog + lookup -> build_page
 
-``load_corpus`` runs the first three for a whole project; ``run_checks`` and the PO and
-update tools work on its result. Two thin adapters sit on top: the MkDocs plugin
-(``site_builder.adapters.mkdocs.plugin``, the only modules importing MkDocs are it and
-``mkdocs_build``) and the ``site-builder`` command (``site_builder.adapters.cli``).
+``load_corpus`` runs the first three for a whole project; the translators' tools
+(``site_builder.translators``: checks, PO files, update) work on its result.
+Everything here takes a :class:`SiteConfig` (or plain values) and knows nothing of MkDocs or
+the command line. The two adapters on top are not re-exported: the MkDocs plugin and driver
+(``site_builder.adapters.mkdocs``, the only code importing MkDocs) and the ``site-builder``
+command (``site_builder.adapters.cli``). docs/architecture.md draws the whole picture.
 """
 
-from site_builder.config import SiteConfig, load_project_config
+from site_builder.config import SiteConfig
 from site_builder.core.corpus import Corpus, load_corpus
 from site_builder.errors import ConfigError, SiteBuilderError, SourceError, TranslationFileError
 from site_builder.model import (
@@ -35,7 +38,8 @@ from site_builder.core.notes import render_notes
 from site_builder.render.page import build_page
 from site_builder.core.parse import find_sources, parse_file
 from site_builder.core.store import catalog_path, dump_catalog, load_catalog, save_catalog
-from site_builder.core.translate import lookup, normalize_key, restore_placeholders
+from site_builder.core.placeholders import restore_placeholders
+from site_builder.core.translate import lookup, normalize_key
 from site_builder.core.units import split_units
 
 __version__ = "0.1.0"
@@ -45,6 +49,6 @@ __all__ = [
     "Page", "Section", "SectionKind", "Severity", "SiteBuilderError", "SiteConfig", "SourceError",
     "SourceFile", "SourceKind", "TranslationFileError", "Unit", "UnitKind", "UnitResult",
     "UnitState", "build_page", "catalog_path", "dump_catalog", "find_sources", "load_catalog",
-    "load_corpus", "load_project_config", "lookup", "normalize_key", "parse_file", "render_notes",
+    "load_corpus", "lookup", "normalize_key", "parse_file", "render_notes",
     "restore_placeholders", "save_catalog", "split_units",
 ]

@@ -1,13 +1,17 @@
-"""Configuration, built once at the edges (MkDocs plugin options or CLI flags) and only read by the core.
+"""Configuration: the one :class:`SiteConfig` an adapter builds and the core only reads.
 
-``SiteConfig.from_mapping`` checks every value and reports like MkDocs does:
-"Config value 'languages': expected a list of codes, got 'ja,zh'".
+Base layer: plain values in (typed options of the MkDocs plugin, CLI flags, or a mapping read
+from a file) -> one checked, frozen SiteConfig out. Constructing a SiteConfig checks and
+normalises it (English first, codes well formed); :meth:`SiteConfig.from_mapping` also checks
+the types of untyped values and reports like MkDocs does ("Config value 'languages': expected
+a list of codes, got 'ja,zh'"). It must not know where the values came from: MkDocs' file and
+the plugin's name belong to the MkDocs adapter (``site_builder.adapters.mkdocs.project``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -17,15 +21,22 @@ _LANG_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 #: The language notes are written in; it is served at the site root.
 SOURCE_LANGUAGE = "en"
+#: Where the annotated sources and the translation caches are, relative to the config file.
+DEFAULT_SOURCE_DIR = "src"
+DEFAULT_TRANSLATIONS_DIR = "translations"
 #: Files that become pages unless the config says otherwise.
 DEFAULT_INCLUDE = ("**/*.py", "**/*.md")
 #: Where fallback notices send readers who want to help translate.
 DEFAULT_GUIDE_URL = "translation-guide/"
 
 
+def _config_error(name: str, expected: str, got: Any) -> ConfigError:
+    return ConfigError(f"Config value '{name}': expected {expected}, got {got!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
-    """Everything the core needs to know about a project."""
+    """Everything the core needs to know about a project (checked when it is made)."""
 
     source_dir: Path
     """Root of the annotated sources (``.py`` and ``.md``); file ids are relative to it."""
@@ -42,6 +53,19 @@ class SiteConfig:
     guide_url: str = DEFAULT_GUIDE_URL
     """Site-relative URL of the translation guide that fallback notices link to."""
 
+    def __post_init__(self) -> None:
+        # Normalised here, not by each adapter, so every way of making a config agrees.
+        languages = tuple(self.languages)
+        if not languages or not all(isinstance(c, str) and _LANG_CODE.match(c) for c in languages):
+            error = _config_error("languages", "a list of codes", list(languages))
+            error.hint = "codes are lower-case with an optional region, e.g. [en, ja, pt-BR]"
+            raise error
+        others = dict.fromkeys(code for code in languages if code != SOURCE_LANGUAGE)
+        object.__setattr__(self, "languages", (SOURCE_LANGUAGE, *others))
+        object.__setattr__(self, "repo_url", self.repo_url.rstrip("/"))
+        object.__setattr__(self, "include", tuple(self.include))
+        object.__setattr__(self, "exclude", tuple(self.exclude))
+
     @property
     def target_languages(self) -> tuple[str, ...]:
         """The languages translations are for (every configured one but English)."""
@@ -50,81 +74,54 @@ class SiteConfig:
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], *, base_dir: Path | None = None,
                      origin: str | Path | None = None) -> "SiteConfig":
-        """Build a config from plain values (YAML, plugin options, flags), checking each.
+        """Build a config from untyped values (a YAML mapping), checking each one's type.
 
-        Relative paths are resolved against ``base_dir`` (the config file's folder).
-        Raises ConfigError naming the value that is wrong.
+        Relative paths are resolved against ``base_dir`` (the config file's folder; default
+        the working folder). Raises ConfigError naming the value that is wrong and, when
+        given, the ``origin`` file.
         """
-        base = base_dir or Path.cwd()
-        where = Location(origin) if origin is not None else None
-
-        def fail(name: str, expected: str, got: Any) -> ConfigError:
-            return ConfigError(f"Config value '{name}': expected {expected}, got {got!r}", location=where)
-
-        def path_of(name: str, default: str) -> Path:
-            raw = values.get(name, default)
-            if not isinstance(raw, (str, Path)) or not str(raw):
-                raise fail(name, "a path", raw)
-            path = Path(raw)
-            return path if path.is_absolute() else (base / path)
-
-        def strings_of(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
-            raw = values.get(name, default)
-            if isinstance(raw, str) or not all(isinstance(item, str) for item in raw):
-                raise fail(name, "a list of strings", raw)
-            return tuple(raw)
-
-        languages = strings_of("languages", (SOURCE_LANGUAGE,))
-        bad = [code for code in languages if not _LANG_CODE.match(code)]
-        if bad or not languages:
-            raise fail("languages", "a list of codes", values.get("languages"))
-        if SOURCE_LANGUAGE not in languages:
-            languages = (SOURCE_LANGUAGE, *languages)
-        languages = (SOURCE_LANGUAGE, *dict.fromkeys(c for c in languages if c != SOURCE_LANGUAGE))
-        repo_url = values.get("repo_url", "") or ""
-        if not isinstance(repo_url, str):
-            raise fail("repo_url", "a URL", repo_url)
-        return cls(
-            source_dir=path_of("source_dir", "src"),
-            translations_dir=path_of("translations_dir", "translations"),
-            languages=languages,
-            repo_url=repo_url.rstrip("/"),
-            include=strings_of("include", DEFAULT_INCLUDE),
-            exclude=strings_of("exclude", ()),
-            guide_url=str(values.get("guide_url", DEFAULT_GUIDE_URL)),
-        )
+        try:
+            return cls(**_checked_values(values, base_dir or Path.cwd()))
+        except ConfigError as err:
+            raise err.with_path(origin) if origin is not None else err from None
 
 
-#: The plugin's name in ``mkdocs.yml`` (its ``mkdocs.plugins`` entry point).
-PLUGIN_NAME = "site_builder"
+def _checked_values(values: Mapping[str, Any], base: Path) -> dict[str, Any]:
+    """The constructor's keyword arguments from a mapping; ConfigError on a wrong type or name."""
+    known = [field.name for field in fields(SiteConfig)]
+    unknown = sorted(str(name) for name in values if name not in known)
+    if unknown:
+        raise ConfigError(f"Config value '{unknown[0]}': unknown option",
+                          hint=f"the options are {', '.join(known)}")
 
+    def path_of(name: str, default: str) -> Path:
+        raw = values.get(name, default)
+        if not isinstance(raw, (str, Path)) or not str(raw):
+            raise _config_error(name, "a path", raw)
+        return base / raw  # an absolute raw path stays as it is
 
-def load_project_config(config_file: Path) -> SiteConfig:
-    """Read the plugin's options from a project's ``mkdocs.yml`` without importing MkDocs.
+    def strings_of(name: str, default: tuple[str, ...],
+                   expected: str = "a list of strings") -> tuple[str, ...]:
+        raw = values.get(name, default)
+        if isinstance(raw, str) or not isinstance(raw, (list, tuple)) or \
+                not all(isinstance(item, str) for item in raw):
+            raise _config_error(name, expected, raw)
+        return tuple(raw)
 
-    The CLI uses this for its defaults, so ``site-builder status`` in a project folder
-    looks at the same sources and translations as the site build.
-    """
-    import yaml
+    def string_of(name: str, default: str, expected: str) -> str:
+        raw = values.get(name, default)
+        if raw is None:
+            return default
+        if not isinstance(raw, str):
+            raise _config_error(name, expected, raw)
+        return raw
 
-    class _Loader(yaml.SafeLoader):
-        """Safe loader that tolerates MkDocs' ``!!python/name`` and ``!ENV`` tags."""
-
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader) or {}
-    except FileNotFoundError:
-        raise ConfigError("config file not found", location=Location(config_file),
-                          hint="run in the project folder or pass --source and --translations") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise ConfigError(f"invalid YAML: {getattr(err, 'problem', err)}",
-                          location=Location(config_file, mark.line + 1 if mark else 0,
-                                            mark.column + 1 if mark else 0)) from None
-    options: Mapping[str, Any] = {}
-    for entry in data.get("plugins", []) or []:
-        if isinstance(entry, Mapping) and PLUGIN_NAME in entry:
-            options = entry[PLUGIN_NAME] or {}
-        elif entry == PLUGIN_NAME:
-            options = {}
-    return SiteConfig.from_mapping(options, base_dir=config_file.parent, origin=config_file)
+    return {
+        "source_dir": path_of("source_dir", DEFAULT_SOURCE_DIR),
+        "translations_dir": path_of("translations_dir", DEFAULT_TRANSLATIONS_DIR),
+        "languages": strings_of("languages", (SOURCE_LANGUAGE,), "a list of codes"),
+        "repo_url": string_of("repo_url", "", "a URL"),
+        "include": strings_of("include", DEFAULT_INCLUDE),
+        "exclude": strings_of("exclude", ()),
+        "guide_url": string_of("guide_url", DEFAULT_GUIDE_URL, "a site-relative URL"),
+    }

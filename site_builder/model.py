@@ -20,10 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-#: The exact text that stands for masked content number N inside a key.
-PLACEHOLDER_TEMPLATE = "<span translate=no>_^_{}_^_</span>"
-
-
 class SourceKind(enum.Enum):
     """What kind of file a page comes from."""
 
@@ -80,7 +76,12 @@ class Section:
     line: int
     """1-based source line where the section starts (its notes, else its first code line)."""
     name: str = ""
-    """The def/class name a docstring section documents ('' otherwise); used for stable anchors."""
+    """The def/class name a docstring section documents ('' otherwise)."""
+    id: str = ""
+    """The section's stable id, unique in its file (``squash``, ``Squash.forward``, ``squash+1``):
+    the page's ``id`` attribute, the section part of PO msgctxt, the section a Finding names.
+    Set by ``parse_file`` through :func:`site_builder.core.ids.with_section_ids`; '' only on
+    sections made by hand, for which :func:`site_builder.core.ids.ids_of` computes it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,8 @@ class Unit:
     masked: Masked
     line: int = 0
     """1-based source line where the unit's text starts (0 when unknown)."""
+    section_id: str = ""
+    """``Section.id`` of ``section`` ('' for title and summary)."""
 
     @property
     def key(self) -> str:
@@ -210,8 +213,9 @@ class Severity(enum.Enum):
 class Finding:
     """A problem that must not stop a build: a check result, a math failure, a bad value."""
 
-    file: str
-    """Path of the file concerned, relative to its root (translations root for cache files)."""
+    file: Path
+    """Absolute path of the file concerned (a source, a cache, a PO file). Adapters show it
+    relative to where their user stands: :meth:`shown_from`."""
     key: str
     """The unit key concerned ('' when the finding is about the whole file)."""
     check: str
@@ -220,6 +224,21 @@ class Finding:
     message: str
     line: int = 0
     """1-based line in ``file`` (0 when unknown)."""
+    section: str = ""
+    """Id of the page section concerned (``Section.id``; '' when unknown or page-wide)."""
+
+    def shown_from(self, folder: Path) -> str:
+        """``file[:line]`` as someone in ``folder`` reads it: see :func:`path_shown_from`."""
+        shown = path_shown_from(self.file, folder)
+        return f"{shown}:{self.line}" if self.line else shown
+
+
+def path_shown_from(path: Path, folder: Path) -> str:
+    """``path`` relative to ``folder`` when it is inside it, else as it is (absolute)."""
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,9 +246,9 @@ class PageSection:
     """One row of a rendered page."""
 
     anchor: str
-    """Stable anchor derived from a heading or def/class name (unique on the page)."""
+    """The section's id (``Section.id``): the row's ``id`` attribute."""
     number: int
-    """Position of the section, for the ``#section-N`` anchor."""
+    """Position of the section, for the ``#section-N`` alias that keeps old links working."""
     notes_html: str
     code_html: str
     fallback: bool = False

@@ -119,6 +119,11 @@ def test_imports_point_down_the_layer_map(name):
     assert not upward, f"{name} (layer {mine}) imports upward: {upward}"
 
 
+def test_the_public_api_reexports_only_the_floors_below_the_adapters():
+    exported = {dep for dep in internal_imports(PUBLIC_API) if dep.startswith("site_builder.")}
+    assert exported and all(layer_of(dep) < layer_of("site_builder.adapters") for dep in exported), exported
+
+
 @pytest.mark.parametrize("name", sorted(n for n in MODULES if n != PUBLIC_API))
 def test_nothing_inside_imports_the_public_api(name):
     assert PUBLIC_API not in internal_imports(name) | {i for i in imports_of(name) if i == PUBLIC_API}

@@ -45,9 +45,6 @@ from site_builder.core.store import (
     save_suggestions,
 )
 
-SEED = Path(__file__).parent / "data" / "seed_capsule_networks.__init__.ja.json"
-
-
 def notes_unit(key: str, section: int = 0) -> Unit:
     return Unit(file_id="m", kind=UnitKind.NOTES, section=section, block=0, masked=Masked(key))
 
@@ -154,58 +151,13 @@ def test_the_archive_never_overwrites_a_value(existing, moved, expected):
 
 # --- through the real pipeline ------------------------------------------------------------------
 
-SEED_SOURCE = '''"""
----
-title: Capsule Networks
-summary: PyTorch implementation and tutorial of Capsule Networks.
----
-
-# [Capsule Networks](https://nn.labml.ai/capsule_networks/index.html)
-
-This is a [PyTorch](https://pytorch.org) implementation/tutorial of
-[Dynamic Routing Between Capsules](https://arxiv.org/abs/1710.09829).
-
-{first}
-
-Unlike in other implementations of models, we've included a sample, because
-it is difficult to understand some concepts with just the modules.
-[This is the annotated code for a model that uses capsules to classify MNIST dataset](mnist.html)
-
-This file holds the implementations of the core modules of Capsule Networks.
-
-I used [jindongwang/Pytorch-CapsuleNet](https://github.com/jindongwang/Pytorch-CapsuleNet) to
-clarify some confusions I had with the paper.
-
-Here's a notebook for training a Capsule Network on MNIST dataset.
-
-[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/labmlai/annotated_deep_learning_paper_implementations/blob/master/labml_nn/capsule_networks/mnist.ipynb)
-"""
-
-import torch
-'''
-SEED_FIRST = ("Capsule network is a neural network architecture that embeds features as capsules "
-              "and routes them\nwith a voting mechanism to next layer of capsules.")
-
-
-def seed_project(root: Path, first: str = SEED_FIRST) -> SiteConfig:
-    """A project whose source renders exactly the seed cache's keys."""
-    source = root / "src" / "capsule_networks" / "__init__.py"
-    source.parent.mkdir(parents=True, exist_ok=True)
-    source.write_text(SEED_SOURCE.replace("{first}", first), encoding="utf-8")
-    cache = catalog_path(root / "translations", "capsule_networks/__init__", "ja")
-    if not cache.exists():
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_bytes(SEED.read_bytes())
-    return SiteConfig(source_dir=root / "src", translations_dir=root / "translations", languages=("en", "ja"))
-
-
-def test_on_the_seed_an_english_edit_then_update_makes_a_fuzzy_suggestion_that_status_counts(tmp_path):
+def test_on_the_seed_an_english_edit_then_update_makes_a_fuzzy_suggestion_that_status_counts(tmp_path, seed_path, seed_project):
     config = seed_project(tmp_path)
     before = file_stats(load_corpus(config).files[0].translations["ja"])
     assert (before.translated, before.fuzzy, before.orphaned) == (2, 0, 0)
-    seed_project(tmp_path, first=SEED_FIRST.replace("Capsule network is", "A capsule network is"))
+    seed_project(tmp_path, edited=True)
     [plan] = update_corpus(load_corpus(config))
-    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    seed = json.loads(seed_path.read_text(encoding="utf-8"))
     old_key = next(key for key in seed if key.startswith("<h1>"))
     [new_key] = plan.made
     assert "A capsule network is" in new_key
@@ -213,7 +165,7 @@ def test_on_the_seed_an_english_edit_then_update_makes_a_fuzzy_suggestion_that_s
     assert (suggestion.previous, suggestion.translation) == (old_key, seed[old_key])
     after = file_stats(load_corpus(config).files[0].translations["ja"])
     assert (after.translated, after.fuzzy, after.missing, after.orphaned) == (1, 1, 1, 1)
-    assert plan.cache.read_bytes() == SEED.read_bytes()
+    assert plan.cache.read_bytes() == seed_path.read_bytes()
 
 
 def big_project(root: Path, files: int) -> SiteConfig:

@@ -17,7 +17,6 @@ from site_builder.errors import TranslationFileError
 from site_builder.model import Catalog, Protected, ProtectedKind, Severity
 from site_builder.core.store import load_catalog
 
-SEED = Path(__file__).parent / "data" / "seed_capsule_networks.__init__.ja.json"
 
 
 def ph(number: int) -> str:
@@ -120,20 +119,20 @@ def test_skeleton_records_blocks_and_where_links_and_placeholders_sit():
     assert dict(found.placeholders)[1].link == "u" and dict(found.placeholders)[0].block == "p#1"
 
 
-def test_seed_translation_reports_the_nested_link_and_the_link_pushed_out_of_its_paragraph():
-    findings = run_checks(load_catalog(SEED, "ja"), file="capsule_networks/__init__.ja.json")
+def test_seed_translation_reports_the_nested_link_and_the_link_pushed_out_of_its_paragraph(seed_path):
+    findings = run_checks(load_catalog(seed_path, "ja"))
     by_check = {f.check: f for f in findings}
     assert {"nested-link", "outside-block"} <= set(by_check)
     assert by_check["nested-link"].line == 2 and "https://pytorch.org" in by_check["nested-link"].message
     assert "mnist.html" in by_check["outside-block"].message
-    assert all(f.file == "capsule_networks/__init__.ja.json" for f in findings)
+    assert all(f.file == seed_path.absolute() for f in findings)
 
 
 def test_findings_carry_the_line_of_their_key():
     catalog = Catalog(path=Path("x.ja.json"), lang="ja",
                       entries={"<p>a</p>\n": "<p>あ</p>\n", "<p>b</p>\n": "<p>い</p>。\n"},
                       lines={"<p>a</p>\n": 2, "<p>b</p>\n": 3})
-    [finding] = run_checks(catalog, file="x.ja.json")
+    [finding] = run_checks(catalog)
     assert (finding.line, finding.check, finding.key) == (3, "text-after-block", "<p>b</p>\n")
 
 
@@ -145,7 +144,7 @@ def test_cache_files_are_checked_alone_with_the_nearest_glossary(tmp_path):
     cache.write_text('{\n "<p>A transformer</p>\\n": "<p>変圧器</p>\\n"\n}', encoding="utf-8")
     [finding], errors = check_cache_files([cache], tmp_path)
     assert not errors
-    assert (finding.file, finding.check, finding.severity) == ("pkg/m.ja.json", "glossary", Severity.ERROR)
+    assert (finding.file, finding.check, finding.severity) == (cache, "glossary", Severity.ERROR)
 
 
 def test_a_malformed_cache_is_an_error_with_line_and_column_and_the_rest_is_still_checked(tmp_path):
@@ -175,4 +174,4 @@ def test_a_folder_stands_for_its_caches_without_sidecars_or_glossary(tmp_path):
     (tmp_path / "pkg" / "m.ja.archive.json").write_text('{"a": "b"}', encoding="utf-8")
     findings, errors = check_cache_files([tmp_path], tmp_path)
     assert not errors
-    assert [(f.file, f.check) for f in findings] == [("pkg/m.ja.json", "text-after-block")]
+    assert [(f.file, f.check) for f in findings] == [(tmp_path / "pkg" / "m.ja.json", "text-after-block")]

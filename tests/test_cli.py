@@ -170,6 +170,20 @@ def test_bad_config_value_names_the_config_file(project, capsys):
     assert "mkdocs.yml: Config value 'languages'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("argv, flag", [(["status", "--lang", "ja,JA"], "--lang"),
+                                        (["build", "--languages", "en,ja_"], "--languages")])
+def test_a_bad_language_flag_is_a_usage_error_naming_the_flag(project, capsys, argv, flag):
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith(f"error: {flag}: Config value 'languages': expected a list of codes")
+
+
+def test_flags_replace_single_fields_of_the_project_config(project, capsys, tmp_path_factory):
+    other = write_corpus(tmp_path_factory.mktemp("other"), {"m.py": MODULE.format(name="m")})
+    code, document = status_json(capsys, "--source", str(other), "--lang", "zh")
+    assert code == 0
+    assert list(document["languages"]) == ["zh"] and list(document["languages"]["zh"]["files"]) == ["m"]
+
+
 def test_invalid_yaml_error_gives_path_line_column(project, capsys):
     (project / "mkdocs.yml").write_text("plugins:\n  - site_builder: [\n")
     assert main(["status"]) == 2

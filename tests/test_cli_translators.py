@@ -5,10 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from site_builder.adapters.cli import main
 from site_builder.core.store import archive_path, catalog_path, fuzzy_path, load_catalog
 
-from test_carryover import SEED, SEED_FIRST, seed_project
+
+@pytest.fixture(autouse=True)
+def _away_from_the_repository(tmp_path_factory, monkeypatch):
+    # The commands read ./mkdocs.yml and its glossary by default: run them in an empty folder,
+    # never the real project's (outside it the test's own files are shown with absolute paths)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 
 def project_args(root: Path) -> list[str]:
@@ -16,8 +23,8 @@ def project_args(root: Path) -> list[str]:
             "--translations", str(root / "translations"), "--lang", "ja"]
 
 
-def test_check_json_is_one_list_of_findings_with_the_seed_mistakes(capsys):
-    assert main(["check", "--format", "json", str(SEED)]) == 1
+def test_check_json_is_one_list_of_findings_with_the_seed_mistakes(capsys, seed_path):
+    assert main(["check", "--format", "json", str(seed_path)]) == 1
     findings = json.loads(capsys.readouterr().out)
     assert isinstance(findings, list)
     assert all({"file", "key", "check", "severity", "message", "line"} <= set(f) for f in findings)
@@ -25,14 +32,15 @@ def test_check_json_is_one_list_of_findings_with_the_seed_mistakes(capsys):
         ("nested-link", 2, "error"), ("outside-block", 2, "error")}
 
 
-def test_check_table_groups_findings_under_their_file(capsys, tmp_path):
+def test_check_table_groups_findings_under_their_file(capsys, tmp_path, monkeypatch, seed_path):
+    monkeypatch.chdir(tmp_path)  # the seed is outside the working folder: shown absolute
     clean = tmp_path / "clean.ja.json"
     clean.write_text('{\n "<p>Iterate </p>\\n": "<p>\\u7e70\\u308a\\u8fd4\\u3057</p>\\n"\n}', encoding="utf-8")
     assert main(["check", str(clean)]) == 0
     assert capsys.readouterr().out.strip() == "no problems found"
-    assert main(["check", str(SEED), str(clean)]) == 1
+    assert main(["check", str(seed_path), str(clean)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == SEED.as_posix() and out[1].lstrip().startswith("2: error")
+    assert out[0] == seed_path.resolve().as_posix() and out[1].lstrip().startswith("2: error")
     assert out[-1].startswith("2 error(s)")
 
 
@@ -43,16 +51,22 @@ def test_check_on_a_broken_cache_names_file_line_and_column(capsys, tmp_path):
     assert f"{broken}:3:6" in capsys.readouterr().err
 
 
-def test_check_of_a_whole_project_names_caches_relative_to_the_translations_root(capsys, tmp_path):
-    seed_project(tmp_path)
-    assert main(["check", "--format", "json", *project_args(tmp_path)]) == 1
+def test_check_names_caches_relative_to_the_working_folder_or_absolute_outside_it(capsys, tmp_path, monkeypatch, seed_project):
+    seed_project(tmp_path / "proj")
+    monkeypatch.chdir(tmp_path / "proj")
+    assert main(["check", "--format", "json", *project_args(Path("."))]) == 1
     files = {f["file"] for f in json.loads(capsys.readouterr().out)}
-    assert files == {"capsule_networks/__init__.ja.json"}
+    assert files == {"translations/capsule_networks/__init__.ja.json"}
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert main(["check", *project_args(tmp_path / "proj")]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == (tmp_path / "proj" / "translations" / "capsule_networks" / "__init__.ja.json").as_posix()
 
 
-def test_update_reports_suggestions_and_prune_reports_archived_orphans(capsys, tmp_path):
+def test_update_reports_suggestions_and_prune_reports_archived_orphans(capsys, tmp_path, seed_path, seed_project):
     config = seed_project(tmp_path)
-    seed_project(tmp_path, first=SEED_FIRST.replace("Capsule network is", "A capsule network is"))
+    seed_project(tmp_path, edited=True)
     cache = catalog_path(config.translations_dir, "capsule_networks/__init__", "ja")
     cache.write_text(cache.read_text(encoding="utf-8")[:-2] + ',\n "<p>Old note</p>\\n": "<p>\\u53e4</p>\\n"\n}',
                      encoding="utf-8")
@@ -63,10 +77,10 @@ def test_update_reports_suggestions_and_prune_reports_archived_orphans(capsys, t
     assert main(["update", "--prune", *project_args(tmp_path)]) == 0
     assert "1 orphan(s) archived" in capsys.readouterr().out
     assert load_catalog(archive_path(cache), "ja").entries == {"<p>Old note</p>\n": "<p>古</p>\n"}
-    assert cache.read_bytes() == SEED.read_bytes()
+    assert cache.read_bytes() == seed_path.read_bytes()
 
 
-def test_export_then_import_through_the_cli_changes_nothing_and_a_broken_edit_is_refused(capsys, tmp_path):
+def test_export_then_import_through_the_cli_changes_nothing_and_a_broken_edit_is_refused(capsys, tmp_path, seed_path, seed_project):
     config = seed_project(tmp_path)
     po_dir = tmp_path / "po"
     assert main(["export-po", "--out", str(po_dir), *project_args(tmp_path)]) == 0
@@ -81,12 +95,12 @@ def test_export_then_import_through_the_cli_changes_nothing_and_a_broken_edit_is
     captured = capsys.readouterr()
     assert f"{line}: error" in captured.out and po.as_posix() in captured.out
     assert "nothing was written" in captured.err
-    assert catalog_path(config.translations_dir, "capsule_networks/__init__", "ja").read_bytes() == SEED.read_bytes()
+    assert catalog_path(config.translations_dir, "capsule_networks/__init__", "ja").read_bytes() == seed_path.read_bytes()
 
 
-def test_a_malformed_cache_stops_update_before_anything_is_written(capsys, tmp_path):
+def test_a_malformed_cache_stops_update_before_anything_is_written(capsys, tmp_path, seed_project):
     config = seed_project(tmp_path)
-    seed_project(tmp_path, first=SEED_FIRST.replace("Capsule network is", "A capsule network is"))
+    seed_project(tmp_path, edited=True)
     (config.source_dir / "other.py").write_text("# Other note\nx = 1\n", encoding="utf-8")
     broken = catalog_path(config.translations_dir, "other", "ja")
     broken.write_bytes(b'\xef\xbb\xbf{"<p>Other note </p>\\n": "<p>\\u4ed6</p>\\n"}')
@@ -95,7 +109,7 @@ def test_a_malformed_cache_stops_update_before_anything_is_written(capsys, tmp_p
     assert list(config.translations_dir.rglob("*.fuzzy.json")) == []
 
 
-def test_check_of_a_project_reports_a_malformed_cache_and_still_checks_the_others(capsys, tmp_path):
+def test_check_of_a_project_reports_a_malformed_cache_and_still_checks_the_others(capsys, tmp_path, seed_project):
     config = seed_project(tmp_path)
     (config.source_dir / "other.py").write_text("# Other note\nx = 1\n", encoding="utf-8")
     broken = catalog_path(config.translations_dir, "other", "ja")

@@ -11,6 +11,7 @@ from site_builder.errors import TranslationFileError
 from site_builder.translators.glossary import (
     Glossary,
     Term,
+    find_glossary,
     glossary_rows,
     load_glossary,
     term_pattern,
@@ -109,3 +110,22 @@ def test_the_project_glossary_pins_the_capsule_network_terms():
                  "epoch", "batch", "gradient", "tensor", "embedding"):
         assert name in terms
     assert json.loads(PROJECT_GLOSSARY.read_text(encoding="utf-8"))["language"] == "ja"
+
+
+def test_a_cache_checked_alone_uses_the_nearest_glossary_above_it(tmp_path):
+    write(tmp_path, '{"terms": [{"en": "capsule", "required": "カプセル"}]}')
+    (tmp_path / "pkg").mkdir()
+    write(tmp_path / "pkg", '{"terms": [{"en": "squash", "required": "スカッシュ"}]}')
+    (tmp_path / "pkg" / "deep" / "er").mkdir(parents=True)
+    cache = tmp_path / "pkg" / "deep" / "er" / "m.ja.json"
+    assert [t.en for t in find_glossary(cache, "ja").terms] == ["squash"]
+    assert [t.en for t in find_glossary(tmp_path / "n.ja.json", "ja").terms] == ["capsule"]
+    assert find_glossary(cache, "zh") == Glossary(lang="zh")
+
+
+def test_a_given_translations_root_wins_over_the_walk_up(tmp_path):
+    write(tmp_path, '{"terms": [{"en": "capsule", "required": "カプセル"}]}')
+    root = tmp_path / "elsewhere"
+    root.mkdir()
+    write(root, '{"terms": [{"en": "routing", "required": "ルーティング"}]}')
+    assert [t.en for t in find_glossary(tmp_path / "m.ja.json", "ja", root).terms] == ["routing"]

@@ -7,6 +7,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from site_builder.render.highlight import (
+    DARK_SCOPE,
+    MIN_CONTRAST,
+    contrast_ratio,
     highlight_code,
     highlight_inline,
     highlight_sections,
@@ -98,7 +101,7 @@ def test_line_number_gutter_is_generated_content_that_is_not_selectable():
 def test_gutter_width_fits_the_largest_line_number_of_the_file():
     text = "\n" * 120 + "x = 1\n"
     (html,) = highlight_sections(source_file(text, [(121, 121)]))
-    assert "--sb-ln-width:3ch" in html
+    assert "sb-lnw-3" in html and "style=" not in html  # a class: the CSP allows no inline style
 
 
 def test_markup_in_code_is_escaped():
@@ -138,6 +141,26 @@ def test_dark_scheme_overrides_every_token_rule_of_the_light_one():
     assert light, "the light style defines token rules"
     assert '[data-md-color-scheme="slate"] .sb-hl span {' in css  # resets what dark leaves unset
     assert re.search(r'^\[data-md-color-scheme="slate"\] \.sb-hl \.k \{', css, re.M)
+
+
+def test_every_code_colour_is_readable_on_its_background_in_both_palettes():
+    css = pygments_css()
+    backgrounds = dict(re.findall(r"^(.*?\.sb-hl) \{ --sb-hl-bg: (#\w+);", css, re.M))
+    assert set(backgrounds) == {".sb-hl", f"{DARK_SCOPE} .sb-hl"}
+    checked = 0
+    for scope, rule in re.findall(r"^(.*?\.sb-hl) (?:span)?[.\w]* ?\{([^}]*)\}", css, re.M):
+        for colour in re.findall(r"(?<![-\w])color: (#[0-9A-Fa-f]+)", rule):
+            own = re.search(r"background-color: (#[0-9A-Fa-f]+)", rule)
+            background = own.group(1) if own else backgrounds[scope]
+            assert contrast_ratio(colour, background) >= MIN_CONTRAST, (scope, rule)
+            checked += 1
+    assert checked > 60  # token colours of both styles, and the line numbers of each palette
+
+
+def test_contrast_ratio_follows_wcag():
+    assert round(contrast_ratio("#000", "#fff"), 1) == 21.0
+    assert round(contrast_ratio("#767676", "#ffffff"), 2) == 4.54
+    assert contrast_ratio("#abc", "#abc") == 1.0
 
 
 def test_shipped_stylesheet_is_the_generated_one():

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.model import ProtectedKind
+from site_builder.model import ProtectedKind, UnitResult, UnitState
 from site_builder.core.notes import render_blocks, render_notes
+from site_builder.core.parse import parse_file
+from site_builder.core.units import split_units
+from site_builder.render.page import build_page
 
 P = "<span translate=no>_^_{}_^_</span>".format
 DATA = Path(__file__).parent / "data" / "notes"
@@ -117,6 +120,64 @@ FIELDS = [
      f"<ul><li>{P(0)}  which one </li>\n<p><em>Returns</em>  its value</p></ul>\n"),
     ("\n:max_size: is not a field we know\n\n", "<p> :max_size: is not a field we know</p>\n"),
 ]
+
+
+# Docstrings as people write them outside this corpus: each row changes no corpus key.
+DOCSTRING_STYLE = [
+    # dunder names and code-like stars stay literal ...
+    ("Use __new__ not __init__.\n", "<p>Use __new__ not __init__. </p>\n"),
+    ("obj.__class__.__name__ and __init__() and **__init__**\n",
+     "<p>obj.__class__.__name__ and __init__() and <strong>__init__</strong> </p>\n"),
+    ("heap a[2*k+1] and a[2*k+2], x**2 or 2*n\n", "<p>heap a[2*k+1] and a[2*k+2], x**2 or 2*n </p>\n"),
+    ("f(x)*g(x) then *n*th\n", "<p>f(x)*g(x) then <em>n</em>th </p>\n"),
+    # ... while emphasis written as emphasis is still emphasis
+    ("*soft* **bold** __strong words__ _lean_\n",
+     "<p><em>soft</em> <strong>bold</strong> <strong>strong words</strong> <em>lean</em> </p>\n"),
+    # <...> that is not HTML is text; HTML stays HTML
+    ("Jeffrey Yasskin <jyasskin at gmail.com>\n", "<p>Jeffrey Yasskin &lt;jyasskin at gmail.com&gt; </p>\n"),
+    ("File <stdin>, line 1, in <module>; List<int>\n",
+     "<p>File &lt;stdin&gt;, line 1, in &lt;module&gt;; List&lt;int&gt; </p>\n"),
+    ("<b at example.org> is an address, <b>this</b> is bold\n",
+     "<p>&lt;b at example.org&gt; is an address, <b>this</b> is bold </p>\n"),
+    ('Kept: <a id="x"></a><sup>2</sup><br><!-- note --><my-widget></my-widget>\n',
+     '<p>Kept: <a id="x"></a><sup>2</sup><br><!-- note --><my-widget></my-widget> </p>\n'),
+    # doctest blocks: one code placeholder each, from the prompt to the next blank line
+    ("\nExample:\n\n>>> f(1)\n2\n\nDone.\n\n", f"<p> Example:</p>\n{P(0)}<p>Done.</p>\n"),
+    ("\nFor example:\n    >>> total([1, 2])\n    3\nand so on.\n\n", f"<p> For example:</p>\n{P(0)}"),
+    (">>> x = 1\n", f"{P(0)}<p> </p>\n"),
+    # not doctests: a prompt inside a line, inside a code span, or in a fence
+    ("Type >>> at the prompt, or `>>> 1`\n", f"<p>Type &gt;&gt;&gt; at the prompt, or {P(0)} </p>\n"),
+]
+
+
+@pytest.mark.parametrize("source, expected", DOCSTRING_STYLE)
+def test_docstrings_as_people_write_them(source, expected):
+    assert_key(source, expected)
+
+
+def test_a_doctest_block_is_python_console_code_without_its_indentation():
+    masked = render_notes("\nExample:\n    >>> for i in range(2):\n    ...     print(i, '$x$')\n    0 $x$\n"
+                          "    1 $x$\n\nAfter $y$.\n\n")
+    assert masked.html == f"<p> Example:</p>\n{P(0)}<p>After {P(1)}.</p>\n"
+    doctest, math = masked.originals
+    assert (doctest.kind, doctest.language) == (ProtectedKind.CODE_BLOCK, "pycon")
+    assert doctest.source == ">>> for i in range(2):\n...     print(i, '$x$')\n0 $x$\n1 $x$"
+    assert (math.kind, math.source) == (ProtectedKind.INLINE_MATH, "y")
+
+
+def test_a_fence_holding_prompts_stays_one_fenced_block():
+    masked = render_notes("```python\n>>> 1 + 1\n2\n```\n")
+    assert [(o.language, o.source) for o in masked.originals] == [("python", ">>> 1 + 1\n2")]
+
+
+def test_a_docstring_doctest_shows_as_highlighted_python_on_the_page(tmp_path):
+    (tmp_path / "mod.py").write_text('def f(n):\n    """\n    Twice n, see __init__.\n\n'
+                                     '    >>> f(2)\n    4\n    """\n    return 2 * n\n', encoding="utf-8")
+    source = parse_file(tmp_path / "mod.py", tmp_path)
+    results = [UnitResult(unit, UnitState.MISSING) for unit in split_units(source)]
+    notes = "".join(section.notes_html for section in build_page(source, results, "en").sections)
+    assert '<pre class="sb-hl"><code class="language-pycon"><span class="gp">&gt;&gt;&gt; </span>' in notes
+    assert "<blockquote>" not in notes and "Twice n, see __init__." in notes
 
 
 @pytest.mark.parametrize("source, expected", ESCAPING + SPACING + EDGES)

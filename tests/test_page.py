@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.core.placeholders import PLACEHOLDER_TEMPLATE
 from site_builder.model import (
-    PLACEHOLDER_TEMPLATE,
     CodeLine,
     FrontMatter,
     Masked,
@@ -29,9 +29,6 @@ from site_builder.render.page import (
     PageSources,
     Renderers,
     build_page,
-    html_problem,
-    section_anchors,
-    slugify,
     use_translation,
 )
 
@@ -91,7 +88,7 @@ def results(translations: dict[int, str]) -> list[UnitResult]:
             if i in translations else UnitResult(u, UnitState.MISSING) for i, u in enumerate(units())]
 
 
-WHERE = PageSources(source_file="pkg/mod.py", catalog_file="pkg/mod.ja.json",
+WHERE = PageSources(source_file=Path("/proj/src/pkg/mod.py"), catalog_file=Path("/proj/t/pkg/mod.ja.json"),
                     catalog_lines={"<p>Iterate <span translate=no>_^_0_^_</span> over "
                                    "<span translate=no>_^_1_^_</span></p>\n": 7})
 
@@ -142,7 +139,7 @@ def test_fuzzy_units_are_shown_in_english():
     (f'<p><a href="a">{P(0)} <a href="b">{P(1)}</a></a></p>\n', "nested-link"),
     (f"<p>{P(0)} {P(1)}</b></p>\n", "unbalanced-tags"),
     (f"<p>{P(0)} {P(1)}\n", "unbalanced-tags"),                      # unclosed
-    (f"<p>{P(0)}<ul><li>{P(1)}</li></ul></p>\n", "structure"),       # a list inside <p>
+    (f"<p>{P(0)}<ul><li>{P(1)}</li></ul></p>\n", "block-in-paragraph"),  # a list inside <p>
 ])
 def test_a_value_that_would_break_the_page_falls_back_with_a_finding(value, check):
     result = page({4: value})
@@ -152,7 +149,7 @@ def test_a_value_that_would_break_the_page_falls_back_with_a_finding(value, chec
     assert "_^_" not in section.notes_html
     [finding] = result.findings
     assert (finding.check, finding.file, finding.line, finding.severity) == (
-        check, "pkg/mod.ja.json", 7, Severity.WARNING)
+        check, Path("/proj/t/pkg/mod.ja.json"), 7, Severity.WARNING)
 
 
 def test_variant_placeholders_still_restore():
@@ -185,7 +182,7 @@ def test_math_that_fails_to_convert_is_a_finding_in_the_english_build_only():
     english = build_page(SOURCE, [UnitResult(u, UnitState.MISSING) for u in source_units], "en",
                          renderers=Spy().renderers(), where=WHERE)
     [finding] = english.findings
-    assert (finding.check, finding.file, finding.line) == ("math", "pkg/mod.py", 19)
+    assert (finding.check, finding.file, finding.line) == ("math", Path("/proj/src/pkg/mod.py"), 19)
     assert "math-error" in english.sections[2].notes_html
     japanese = build_page(SOURCE, [UnitResult(u, UnitState.MISSING) for u in source_units], "ja",
                           renderers=Spy().renderers(), where=WHERE)
@@ -203,23 +200,6 @@ def test_images_resolve_from_the_source_folder_and_keep_alt_text():
         '<img src="https://img.example/b.svg" alt="badge" loading="lazy"></p>\n')
 
 
-def test_anchors_come_from_headings_then_names_and_stay_unique():
-    sections = (*SECTIONS, Section(SectionKind.DOCSTRING, "", (), 40, name="forward"),
-                Section(SectionKind.COMMENT, "## Squash", (), 50), Section(SectionKind.CODE, "", (), 60))
-    assert section_anchors(sections) == ("capsules", "squash", "section-2", "forward", "forward-2",
-                                         "squash-2", "section-6")
-
-
-@pytest.mark.parametrize("text, slug", [
-    ("Primary Capsules", "primary-capsules"),
-    ("Where `b_ij` is updated", "where-is-updated"),
-    ("Eq. (2): $\\hat{u}$ predictions", "eq-2-predictions"),
-    ("カプセル", ""),
-])
-def test_slugify(text, slug):
-    assert slugify(text) == slug
-
-
 def test_layout_puts_each_section_in_a_row_with_notes_then_code():
     result = page({}, lang="en")
     body = page_html(result, SourceKind.PYTHON, PageChrome(
@@ -228,7 +208,8 @@ def test_layout_puts_each_section_in_a_row_with_notes_then_code():
     row = body.split('<section class="sb-row" id="squash">')[1].split("</section>")[0]
     assert row.startswith('<a class="sb-alias" id="section-1"></a><div class="sb-notes">')
     assert row.index('class="sb-notes"') < row.index('<div class="sb-code"><pre>CODE1</pre></div>')
-    assert '<section class="sb-row" id="section-2"><div class="sb-notes">' in body  # no duplicate id
+    row = body.split('<section class="sb-row" id="squash+1">')[1]  # after the heading it follows
+    assert row.startswith('<a class="sb-alias" id="section-2"></a><div class="sb-notes">')
     assert '<li><a href="../index.html">Home</a></li><li>pkg</li>' in body
     assert '<a class="sb-source" href="https://x/pkg/mod.py">View source</a>' in body
     assert body.count("<h1") == 1  # the notes' own h1; no second title
@@ -237,18 +218,30 @@ def test_layout_puts_each_section_in_a_row_with_notes_then_code():
 def test_layout_adds_a_title_when_the_notes_have_none_and_a_notice_on_fallback_rows():
     chrome = PageChrome(notice_html="NOTICE", page_notice_html="PAGE NOTICE")
     body = page_html(page({2: "<h1>カプセル</h1>\n"}), SourceKind.PYTHON, chrome)
-    assert '<p class="sb-notice">NOTICE</p><div class="sb-fallback" lang="en"><h2>Squash' in body
+    assert ('<p class="sb-notice" role="note" lang="ja">NOTICE</p>'
+            '<div class="sb-fallback" lang="en"><h2>Squash') in body
     assert "PAGE NOTICE" not in body
-    assert '<div class="sb-notes"><a class="sb-permalink" href="#capsules" aria-hidden="true">#</a><h1>' in body
+    assert ('<div class="sb-notes" id="__sb-notes" tabindex="-1"><a class="sb-permalink" href="#capsules" '
+            'aria-label="Link to this section" title="Link to this section">#</a><h1>') in body
 
 
 def test_a_wholly_untranslated_page_has_one_notice_at_the_top():
     body = page_html(page({}), SourceKind.PYTHON, PageChrome(notice_html="NOTICE", page_notice_html="PAGE"))
     assert body.count('class="sb-notice') == 1
-    assert '<p class="sb-notice sb-notice--page">PAGE</p>' in body
+    assert '<p class="sb-notice sb-notice--page" role="note" lang="ja" id="__sb-notes" tabindex="-1">PAGE</p>' in body
+    assert body.count('id="__sb-notes"') == 1  # the skip link lands on the notice, not the first notes
     assert body.index("PAGE") < body.index('<section class="sb-row"')
     no_h1 = build_page(SOURCE, results({})[3:4], "en", renderers=Spy().renderers())
     assert "<h1>Capsules</h1>" in page_html(no_h1, SourceKind.PYTHON)
+
+
+def test_layout_names_each_permalink_and_lets_the_skip_link_land_on_the_first_notes_only():
+    chrome = PageChrome(permalink_label="このセクションへのリンク")
+    body = page_html(page({i: f"<p>訳{i}</p>\n" for i in range(4)}), SourceKind.PYTHON, chrome)
+    assert body.count('aria-label="このセクションへのリンク"') == body.count('class="sb-permalink"') == 4
+    assert "aria-hidden" not in body  # a focusable link hidden from screen readers is a trap
+    assert body.count('id="__sb-notes"') == 1
+    assert body.index('id="__sb-notes"') < body.index('class="sb-code"')  # the first row's notes
 
 
 def test_markdown_pages_use_the_full_width():
@@ -259,17 +252,6 @@ def test_markdown_pages_use_the_full_width():
     built = build_page(md, [UnitResult(unit, UnitState.MISSING)], "en", renderers=Spy().renderers())
     body = page_html(built, SourceKind.MARKDOWN)
     assert 'class="sb-row sb-row--wide"' in body and "sb-code" not in body
-
-
-@pytest.mark.parametrize("value, problem", [
-    ("<p>ok <em>fine</em><br></p>", None),
-    ('<p><a href="x">a</a> <img src="y"></p>', None),
-    ("<p>a<ul><li>b</li></ul></p>", ("structure", "<ul> inside <p>")),
-    ("<p>a</p></p>", ("unbalanced-tags", "</p> closes nothing")),
-    ("<h2>a</p>", ("unbalanced-tags", "</p> closes <h2>")),
-])
-def test_html_problem(value, problem):
-    assert html_problem(value) == problem
 
 
 def test_use_translation_reports_why_it_refuses():

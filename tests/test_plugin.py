@@ -15,7 +15,7 @@ from site_builder.config import SiteConfig
 from site_builder.core.corpus import load_corpus
 from site_builder.model import UnitKind
 from site_builder.core.store import dump_catalog
-from site_builder.core.translate import find_placeholders
+from site_builder.core.placeholders import find_placeholders
 
 pytestmark = pytest.mark.slow
 

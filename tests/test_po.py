@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -32,12 +33,9 @@ from site_builder.translators.po import (
     plan_import,
     po_path,
     read_po_file,
-    section_anchors,
-    unit_ids,
 )
 from site_builder.core.store import catalog_path, fuzzy_path, load_suggestions, save_catalog
 
-from test_carryover import SEED_FIRST, seed_project
 
 REPO = Path(__file__).parents[1]
 
@@ -50,43 +48,6 @@ def section(kind: SectionKind, notes: str = "n", header: str = "", name: str = "
 def layout(*sections: Section) -> SourceFile:
     return SourceFile(id="pkg/m", path=Path("pkg/m.py"), kind=SourceKind.PYTHON,
                       front=FrontMatter("M"), sections=sections)
-
-
-SQUASH = [
-    section(SectionKind.MODULE_DOCSTRING),
-    section(SectionKind.DOCSTRING, header="class Squash(nn.Module):", name="Squash"),
-    section(SectionKind.DOCSTRING, header="    def forward(self, s):", name="forward"),
-    section(SectionKind.COMMENT),
-    section(SectionKind.COMMENT),
-    section(SectionKind.COMMENT, notes="## Margin loss\nThe loss"),
-    section(SectionKind.COMMENT),
-    section(SectionKind.DOCSTRING, header="class Router:", name="Router"),
-    section(SectionKind.DOCSTRING, header="    @torch.no_grad()", name="forward"),
-    section(SectionKind.DOCSTRING, header="def main():", name="main"),
-    section(SectionKind.DOCSTRING, header="def main():", name="main"),
-]
-
-
-def test_anchors_are_qualified_names_headings_or_counted_from_the_previous_anchor():
-    assert section_anchors(layout(*SQUASH)) == [
-        "module", "Squash", "Squash.forward", "Squash.forward+1", "Squash.forward+2", "margin-loss",
-        "margin-loss+1", "Router", "Router.forward", "main", "main~2"]
-
-
-def test_adding_a_section_elsewhere_leaves_the_other_ids_alone():
-    before = section_anchors(layout(*SQUASH))
-    after = section_anchors(layout(*SQUASH[:8], section(SectionKind.COMMENT), *SQUASH[8:]))
-    assert after[:8] == before[:8] and after[9:] == before[8:]
-
-
-def test_unit_ids_name_title_summary_and_blocks():
-    source = layout(*SQUASH[:3])
-    units = [Unit("pkg/m", UnitKind.TITLE, -1, 0, Masked("M")),
-             Unit("pkg/m", UnitKind.SUMMARY, -1, 0, Masked("S")),
-             Unit("pkg/m", UnitKind.NOTES, 2, 0, Masked("<p>a</p>\n")),
-             Unit("pkg/m", UnitKind.NOTES, 2, 1, Masked("<p>b</p>\n"))]
-    assert unit_ids(source, units) == ["pkg/m#title", "pkg/m#summary", "pkg/m#Squash.forward.0",
-                                       "pkg/m#Squash.forward.1"]
 
 
 def test_the_english_comment_shows_what_readers_see_with_latex_and_code_back():
@@ -112,9 +73,9 @@ def import_(config: SiteConfig, out: Path):
     return plans, apply_import(plans) if not import_errors(plans) else None
 
 
-def test_export_writes_contexts_comments_fuzzy_entries_with_previous_ids_and_obsolete_orphans(tmp_path):
+def test_export_writes_contexts_comments_fuzzy_entries_with_previous_ids_and_obsolete_orphans(tmp_path, seed_project):
     config = seed_project(tmp_path)
-    seed_project(tmp_path, first=SEED_FIRST.replace("Capsule network is", "A capsule network is"))
+    seed_project(tmp_path, edited=True)
     from site_builder.translators.update import update_corpus
     update_corpus(load_corpus(config))
     save_catalog(catalog_path(config.translations_dir, "capsule_networks/__init__", "ja"),
@@ -122,10 +83,10 @@ def test_export_writes_contexts_comments_fuzzy_entries_with_previous_ids_and_obs
     [path] = export(config, tmp_path / "po")
     assert path == po_path(tmp_path / "po", "capsule_networks/__init__", "ja")
     text = path.read_text(encoding="utf-8")
-    assert 'msgctxt "capsule_networks/__init__#title"\nmsgid "Capsule Networks"\nmsgstr "カプセルネットワーク"' in text
+    assert 'msgctxt "capsule_networks/__init__:title"\nmsgid "Capsule Networks"\nmsgstr "カプセルネットワーク"' in text
     assert "#. Source: capsule_networks/__init__.py:1\n" in text
     assert "#. Here's a notebook for training a Capsule Network on MNIST dataset.\n" in text
-    assert '#, fuzzy\n#| msgid ""\n#| "<h1>' in text and 'msgctxt "capsule_networks/__init__#module.0"' in text
+    assert '#, fuzzy\n#| msgid ""\n#| "<h1>' in text and 'msgctxt "capsule_networks/__init__#capsule-networks"' in text
     assert '#~ msgid "<p>Gone</p>\\n"\n#~ msgstr "<p>消</p>\\n"' in text
     if shutil.which("msgfmt"):
         subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True, capture_output=True)
@@ -159,9 +120,9 @@ def odd_project(root: Path) -> SiteConfig:
     return config
 
 
-@pytest.mark.parametrize("make", [odd_project, seed_project])
-def test_export_then_import_without_edits_gives_byte_identical_caches(tmp_path, make):
-    config = make(tmp_path)
+@pytest.mark.parametrize("project", ["odd", "seed"])
+def test_export_then_import_without_edits_gives_byte_identical_caches(tmp_path, project, seed_project):
+    config = {"odd": odd_project, "seed": seed_project}[project](tmp_path)
     before = cache_bytes(config.translations_dir)
     export(config, tmp_path / "po")
     plans, written = import_(config, tmp_path / "po")
@@ -202,7 +163,7 @@ def test_import_refuses_a_broken_placeholder_with_file_and_line_and_writes_nothi
     plans = plan_import(load_corpus(config), tmp_path / "po", {})
     errors = import_errors(plans)
     assert {e.check for e in errors} == {"placeholder-mangled", "placeholders"}
-    assert all(e.line == line and e.file == po.as_posix() for e in errors)
+    assert all(e.line == line and e.file == po.absolute() for e in errors)
     with pytest.raises(TranslationFileError) as caught:
         apply_import(plans)
     assert f"{po.as_posix()}:{line}:" in str(caught.value)
@@ -219,9 +180,25 @@ def test_a_good_edit_is_imported_and_only_that_entry_changes(tmp_path):
     assert entries["<p>Unchanged entries must come back byte for byte </p>\n"] == "<p>そのまま戻る</p>\n"
 
 
-def test_fuzzy_entries_update_suggestions_never_translations(tmp_path):
+def test_a_file_exported_with_the_old_msgctxt_scheme_still_imports_by_its_english(tmp_path):
+    config = odd_project(tmp_path)
+    [po] = export(config, tmp_path / "po")
+    text = po.read_text(encoding="utf-8")
+    # Before section ids were stable: "odd#title", "odd#module.0", "odd#module+1.0"...
+    old = re.sub(r'msgctxt "odd[:#]([^"]*)"', lambda m: f'msgctxt "odd#{m.group(1)}+1.0"', text)
+    assert old != text and 'msgctxt "odd:' not in old
+    po.write_text(old, encoding="utf-8")
+    edit_po(po, 'msgid "<p>Unchanged entries must come back byte for byte </p>\\n"', '"<p>そのまま戻る</p>\\n"')
+    plans, written = import_(config, tmp_path / "po")
+    assert [plan.translated for plan in written] == [1]
+    assert not [f for plan in plans for f in plan.findings]
+    entries = load_corpus(config).files[0].translations["ja"].catalog.entries
+    assert entries["<p>Unchanged entries must come back byte for byte </p>\n"] == "<p>そのまま戻る</p>\n"
+
+
+def test_fuzzy_entries_update_suggestions_never_translations(tmp_path, seed_project):
     config = seed_project(tmp_path)
-    seed_project(tmp_path, first=SEED_FIRST.replace("Capsule network is", "A capsule network is"))
+    seed_project(tmp_path, edited=True)
     from site_builder.translators.update import update_corpus
     [plan] = update_corpus(load_corpus(config))
     [new_key] = plan.made

@@ -42,10 +42,10 @@ from site_builder.site.pages import (
     home_html,
     notice_html,
     source_url,
-    status_anchor,
     status_html,
 )
 from site_builder.site.ui import language_name, ui_text
+from site_builder.core.ids import file_anchor
 
 ROOT = Path("/project/src")
 
@@ -191,7 +191,7 @@ def test_notice_links_to_guide_and_to_the_files_row_on_the_status_page(plan):
                          file_id="capsule_networks/model")
     assert notice.startswith("未翻訳のため英語で表示しています。")
     assert 'href="../translation-guide.html"' in notice
-    assert f'href="../translation-status.html#{status_anchor("capsule_networks/model")}"' in notice
+    assert f'href="../translation-status.html#{file_anchor("capsule_networks/model")}"' in notice
 
 
 def test_ui_text_falls_back_to_english_for_unknown_languages():
@@ -241,7 +241,7 @@ def test_home_lists_every_page_with_translated_titles_and_summaries(plan, corpus
 
 def test_status_counts_missing_fuzzy_and_orphaned_units_per_page(plan, corpus):
     status = status_html(plan, corpus, "ja")
-    row = status.split(f'id="{status_anchor("capsule_networks/__init__")}"')[1].split("</tr>")[0]
+    row = status.split(f'id="{file_anchor("capsule_networks/__init__")}"')[1].split("</tr>")[0]
     cells = [cell.split("</td>")[0] for cell in row.split("<td>")[2:]]
     assert cells == ["4", "1", "2", "1", "3", "25%"]  # units, translated, missing, fuzzy, orphaned
     assert 'href="capsule_networks/index.html"' in status

@@ -27,11 +27,6 @@ from site_builder.core.store import (
     save_suggestions,
 )
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "capsule_networks.__init__.ja.json"
-if not SEED.exists():  # CI lays shared/ beside the clone; a developer's tree has it at /work/shared
-    SEED = Path("/work/shared/seed/capsule_networks.__init__.ja.json")
-
-
 def write(path: Path, data: bytes | str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
@@ -40,17 +35,15 @@ def write(path: Path, data: bytes | str) -> Path:
 
 # --- exact bytes ------------------------------------------------------------------------------
 
-@pytest.mark.skipif(not SEED.exists(), reason="seed cache not available")
-def test_seed_loads_and_dumps_to_identical_bytes():
-    catalog = load_catalog(SEED, "ja")
-    assert dump_catalog(catalog.entries).encode("utf-8") == SEED.read_bytes()
+def test_seed_loads_and_dumps_to_identical_bytes(seed_path):
+    catalog = load_catalog(seed_path, "ja")
+    assert dump_catalog(catalog.entries).encode("utf-8") == seed_path.read_bytes()
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="seed cache not available")
-def test_seed_saved_again_is_byte_identical(tmp_path):
+def test_seed_saved_again_is_byte_identical(tmp_path, seed_path):
     target = tmp_path / "capsule_networks" / "__init__.ja.json"
-    save_catalog(target, load_catalog(SEED, "ja").entries)
-    assert target.read_bytes() == SEED.read_bytes()
+    save_catalog(target, load_catalog(seed_path, "ja").entries)
+    assert target.read_bytes() == seed_path.read_bytes()
 
 
 def test_dump_is_one_space_indent_sorted_ascii_without_final_newline():

@@ -7,12 +7,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.model import Catalog, Masked, Orphan, Suggestion, Unit, UnitKind, UnitState
-from site_builder.core.translate import (
-    find_placeholders,
-    lookup,
-    normalize_key,
-    restore_placeholders,
-)
+from site_builder.core.translate import lookup, normalize_key
 
 
 def unit(key: str, section: int = 0) -> Unit:
@@ -117,50 +112,3 @@ def test_results_keep_unit_order():
     units = [unit(f"<p>{n}</p>\n", n) for n in range(5)]
     results, _ = lookup(units, catalog({"<p>3</p>\n": "x", "<p>1</p>\n": "y"}))
     assert [r.unit for r in results] == units
-
-
-# --- placeholders ------------------------------------------------------------------------------
-
-RENDERED = ["<math>A</math>", "<code>b</code>"]
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("<p>a <span translate=no>_^_0_^_</span> b <span translate=no>_^_1_^_</span></p>",
-     "<p>a <math>A</math> b <code>b</code></p>"),
-    ('<p><span translate="no">_^_1_^_</span></p>', "<p><code>b</code></p>"),
-    ("<p><SPAN Translate = 'no' > _^_0_^_ </span>。</p>", "<p><math>A</math>。</p>"),
-    ("<p>_%5e_0_%5e_ x</p>", "<p><math>A</math> x</p>"),                 # seen in the public zh cache
-    ("<p>_%5E_1_%5E_</p>", "<p><code>b</code></p>"),
-    ("<p>_^_0_^_ without span</p>", "<p><math>A</math> without span</p>"),
-    ("<p>_ ^ _ 1 _ ^ _</p>", "<p><code>b</code></p>"),
-    ("<p>＿＾＿１＿＾＿</p>", "<p><code>b</code></p>"),                  # full-width, from MT
-    ("<p>&lt;span translate=no&gt;_^_0_^_&lt;/span&gt;</p>", "<p><math>A</math></p>"),
-    ("<span translate=no>_^_0_^_</span><span translate=no>_^_0_^_</span>", "<math>A</math><math>A</math>"),
-    ("<p>no placeholders</p>", "<p>no placeholders</p>"),
-])
-def test_restore_replaces_canonical_and_unambiguous_variants(text, expected):
-    assert restore_placeholders(text, RENDERED) == expected
-
-
-@pytest.mark.parametrize("text", [
-    "<p><span translate=no>_^_2_^_</span></p>",          # index out of range
-    "<p>_^_x_^_</p>",                                     # damaged marker
-    "<p>_^_1 0_^_</p>",
-    "<p><span translate=no>_^_0_^_</span> and _^__^_</p>",
-])
-def test_restore_returns_none_rather_than_show_a_raw_placeholder(text):
-    assert restore_placeholders(text, RENDERED) is None
-
-
-def test_restore_does_not_search_rendered_html_for_markers():
-    assert restore_placeholders("<span translate=no>_^_0_^_</span>", ["<code>_^_9_^_</code>"]) == \
-        "<code>_^_9_^_</code>"
-
-
-def test_find_placeholders_lists_numbers_in_order_with_repeats():
-    text = "<p>_%5e_2_%5e_ <span translate=no>_^_0_^_</span> <span translate=no>_^_2_^_</span></p>"
-    assert find_placeholders(text) == [2, 0, 2]
-
-
-def test_find_placeholders_of_plain_text_is_empty():
-    assert find_placeholders("<p>x ^ y _ z</p>") == []

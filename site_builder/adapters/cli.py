@@ -1,27 +1,30 @@
 """``site-builder``: the command-line adapter.
 
-Flags become a :class:`SiteConfig`, one core call does the work, and the result is printed
-as a table or as ``--format json``. Exit codes: 0 success, 1 a :class:`SiteBuilderError` or
-findings of severity error, 2 a usage error. Each command is a pair of functions:
+Flags (over the project's ``mkdocs.yml``, read by the MkDocs adapter) become one
+:class:`SiteConfig`, one core call does the work, and the result is printed as a table or as
+``--format json``; files in findings are shown relative to the working folder. Exit codes:
+0 success, 1 a :class:`SiteBuilderError` or findings of severity error, 2 a usage error. Each command is a pair of functions:
 ``_add_<name>(subparsers)`` declares its flags and ``_run_<name>(args)`` runs it.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from site_builder.config import SiteConfig, load_project_config
+from site_builder.adapters.mkdocs.project import CONFIG_FILE, load_project_config
+from site_builder.config import SiteConfig
 from site_builder.core.corpus import FileStats, language_stats, load_corpus
 from site_builder.errors import ConfigError, SiteBuilderError
 from site_builder.translators.update import UpdatePlan, short_key, update_corpus
 from site_builder.translators.checks import check_cache_files, check_corpus, has_errors
 from site_builder.translators.glossary import load_glossaries
-from site_builder.model import Finding
+from site_builder.model import Finding, path_shown_from
 from site_builder.translators.po import apply_import, export_corpus, import_errors, plan_import
 
 Runner = Callable[[argparse.Namespace], int]
@@ -29,8 +32,8 @@ Runner = Callable[[argparse.Namespace], int]
 
 def _add_project_options(parser: argparse.ArgumentParser, *, lang: bool = True) -> None:
     """Options every corpus command shares; defaults come from the project's mkdocs.yml."""
-    parser.add_argument("--config", "-f", type=Path, default=Path("mkdocs.yml"),
-                        help="project config to take defaults from (default: mkdocs.yml)")
+    parser.add_argument("--config", "-f", type=Path, default=CONFIG_FILE,
+                        help=f"project config to take defaults from (default: {CONFIG_FILE})")
     parser.add_argument("--source", type=Path, help="root of the annotated sources")
     parser.add_argument("--translations", type=Path, help="root of the translation caches")
     if lang:
@@ -39,28 +42,27 @@ def _add_project_options(parser: argparse.ArgumentParser, *, lang: bool = True) 
 
 
 def project_config(args: argparse.Namespace) -> SiteConfig:
-    """The project's config, with flags taking precedence over mkdocs.yml."""
+    """The command's one SiteConfig: the project's mkdocs.yml, with flags taking precedence."""
     if args.config.exists():
         config = load_project_config(args.config)
     elif args.source is None or args.translations is None:
         raise ConfigError(f"no {args.config} here and no --source/--translations given",
                           hint="run in the project folder, or pass --source DIR --translations DIR")
     else:
-        config = SiteConfig(source_dir=args.source, translations_dir=args.translations)
-    values = {
-        "source_dir": str(args.source or config.source_dir),
-        "translations_dir": str(args.translations or config.translations_dir),
-        "languages": list(config.languages),
-        "repo_url": config.repo_url,
-        "include": list(config.include),
-        "exclude": list(config.exclude),
-        "guide_url": config.guide_url,
-    }
+        config = SiteConfig(source_dir=args.source.absolute(), translations_dir=args.translations.absolute())
+    flags: dict[str, object] = {}
+    if args.source is not None:
+        flags["source_dir"] = args.source.absolute()
+    if args.translations is not None:
+        flags["translations_dir"] = args.translations.absolute()
+    flag = "--lang" if getattr(args, "lang", None) else "--languages"
     langs = getattr(args, "lang", None) or getattr(args, "languages", None)
     if langs:
-        codes = [code.strip() for item in langs for code in item.split(",") if code.strip()]
-        values["languages"] = codes
-    return SiteConfig.from_mapping(values, base_dir=Path.cwd())
+        flags["languages"] = tuple(code.strip() for item in langs for code in item.split(",") if code.strip())
+    try:
+        return dataclasses.replace(config, **flags) if flags else config
+    except ConfigError as err:  # a flag's value is wrong: name the flag, not a file
+        raise err.with_path(flag) from None
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
@@ -197,11 +199,18 @@ def _add_check(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
                         help="output format (default: table)")
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
                         help="cache files to check on their own (default: the whole project)")
+    parser.add_argument("--fix", action="store_true",
+                        help="first mend what is mechanical (punctuation after a block, a link in a "
+                             "link, damaged placeholders, spaces in tags), then report the rest")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="with --fix: print the changes as diffs and write nothing")
     return "check", _run_check
 
 
 def _run_check(args: argparse.Namespace) -> int:
     errors: Sequence[SiteBuilderError] = ()
+    if args.fix or args.dry_run:
+        _run_fixes(args)
     if args.files:
         wanted = sorted({code for item in args.lang or () for code in item.split(",") if code})
         findings, errors = check_cache_files(args.files, _translations_root(args), languages=wanted)
@@ -209,13 +218,34 @@ def _run_check(args: argparse.Namespace) -> int:
         config = project_config(args)
         corpus = load_corpus(config, keep_going=True)
         glossaries = load_glossaries(config.translations_dir, corpus.languages)
-        findings, errors = check_corpus(corpus, config.translations_dir, glossaries), corpus.errors
+        findings, errors = check_corpus(corpus, glossaries), corpus.errors
     if args.format == "json":
         print_json([_finding_document(finding) for finding in findings])
     else:
         print(_findings_table(findings))
     print_errors(errors)
     return 1 if errors or has_errors(findings) else 0
+
+
+def _run_fixes(args: argparse.Namespace) -> None:
+    """``check --fix``: repair the caches (or print the diffs with --dry-run) before checking."""
+    from site_builder.translators.workbench.fixfiles import apply_plan, plan_corpus, plan_diff, plan_files
+
+    if args.files:
+        wanted = sorted({code for item in args.lang or () for code in item.split(",") if code})
+        plans, _ = plan_files(args.files, languages=wanted)  # unreadable files are reported by the check
+    else:
+        plans = plan_corpus(load_corpus(project_config(args), keep_going=True))
+    changed = [plan for plan in plans if plan.changed]
+    for plan in changed:
+        if args.dry_run:
+            print(plan_diff(plan), end="")
+        else:
+            apply_plan(plan)
+    values = sum(len(plan.repairs) for plan in changed)
+    verb = "would mend" if args.dry_run else "mended"
+    sys.stdout.flush()
+    print(f"{verb} {values} value(s) in {len(changed)} of {len(plans)} cache(s)", file=sys.stderr, flush=True)
 
 
 def _translations_root(args: argparse.Namespace) -> Path | None:
@@ -226,17 +256,22 @@ def _translations_root(args: argparse.Namespace) -> Path | None:
 
 
 def _finding_document(finding: Finding) -> dict[str, object]:
-    return {"file": finding.file, "line": finding.line, "key": finding.key, "check": finding.check,
-            "severity": finding.severity.value, "message": finding.message}
+    return {"file": path_shown_from(finding.file, Path.cwd()), "line": finding.line,
+            "key": finding.key, "check": finding.check,
+            "severity": finding.severity.value, "message": finding.message, "section": finding.section}
 
 
 def _findings_table(findings: Sequence[Finding]) -> str:
-    """Findings grouped by file, one line each (``line: severity check message``), then totals."""
+    """Findings grouped by file, one line each (``line: severity check message``), then totals.
+
+    Files are shown relative to the working folder (absolute when outside it).
+    """
     if not findings:
         return "no problems found"
     lines: list[str] = []
+    here = Path.cwd()
     for file in sorted({finding.file for finding in findings}):
-        lines.append(file)
+        lines.append(path_shown_from(file, here))
         for f in sorted((f for f in findings if f.file == file), key=lambda f: f.line):
             lines.append(f"  {f.line:>5}: {f.severity.value:<7} {f.check:<19} {f.message}")
     errors = sum(f.severity.value == "error" for f in findings)
@@ -246,6 +281,35 @@ def _findings_table(findings: Sequence[Finding]) -> str:
 
 
 _COMMANDS.append(_add_check)
+
+
+def _add_translate(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
+    parser = subparsers.add_parser(
+        "translate", help="edit translations in a local web editor with the English beside them",
+        description="Serve the translators' workbench on 127.0.0.1: every unit with its English as "
+                    "readers see it, checks as you type, suggestions from the translation memory "
+                    "and earlier translations, saves in the exact cache format. Prints the address "
+                    "(with its session token) and opens it in the browser.")
+    _add_project_options(parser)
+    parser.add_argument("--port", type=int, default=0, metavar="P",
+                        help="port on 127.0.0.1 (default: any free port)")
+    parser.add_argument("--no-browser", action="store_true", help="print the address only")
+    return "translate", _run_translate
+
+
+def _run_translate(args: argparse.Namespace) -> int:
+    from site_builder.translators.workbench.server import serve
+
+    config = project_config(args)
+    if not config.source_dir.is_dir():
+        raise ConfigError(f"source folder {config.source_dir} does not exist",
+                          hint="pass --source DIR or set source_dir in mkdocs.yml")
+    serve(config, config.target_languages, port=args.port, open_browser=not args.no_browser,
+          announce=lambda line: print(line, flush=True))
+    return 0
+
+
+_COMMANDS.append(_add_translate)
 
 
 def _add_update(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
@@ -347,8 +411,8 @@ _COMMANDS.append(_add_import_po)
 
 
 # --- build, serve ------------------------------------------------------------------------------
-# The MkDocs work lives in mkdocs_build.py, imported by the runners only: this module must not
-# import MkDocs when it loads.
+# The MkDocs work lives in adapters/mkdocs/driver.py, imported by these runners only: the other
+# commands must not pay for loading MkDocs (adapters/mkdocs/project.py reads mkdocs.yml without it).
 
 
 def _add_site_options(parser: argparse.ArgumentParser) -> None:

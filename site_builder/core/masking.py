@@ -1,14 +1,16 @@
 """Masking: what in notes is never translated, and the numbered placeholders that stand for it.
 
 Two halves. Before parsing, :class:`MaskingExtension` (a Python-Markdown extension) replaces
-each math expression and fenced code block with a token Markdown leaves alone and keeps
-the :class:`Protected` value behind it; math has to go this early, or ``_`` and ``*`` in
-LaTeX would turn into emphasis. One left-to-right scan finds every kind at once, so
-whichever starts first wins: a ``$`` inside a code span stays text, a backtick inside math
-stays math. Code spans and images are left to Markdown, which parses them well
-(``<code>``, ``<img>``). While the key is written, :class:`Slots` turns tokens, ``<code>``
-and ``<img>`` into placeholders ``<span translate=no>_^_N_^_</span>``: N counts from 0 in
-document order, one counter for every kind, a new number for each occurrence.
+each math expression, fenced code block and doctest block (a ``>>>`` line and the non-blank
+lines after it: prompts, ``...`` continuations, output) with a token Markdown leaves alone
+and keeps the :class:`Protected` value behind it; math has to go this early, or ``_`` and
+``*`` in LaTeX would turn into emphasis, and doctests, or ``>>>`` would nest blockquotes.
+One left-to-right scan finds every kind at once, so whichever starts first wins: a ``$``
+inside a code span stays text, a backtick inside math stays math. Code spans and images are
+left to Markdown, which parses them well (``<code>``, ``<img>``). While the key is written,
+:class:`Slots` turns tokens, ``<code>`` and ``<img>`` into placeholders
+``<span translate=no>_^_N_^_</span>``: N counts from 0 in document order, one counter for
+every kind, a new number for each occurrence.
 
 Input: the preprocessors' lines, then elements of the parsed tree. Output: tokens, then
 placeholder slots and the originals in order. This module writes no other HTML.
@@ -17,6 +19,7 @@ placeholder slots and the originals in order. This module writes no other HTML.
 from __future__ import annotations
 
 import re
+import textwrap
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -25,15 +28,20 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from site_builder.model import PLACEHOLDER_TEMPLATE, Protected, ProtectedKind
+from site_builder.core.placeholders import placeholder
+from site_builder.model import Protected, ProtectedKind
 
 #: Token text: STX/ETX keep it clear of Markdown syntax and of Python-Markdown's own
 #: placeholders (``klzzwxh``, ``wzxhzdk`` and bare ``STX digits ETX`` for escapes).
 TOKEN_TEMPLATE = "\x02sbmask:{}\x03"
 TOKEN = re.compile("\x02sbmask:([0-9]+)\x03")
 
+#: The info string a doctest block gets: Pygments' Python console lexer (prompts and output).
+DOCTEST_LANGUAGE = "pycon"
+
 _SCAN = re.compile(
     r"(?P<fence>^[ \t]*(?P<marks>`{3,}|~{3,})[ \t]*(?P<lang>[^\n`]*)\n(?P<code>.*?)\n?[ \t]*(?P=marks)[ \t]*$)"
+    r"|(?P<doctest>^[ \t]*>>>(?:[ \t][^\n]*)?$(?:\n[ \t]*\S[^\n]*)*)"
     r"|(?P<escaped>\\[\\$`])"
     r"|(?P<span>(?P<ticks>`+)(?:(?!\n[ \t]*\n).)+?(?<!`)(?P=ticks)(?!`))"
     r"|(?P<display>\$\$(?P<display_tex>(?:(?!\n[ \t]*\n)[^$]|\$(?!\$))+?)\$\$)"
@@ -60,7 +68,7 @@ class MaskPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
-        if "$" not in text and "`" not in text and "~~~" not in text and "\\begin" not in text:
+        if not any(mark in text for mark in ("$", "`", "~~~", "\\begin", ">>>")):
             return lines
         return _SCAN.sub(self._replace, text).split("\n")
 
@@ -71,13 +79,16 @@ class MaskPreprocessor(Preprocessor):
         if kind == "fence":
             protected = Protected(ProtectedKind.CODE_BLOCK, match.group("code"),
                                   language=match.group("lang").strip())
+        elif kind == "doctest":
+            protected = Protected(ProtectedKind.CODE_BLOCK, textwrap.dedent(match.group("doctest")),
+                                  language=DOCTEST_LANGUAGE)
         elif kind == "align":
             protected = Protected(ProtectedKind.DISPLAY_MATH, match.group("align_tex"))
         elif kind == "display":
             protected = Protected(ProtectedKind.DISPLAY_MATH, match.group("display_tex"))
         else:
             protected = Protected(ProtectedKind.INLINE_MATH, match.group("inline_tex"))
-        block = kind in ("fence", "align")
+        block = kind in ("fence", "doctest", "align")
         self.stash.append(Stashed(protected, block))
         token = TOKEN_TEMPLATE.format(len(self.stash) - 1)
         return f"\n\n{token}\n\n" if block else token
@@ -148,7 +159,7 @@ class Slots:
 
 def number_placeholders(text: str, offset: int = 0) -> str:
     """Replace the slots in ``text`` with placeholders numbered from ``offset``."""
-    return _SLOT.sub(lambda m: PLACEHOLDER_TEMPLATE.format(int(m.group(1)) + offset), text)
+    return _SLOT.sub(lambda m: placeholder(int(m.group(1)) + offset), text)
 
 
 def unescape_code(text: str) -> str:

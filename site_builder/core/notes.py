@@ -15,7 +15,9 @@ the key serializer here walks its element tree. What the serializer must reprodu
   flattened into their parent;
 * ``<code>``, ``<img>`` and masked math become ``<span translate=no>_^_N_^_</span>``,
   numbered from 0 in document order with one counter;
-* raw inline HTML (``<a id="x"></a>``) is kept as written.
+* raw inline HTML (``<a id="x"></a>``) is kept as written; ``<...>`` that names no HTML
+  element (``<module>``, ``<jyasskin at gmail.com>``) is text, escaped like any other;
+* a doctest block (``>>>`` lines and their output) is one code placeholder, like a fence.
 
 The edge quirks (the one place they live; ``parse`` only keeps the newlines they come from):
 notes that start with a newline (a docstring whose text starts on the next line) put a
@@ -35,8 +37,9 @@ from typing import Iterator, Sequence
 
 from markdown import Markdown
 from markdown.extensions import Extension
-from markdown.inlinepatterns import (DelimiterProcessor, DoubleTagInlineProcessor,
-                                     SimpleTagInlineProcessor, SimpleTextInlineProcessor)
+from markdown.inlinepatterns import (HTML_RE, DelimiterProcessor, DoubleTagInlineProcessor,
+                                     HtmlInlineProcessor, SimpleTagInlineProcessor,
+                                     SimpleTextInlineProcessor)
 from markdown.preprocessors import Preprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
@@ -56,6 +59,29 @@ _GAP = "\x02sbgap\x03"
 _RETURNS_HTML = "<em>Returns</em>"
 _EMPTY_PARAGRAPH = "<p> </p>\n"
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+#: A dunder name (``__init__``): literal, not ``<strong>init</strong>``.
+_DUNDER = r"((?<![\w*])__[A-Za-z0-9]\w*?__(?!\w))"
+#: ``*`` or ``**`` between ASCII letters, digits or brackets, a digit or bracket on at least
+#: one side (``a[2*k+1]``, ``x**2``, ``f(x)*g``): literal. ``*n*th`` is still emphasis.
+_CODE_STAR = (r"((?<=[0-9\])])\*{1,2}(?=[A-Za-z0-9(\[])"
+              r"|(?<=[A-Za-z0-9\])])\*{1,2}(?=[0-9(\[]))")
+#: An address written the spam-proof way: ``<jyasskin at gmail.com>``.
+_AT_ADDRESS = re.compile(r"<[\w.+-]+ at [\w-]+(?:\.[\w-]+)+>")
+_TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)")
+#: The element names inline HTML in notes may use; any other ``<word ...>`` is text.
+_HTML_ELEMENTS = frozenset("""
+    a abbr acronym address area article aside audio b base bdi bdo big blockquote body br button
+    canvas caption center cite code col colgroup data datalist dd del details dfn dialog div dl dt
+    em embed fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hgroup hr
+    html i iframe img input ins kbd label legend li link main map mark menu meta meter nav nobr
+    noscript object ol optgroup option output p param picture pre progress q rp rt ruby s samp
+    script section select slot small source span strike strong style sub summary sup table tbody
+    td template textarea tfoot th thead time title tr track tt u ul var video wbr
+    svg g path circle ellipse line polyline polygon rect text tspan defs use symbol marker
+    lineargradient radialgradient stop clippath mask pattern image foreignobject
+    math mi mn mo ms mtext mrow msub msup msubsup mfrac msqrt mroot mover munder munderover
+    mtable mtr mtd mspace mstyle semantics annotation
+""".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +125,12 @@ class _DialectExtension(Extension):
     |---------------------------|-------------------|----------|----------------------------------|
     | ``corpus_spacing``        | ``preprocessors`` | 24       | after masking (25), before raw   |
     |                           |                   |          | HTML blocks are found (20)       |
+    | ``html``                  | ``inlinePatterns``| 90       | only known elements are HTML     |
+    | ``literal_star``          | ``inlinePatterns``| 75       | ``2*k``, ``x**2`` are text       |
     | ``not_strong``            | ``inlinePatterns``| 70       | a ``*`` between spaces is text   |
     | ``em_strong``/``strong_em``| ``inlinePatterns``| 65/64   | ``***`` runs                     |
     | ``strong``, ``emphasis``  | ``inlinePatterns``| 62, 60   | ``**x**`` first, then ``*x*``    |
+    | ``literal_dunder``        | ``inlinePatterns``| 55       | ``__init__`` is text, not bold   |
     | ``em_strong_underscore``  | ``inlinePatterns``| 50       | ``_`` as Python-Markdown does it |
 
     The asterisk rules are the older Python-Markdown ones the corpus was made with: one pass
@@ -109,6 +138,10 @@ class _DialectExtension(Extension):
     is on its left and a space or the end on its right. So the ``*`` bullets of a list
     written straight under a paragraph line (not a list there) pair up into ``<em>``.
     Numbered lists are not recognised at all (the ``olist`` block processor is removed).
+    Three rules for docstrings written for plain-text readers change no key the public
+    corpus has a translation for: a ``*`` in code-like text (a digit or bracket beside it),
+    a dunder name, and ``<...>`` naming no HTML element (``<jyasskin at gmail.com>``,
+    ``<module>``) stay literal text.
     """
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
@@ -123,6 +156,28 @@ class _DialectExtension(Extension):
         patterns.register(SimpleTagInlineProcessor(r"(\*{2})(.+?)\1", "strong"), "strong", 62)
         patterns.register(SimpleTagInlineProcessor(r"(\*)([^*]+)\1", "em"), "emphasis", 60)
         patterns.register(DelimiterProcessor("_", "strong,em", md, smart=True), "em_strong_underscore", 50)
+        patterns.register(SimpleTextInlineProcessor(_DUNDER), "literal_dunder", 55)
+        patterns.register(SimpleTextInlineProcessor(_CODE_STAR), "literal_star", 75)
+        patterns.register(_HtmlOrTextProcessor(HTML_RE, md), "html", 90)
+
+
+class _HtmlOrTextProcessor(HtmlInlineProcessor):
+    """Raw inline HTML stays HTML; ``<jyasskin at gmail.com>``, ``<module>`` and other
+    ``<...>`` text whose name is no HTML element stay text (escaped, never deleted)."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # noqa: N802
+        if _is_html(m.group(1)):
+            return super().handleMatch(m, data)
+        return m.group(1), m.start(0), m.end(0)
+
+
+def _is_html(raw: str) -> bool:
+    name = _TAG_NAME.match(raw)
+    if name is None:
+        return True  # a comment, processing instruction or CDATA section
+    if _AT_ADDRESS.fullmatch(raw):
+        return False
+    return name.group(1).lower() in _HTML_ELEMENTS or "-" in name.group(1)  # custom elements
 
 
 class _Renderer:

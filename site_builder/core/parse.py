@@ -1,10 +1,12 @@
 """Parse stage: an annotated source file (``Path``) -> :class:`SourceFile` of sections.
 
-A ``.py`` file is read in two short passes. ``_classify`` runs Python's own tokenizer and
-marks each line: full-line comment, docstring, def/class header, or code. ``_group`` then
-walks the lines once and cuts sections: a comment run or a docstring starts one, and the
-code lines that follow belong to it until the next one starts. A ``.md`` file is one
-notes-only section. This stage neither renders Markdown nor looks at translations.
+A file is decoded as Python decodes it (a BOM, else a PEP 263 declaration on line 1 or 2,
+else UTF-8) and its CRLF and CR line endings become ``\n``, so the same notes give the same
+keys whatever the file's bytes. A ``.py`` file is then read in two short passes.
+``_classify`` runs Python's own tokenizer and marks each line: full-line comment,
+docstring, def/class header, cell marker, or code. ``_group`` then walks the lines once
+and cuts sections: a comment run or a docstring starts one, and the code lines that follow
+belong to it until the next one starts. A ``.md`` file is one notes-only section. This stage neither renders Markdown nor looks at translations.
 
 Section notes are kept as the corpus generator saw them (one of the "renderer quirks" the
 translation-format spec lists lives here, the rest in :mod:`site_builder.core.notes`):
@@ -18,7 +20,13 @@ translation-format spec lists lives here, the rest in :mod:`site_builder.core.no
 :func:`site_builder.core.notes.render_notes` turns those edge newlines into the edge spaces the
 keys have. Blank lines belong to the section above them (they follow its notes as code),
 so a blank line between two comments separates two sections, and every line of the file
-is in exactly one section's code or notes, in order, with its own number.
+is in exactly one section's code or notes, in order, with its own number -- except the
+percent-format cell markers (``# %%``, as Jupytext, VS Code, Spyder and PyCharm write them;
+``# In[3]:`` as nbconvert does) and a Jupytext metadata header (with the blank lines under
+it), which are shown nowhere. A marker ends the section before it; a title after it
+(``# %% Training loop``) opens the next one with the notes ``## Training loop``; a
+``# %% [markdown]`` cell's comments are one section's notes, the blank lines between them
+paragraph breaks.
 """
 
 from __future__ import annotations
@@ -29,13 +37,21 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from site_builder.errors import Location, SourceError, at_file
+from site_builder.core.ids import with_section_ids
 from site_builder.model import CodeLine, FrontMatter, Section, SectionKind, SourceFile, SourceKind
 
 #: An encoding declaration (PEP 263); like a shebang it is code, not a note.
-_CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
+_CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*(?P<name>[-\w.]+)")
+#: A percent-format cell marker, as Jupytext, VS Code, Spyder and PyCharm write them:
+#: ``# %%``, then optionally a title, a cell type in brackets and ``key=value`` metadata.
+_CELL = re.compile(r"^#[ \t]*%%+(?P<rest>(?:[ \t\[].*)?)$")
+#: The code-cell marker ``jupyter nbconvert --to script`` writes: ``# In[3]:``.
+_IN_CELL = re.compile(r"^#[ \t]*In\[[ \t\d]*\]:[ \t]*$")
+_CELL_TYPE = re.compile(r"\[(?P<type>[\w-]+)\]")
+_CELL_METADATA = re.compile(r"(?:^|[ \t])[\w.-]+=\S.*$")
 _HEADING_1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
@@ -81,33 +97,85 @@ def parse_file(path: Path, root: Path) -> SourceFile:
     """Read one annotated ``.py`` or ``.md`` file and split it into sections.
 
     Raises:
-        SourceError: the file is not UTF-8, or Python cannot tokenize it (with line and
-            column), or its front matter is not YAML.
+        SourceError: the file is not valid in the encoding Python would read it with (its
+            BOM or PEP 263 declaration, else UTF-8), declares an encoding Python does not
+            know, or Python cannot tokenize it (with line and column), or its front matter
+            is not YAML.
     """
     with at_file(path):
         text = _read_text(path)
+        notebook = False
         if path.suffix == ".md":
             sections = [Section(kind=SectionKind.MARKDOWN, notes=text, code=(), line=1)]
         else:
             lines = text.removesuffix("\n").split("\n") if text else []
-            sections = _group(lines, _classify(text))
-        sections, front = _take_front_matter(sections, path)
+            found = _classify(text)
+            sections, notebook = _group(lines, found), bool(found.cells)
+        sections, front = _take_front_matter(sections, path, notebook=notebook)
     kind = SourceKind.MARKDOWN if path.suffix == ".md" else SourceKind.PYTHON
     return SourceFile(id=file_id(path, root), path=path, kind=kind, front=front,
-                      sections=tuple(sections))
+                      sections=with_section_ids(sections))
 
 
 def _read_text(path: Path) -> str:
+    """The file's text as Python reads it: decoded, with every line ending made ``\\n``."""
     data = path.read_bytes()
+    # PEP 263 is Python's: a Markdown page is UTF-8, whatever its first lines say.
+    encoding = _source_encoding(data) if path.suffix != ".md" else "utf-8"
     try:
-        text = data.decode("utf-8")
+        text = data.decode(encoding)
+    except LookupError:  # a codec that is not a text encoding ("# coding: rot13")
+        line, column, name = _declaration(data)
+        raise _unknown_encoding(name, line, column) from None
     except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        raise SourceError(f"not UTF-8: byte 0x{data[err.start]:02x} cannot be decoded",
-                          location=Location(path, line, column),
-                          hint="save the file as UTF-8") from None
+        line, column = _position(data[: err.start].decode(encoding, errors="replace"))
+        declared = "UTF-8" if encoding in ("utf-8", "utf-8-sig") else f"valid {encoding}"
+        hint = ("save the file as UTF-8" if declared == "UTF-8" else
+                f"save the file as {encoding}, or correct its coding declaration")
+        raise SourceError(f"not {declared}: byte 0x{data[err.start]:02x} cannot be decoded",
+                          location=Location(path, line, column), hint=hint) from None
+    # Python's own reader makes CRLF and a lone CR one "\n" each, in strings too.
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _source_encoding(data: bytes) -> str:
+    """The codec Python would use: a BOM, a PEP 263 declaration on line 1 or 2, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as err:
+        message = str(err)
+        if message.startswith("invalid or missing encoding declaration"):
+            return "utf-8"  # undecodable bytes in lines 1-2: reported with their position
+        line, column, name = _declaration(data)
+        if message.startswith("unknown encoding"):
+            raise _unknown_encoding(name, line, column) from None
+        raise SourceError(f"the file starts with a UTF-8 byte order mark but declares {name!r}",
+                          location=Location(None, line, column),
+                          hint="remove the byte order mark or declare utf-8") from None
+    return encoding
+
+
+def _unknown_encoding(name: str, line: int, column: int) -> SourceError:
+    return SourceError(f"unknown encoding {name!r} in the coding declaration",
+                       location=Location(None, line, column),
+                       hint="declare an encoding Python knows (utf-8, latin-1, cp1252, ...) "
+                            "or remove the declaration")
+
+
+def _declaration(data: bytes) -> tuple[int, int, str]:
+    """(line, column, name) of the coding declaration in the first two lines ((1, 0, '') if none)."""
+    head = data.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", head, maxsplit=2)[:2], start=1):
+        match = _CODING.match(line)
+        if match:
+            return number, match.start("name") + 1, match.group("name")
+    return 1, 0, ""
+
+
+def _position(prefix: str) -> tuple[int, int]:
+    """1-based (line, column) just after ``prefix``, counting lines as Python does."""
+    lines = re.split(r"\r\n|\r|\n", prefix)
+    return len(lines), len(lines[-1]) + 1
 
 
 # --- pass 1: classify -------------------------------------------------------------------------
@@ -120,7 +188,8 @@ class _Docstring:
     start: int
     end: int
     text: str
-    column: int
+    indent: str
+    """What stands before the opening quotes on their line (spaces, tabs)."""
     header: int = 0
     """First line of the def/class header (its first decorator); 0 for the module docstring."""
     name: str = ""
@@ -133,6 +202,53 @@ class _Lines:
     comments: dict[int, str] = field(default_factory=dict)
     """Line -> comment text without the leading whitespace (full-line comments only)."""
     docstrings: list[_Docstring] = field(default_factory=list)
+    cells: dict[int, _Cell] = field(default_factory=dict)
+    """Line -> the percent-format cell marker on it (a boundary, shown nowhere)."""
+    hidden: set[int] = field(default_factory=set)
+    """Lines shown nowhere: a Jupytext metadata header above the cells."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    """A ``# %%`` marker: the title written after it, and whether its cell is Markdown."""
+
+    title: str
+    markdown: bool
+
+
+def _cell(comment: str) -> _Cell | None:
+    """The marker a comment is (``# %% Training loop``, ``# %% [markdown]``), else None."""
+    match = _CELL.match(comment)
+    if match is None:
+        return _Cell("", markdown=False) if _IN_CELL.match(comment) else None
+    rest = match.group("rest").strip()
+    cell_type = _CELL_TYPE.search(rest)
+    title = rest[: cell_type.start()] if cell_type else _CELL_METADATA.sub("", rest)
+    markdown = cell_type is not None and cell_type.group("type").lower() in ("markdown", "md")
+    return _Cell(title.strip(), markdown)
+
+
+def _take_cells(lines: _Lines) -> None:
+    """Move cell markers (and a Jupytext header above the first) out of the comments."""
+    for number, comment in list(lines.comments.items()):
+        cell = _cell(comment)
+        if cell is not None:
+            lines.cells[number] = cell
+            del lines.comments[number]
+    if not lines.cells:
+        return
+    # Jupytext writes the notebook's metadata as a "# ---" ... "# ---" block on top.
+    first = min(lines.comments, default=0)
+    if not first or first > 3 or lines.comments[first] != "# ---" or first > min(lines.cells):
+        return
+    last = first + 1
+    while last in lines.comments and lines.comments[last] != "# ---":
+        last += 1
+    block = range(first, last + 1)
+    if last in lines.comments and any(lines.comments[n] == "# jupyter:" for n in block):
+        lines.hidden.update(block)
+        for number in block:
+            del lines.comments[number]
 
 
 def _classify(text: str) -> _Lines:
@@ -163,6 +279,7 @@ def _classify(text: str) -> _Lines:
             previous = kind
     for special in _special_first_lines(text):
         lines.comments.pop(special, None)
+    _take_cells(lines)
     return lines
 
 
@@ -245,7 +362,12 @@ def _add_docstring(lines: _Lines, tokens: Sequence[tokenize.TokenInfo], index: i
     if set(prefix.lower()) & set("bf") or tokens[after].type not in (tokenize.NEWLINE, tokenize.ENDMARKER):
         return
     lines.docstrings.append(_Docstring(start=token.start[0], end=token.end[0], text=token.string,
-                                       column=token.start[1], header=header, name=name))
+                                       indent=_indent(token), header=header, name=name))
+
+
+def _indent(token: tokenize.TokenInfo) -> str:
+    before = token.line[: token.start[1]]
+    return before if not before.strip() else " " * token.start[1]
 
 
 def _special_first_lines(text: str) -> Iterator[int]:
@@ -278,29 +400,59 @@ def _group(source_lines: Sequence[str], found: _Lines) -> list[Section]:
     starts = {doc.header or doc.start: doc for doc in found.docstrings}
     sections: list[Section] = []
     current: _Open | None = None
+    # In a "# %% [markdown]" cell, its comments and the blank lines between them are one note.
+    markdown = False
     number = 1
     while number <= len(source_lines):
         doc = starts.get(number)
-        if doc is not None:
+        if number in found.cells:
+            cell = found.cells[number]
+            heading = [f"## {cell.title}\n"] if cell.title else []
+            opened = _Open(SectionKind.COMMENT, number, heading) if heading else None
+            current, markdown = _flush(current, sections, opened), cell.markdown
+            number += 1
+        elif number in found.hidden:
+            number += 1
+            while current is None and number <= len(source_lines) and not source_lines[number - 1].strip():
+                number += 1  # the blank lines under a hidden header would be a row of nothing
+        elif doc is not None:
             current = _start_docstring(current, sections, doc, source_lines)
-            number = doc.end + 1
+            number, markdown = doc.end + 1, False
         elif number in found.comments:
             if current is None or current.kind is not SectionKind.COMMENT or current.code:
                 current = _flush(current, sections, _Open(SectionKind.COMMENT, number))
             current.notes.append(_comment_text(found.comments[number]))
             number += 1
+        elif (markdown and current is not None and not current.code
+              and _notes_follow(source_lines, number, found)):
+            current.notes.append("\n")  # a blank line inside a Markdown cell: a paragraph break
+            number += 1
         else:
+            markdown = markdown and not source_lines[number - 1].strip()
             if current is None:
                 current = _Open(SectionKind.CODE, number)
-            current.code.append(CodeLine(number, source_lines[number - 1]))
+            current.code.append(CodeLine(number, _shown(source_lines[number - 1])))
             number += 1
     _flush(current, sections, None)
     return sections
 
 
+def _notes_follow(source_lines: Sequence[str], number: int, found: _Lines) -> bool:
+    """Line ``number`` is blank and the next non-blank line is a comment."""
+    while number <= len(source_lines) and not source_lines[number - 1].strip():
+        number += 1
+    return number in found.comments
+
+
+def _shown(line: str) -> str:
+    """A code line as the code column shows it: form feeds (page breaks) in its indentation go."""
+    indentation = len(line) - len(line.lstrip(" \t\f"))
+    return line[:indentation].replace("\f", "") + line[indentation:] if "\f" in line else line
+
+
 def _start_docstring(current: _Open | None, sections: list[Section], doc: _Docstring,
                      source_lines: Sequence[str]) -> _Open:
-    notes = docstring_notes(doc.text, doc.column)
+    notes = docstring_notes(doc.text, doc.indent)
     if doc.header == 0:
         opened = _flush(current, sections, _Open(SectionKind.MODULE_DOCSTRING, doc.start))
     elif current is not None and current.kind is SectionKind.COMMENT and not current.code:
@@ -328,23 +480,32 @@ def _comment_text(comment: str) -> str:
     return (body[1:] if body[:1] in (" ", "\t") else body) + "\n"
 
 
-def docstring_notes(token: str, column: int) -> str:
-    """The notes of a docstring token, as described in the module docstring."""
+def docstring_notes(token: str, indent: int | str) -> str:
+    """The notes of a docstring token, as described in the module docstring.
+
+    ``indent`` is what stands before the opening quotes (or its width in spaces): inner
+    lines that start with it lose it, so a tab-indented docstring reads as a space-indented one.
+    """
     body = token.lstrip("rRuU")
     quote = body[:3] if body[:3] in ('"""', "'''") else body[:1]
     parts = body[len(quote): len(body) - len(quote)].split("\n")
     if len(parts) == 1:
         return parts[0].strip() + "\n"
-    indent = " " * column
-    middle = "".join((part[column:] if part.startswith(indent) else part) + "\n" for part in parts[1:-1])
+    indent = " " * indent if isinstance(indent, int) else indent
+    middle = "".join(part.removeprefix(indent) + "\n" for part in parts[1:-1])
     return parts[0].strip() + "\n" + middle + parts[-1].strip() + "\n"
 
 
 # --- front matter and Markdown pages ----------------------------------------------------------
 
 
-def _take_front_matter(sections: list[Section], path: Path) -> tuple[list[Section], FrontMatter]:
-    """Remove the YAML front matter from the first notes and build :class:`FrontMatter`."""
+def _take_front_matter(sections: list[Section], path: Path, *,
+                       notebook: bool = False) -> tuple[list[Section], FrontMatter]:
+    """Remove the YAML front matter from the first notes and build :class:`FrontMatter`.
+
+    A percent-format file (``notebook``) without a module docstring takes its title from
+    the first level-1 heading of its notes, as a notebook's first Markdown cell gives it.
+    """
     index = next((i for i, s in enumerate(sections)
                   if s.kind in (SectionKind.MODULE_DOCSTRING, SectionKind.MARKDOWN)), None)
     values: dict[str, object] = {}
@@ -354,7 +515,7 @@ def _take_front_matter(sections: list[Section], path: Path) -> tuple[list[Sectio
         sections[index] = Section(kind=old.kind, notes=notes, code=old.code, line=old.line, name=old.name)
         body = notes
     else:
-        body = ""
+        body = next((s.notes for s in sections if _HEADING_1.search(s.notes)), "") if notebook else ""
     title = _scalar(values.get("title")) or _first_heading(body) or _fallback_title(path)
     extra = tuple((str(k), _scalar(v)) for k, v in values.items()
                   if k not in ("title", "summary") and _scalar(v))
@@ -406,9 +567,3 @@ def _first_heading(notes: str) -> str:
 def _fallback_title(path: Path) -> str:
     # The corpus keys such pages by the bare file name, extension included ("tokenizer.py").
     return path.name
-
-
-def iter_code_lines(sections: Iterable[Section]) -> Iterator[CodeLine]:
-    """Every code line of ``sections``, in order (a helper for tests and the highlighter)."""
-    for section in sections:
-        yield from section.code

@@ -3,9 +3,9 @@
 Each unit's key is looked up exactly, then by its whitespace-normalised form (see
 :func:`normalize_key`), so a small renderer difference in spacing never loses a translation.
 A unit with neither is fuzzy when the fuzzy sidecar holds a suggestion for it, else missing.
-Catalog entries no unit used are orphans. :func:`restore_placeholders` puts rendered math,
-code and images back into translated HTML. This module must not read files or render
-anything: its inputs are already-loaded values.
+Catalog entries no unit used are orphans (placeholders and restoring them are in
+``core.placeholders``). This module must not read files or render anything: its inputs are
+already-loaded values.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import re
 from typing import Mapping, Sequence
 
 from site_builder.model import Catalog, Orphan, Suggestion, Unit, UnitResult, UnitState
+# Moved to core.placeholders; re-exported so imports written before the move keep working.
+from site_builder.core.placeholders import find_placeholders, restore_placeholders  # noqa: F401
 
 # HTML's whitespace characters (not Python's \s, which also matches NO-BREAK SPACE and other
 # characters a browser shows).
@@ -24,22 +26,6 @@ _BLOCK_TAG_EDGE = re.compile(
     f"{_HTML_SPACE}*(</?(?:p|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|div|table|thead|tbody|tfoot|tr"
     f"|td|th|hr|br|pre|figure|figcaption|details|summary)(?:{_HTML_SPACE}[^<>]*)?/?>){_HTML_SPACE}*",
     re.IGNORECASE)
-
-# --- placeholders: the canonical form is <span translate=no>_^_N_^_</span> -------------------
-# Translators and machine translation alter it in a few known ways; each variant below still
-# says unmistakably "placeholder N": attribute quoted or spaced, tag names in capitals, the
-# span dropped, the span HTML-escaped, spaces inside the marker, '^' percent-encoded (%5e) or
-# written as a character reference or full-width, full-width underscores or digits.
-_UNDERSCORE = "[_\uff3f]"
-_CARET = r"(?:\^|%5e|&#94;|&#x5e;|&Hat;|\uff3e)"
-_MARKER = (f"{_UNDERSCORE}\\s*{_CARET}\\s*{_UNDERSCORE}\\s*(\\d+)\\s*"
-           f"{_UNDERSCORE}\\s*{_CARET}\\s*{_UNDERSCORE}")
-_QUOTE = "(?:\"|'|&quot;|&#x27;|&#39;)?"
-_OPEN = f"(?:<|&lt;)span\\s+translate\\s*=\\s*{_QUOTE}no{_QUOTE}\\s*(?:>|&gt;)"
-_CLOSE = "(?:<|&lt;)/span\\s*(?:>|&gt;)"
-_PLACEHOLDER = re.compile(f"{_OPEN}\\s*{_MARKER}\\s*(?:{_CLOSE})?|{_MARKER}", re.IGNORECASE)
-# What is left of a marker we could not read (e.g. "_^_x_^_"): the page must not show it.
-_MARKER_REMNANT = re.compile(f"{_UNDERSCORE}\\s*{_CARET}\\s*{_UNDERSCORE}", re.IGNORECASE)
 
 
 def normalize_key(key: str) -> str:
@@ -104,38 +90,3 @@ def _result(unit: Unit, matched: str | None, entries: Mapping[str, str],
         return UnitResult(unit=unit, state=UnitState.FUZZY, matched_key=matched,
                           suggestion=suggestion.translation)
     return UnitResult(unit=unit, state=UnitState.MISSING, matched_key=matched)
-
-
-def find_placeholders(text: str) -> list[int]:
-    """The placeholder numbers in ``text``, in order of appearance (repeats included).
-
-    Recognises the canonical ``<span translate=no>_^_N_^_</span>`` and the unambiguous
-    variants translators and machine translation produce (see the module's patterns).
-    """
-    return [int(match.group(1) or match.group(2)) for match in _PLACEHOLDER.finditer(text)]
-
-
-def restore_placeholders(text: str, rendered: Sequence[str]) -> str | None:
-    """Replace each placeholder N in ``text`` by ``rendered[N]``; None when that is not safe.
-
-    Returns None (and raises nothing) when a placeholder's number is out of range for
-    ``rendered``, or when something that looks like a damaged marker remains (``_^_x_^_``):
-    the caller then shows the English notes instead, so a reader never sees a raw
-    placeholder. Placeholders that are missing or repeated are not refused here: the page
-    still reads correctly, and ``site-builder check`` reports them to the translator.
-    """
-    pieces: list[str] = []
-    last = 0
-    for match in _PLACEHOLDER.finditer(text):
-        between = text[last:match.start()]
-        number = int(match.group(1) or match.group(2))
-        if number >= len(rendered) or _MARKER_REMNANT.search(between):
-            return None
-        # Only the translation's own text is searched for remnants, never rendered HTML,
-        # which may legitimately contain "_^_" (in code, say).
-        pieces += (between, rendered[number])
-        last = match.end()
-    tail = text[last:]
-    if _MARKER_REMNANT.search(tail):
-        return None
-    return "".join(pieces) + tail

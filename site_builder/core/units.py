@@ -6,11 +6,13 @@ whose key would be longer than :data:`SPLIT_LIMIT` characters is cut into its to
 blocks (headings, paragraphs, lists, bare placeholders), one unit each, every block
 numbering its placeholders from 0; a page shows the block translations one after another.
 Code-only sections have no unit; notes with nothing translatable still have one (a lone
-``#`` gives ``<p> </p>``). This stage must not read translations or files.
+``#`` gives ``<p> </p>``). Each notes unit carries its section's id (``Unit.section_id``).
+This stage must not read translations or files.
 """
 
 from __future__ import annotations
 
+from site_builder.core.ids import ids_of
 from site_builder.model import Masked, SourceFile, Unit, UnitKind
 from site_builder.core.notes import render_blocks
 
@@ -23,6 +25,7 @@ def split_units(source: SourceFile) -> list[Unit]:
     units = [Unit(source.id, UnitKind.TITLE, -1, 0, Masked(source.front.title))]
     if source.front.summary:
         units.append(Unit(source.id, UnitKind.SUMMARY, -1, 0, Masked(source.front.summary)))
+    section_ids = ids_of(source.sections)
     for index, section in enumerate(source.sections):
         if not section.notes:
             continue
@@ -30,8 +33,10 @@ def split_units(source: SourceFile) -> list[Unit]:
         if not rendered.whole.html:
             continue  # notes that render to nothing (a lone link definition) have no text
         if len(rendered.whole.html) > SPLIT_LIMIT and len(rendered.blocks) > 1:
-            units.extend(Unit(source.id, UnitKind.NOTES, index, number, block, line=section.line)
+            units.extend(Unit(source.id, UnitKind.NOTES, index, number, block, line=section.line,
+                              section_id=section_ids[index])
                          for number, block in enumerate(rendered.blocks))
         else:
-            units.append(Unit(source.id, UnitKind.NOTES, index, 0, rendered.whole, line=section.line))
+            units.append(Unit(source.id, UnitKind.NOTES, index, 0, rendered.whole, line=section.line,
+                              section_id=section_ids[index]))
     return units

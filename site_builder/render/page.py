@@ -1,11 +1,11 @@
 """Page stage: SourceFile + UnitResults + language -> Page (HTML fragments per section) -> page HTML.
 
 :func:`build_page` renders each section's notes (translated where a usable translation
-exists, else the English original marked ``lang="en"``) and its highlighted code, with an
-anchor per section that survives edits. A translation is used only when its placeholders
-are exactly 0..N-1, its HTML is well formed, and every placeholder restores; otherwise the
-English notes are shown and a :class:`Finding` says which cache file and line to fix, so a
-reader never sees a raw placeholder or a page broken by one value. Translated HTML goes
+exists, else the English original marked ``lang="en"``) and its highlighted code, with the
+section's stable id (``Section.id``, see ``core.ids``). A translation is used only when its
+placeholders are exactly 0..N-1, its HTML is well formed (``render.htmltree``), and every
+placeholder restores; otherwise the English notes are shown and a :class:`Finding` says
+which cache file, line and section to fix, so a reader never sees a raw placeholder or a page broken by one value. Translated HTML goes
 through ``sanitize_html`` *before* our own rendered math and code are put back, so the
 sanitizer never sees (or mangles) MathML and Pygments markup. :func:`page_html` lays the
 sections out as rows of a grid (notes left, code right). This module must not read or
@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from site_builder.config import SOURCE_LANGUAGE
@@ -29,7 +28,6 @@ from site_builder.model import (
     Protected,
     ProtectedKind,
     RenderedMath,
-    Section,
     Severity,
     SourceFile,
     SourceKind,
@@ -38,17 +36,14 @@ from site_builder.model import (
     UnitResult,
     UnitState,
 )
-from site_builder.core.translate import find_placeholders, restore_placeholders
-
-# The exact placeholder our own key renderer writes; English keys are restored with this
-# pattern only (translations may hold damaged variants, which translate.py recognises).
-_CANONICAL_PLACEHOLDER = re.compile(r"<span translate=no>_\^_(\d+)_\^_</span>")
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
-# Block elements a browser will not keep inside <p>: one of them there means the paragraph
-# was broken apart and the page would not look as the translator saw it.
-_BLOCKS = frozenset("address article aside blockquote details div dl fieldset figure footer form "
-                    "h1 h2 h3 h4 h5 h6 header hr main nav ol p pre section table ul".split())
+from site_builder.core.ids import ids_of
+from site_builder.render.htmltree import html_problem
+from site_builder.core.placeholders import (
+    CANONICAL,
+    find_placeholders,
+    restore_canonical,
+    restore_placeholders,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +52,8 @@ class Renderers:
 
     math: Callable[..., RenderedMath]
     """``render_math(latex, *, display) -> RenderedMath``."""
-    sections: Callable[[SourceFile], tuple[str, ...]]
-    """``highlight_sections(source)``: code HTML per section, real line numbers."""
+    sections: Callable[..., tuple[str, ...]]
+    """``highlight_sections(source[, links])``: code HTML per section, real line numbers."""
     code: Callable[[str, str], str]
     """``highlight_code(code, language)`` for fenced code in notes."""
     inline: Callable[[str], str]
@@ -79,19 +74,19 @@ def default_renderers() -> Renderers:
 
 @dataclass(frozen=True, slots=True)
 class PageSources:
-    """Where a page's inputs came from, for Findings (paths relative to their roots)."""
+    """Where a page's inputs came from, for Findings (absolute paths)."""
 
-    source_file: str = ""
-    """The source, relative to the source root (``capsule_networks/__init__.py``)."""
-    catalog_file: str = ""
-    """The cache, relative to the translations root ('' for English)."""
+    source_file: Path = Path()
+    """The source file."""
+    catalog_file: Path = Path()
+    """The cache the page's translations came from (unset for English)."""
     catalog_lines: Mapping[str, int] = field(default_factory=dict)
     """Cache key -> line, to point Findings at the value to fix."""
 
 
 def build_page(source: SourceFile, results: Sequence[UnitResult], lang: str, *,
                renderers: Renderers | None = None, where: PageSources = PageSources(),
-               image_prefix: str = "") -> Page:
+               image_prefix: str = "", code_links: tuple = ()) -> Page:
     """Render ``source`` in ``lang``: translated notes where usable, English (marked) elsewhere.
 
     Args:
@@ -99,6 +94,8 @@ def build_page(source: SourceFile, results: Sequence[UnitResult], lang: str, *,
             for English any states will do, the originals are shown.
         where: file names for Findings.
         image_prefix: prepended to relative image URLs so they resolve from the page's URL.
+        code_links: names in the code to link to their definitions, ``(line, column, href,
+            number)`` as :func:`site_builder.render.xref.code_links` makes them.
 
     Returns:
         The Page; its findings list math that failed to convert (English only, since every
@@ -114,8 +111,8 @@ def build_page(source: SourceFile, results: Sequence[UnitResult], lang: str, *,
         rendered = _render_originals(unit, renderers, image_prefix, lang, where, findings)
         notes.setdefault(unit.section, []).append(
             _unit_html(result, rendered, lang, renderers, where, findings))
-    code = _code_cells(source, renderers)
-    anchors = section_anchors(source.sections)
+    code = _code_cells(source, renderers, code_links)
+    anchors = ids_of(source.sections)
     sections = tuple(
         PageSection(anchor=anchors[index], number=index,
                     notes_html="".join(text for text, _ in notes.get(index, ())),
@@ -123,15 +120,18 @@ def build_page(source: SourceFile, results: Sequence[UnitResult], lang: str, *,
                     fallback=any(fell for _, fell in notes.get(index, ())))
         for index in range(len(source.sections)))
     title, description = title_and_description(source, results, lang)
+    if lang != SOURCE_LANGUAGE:
+        findings += plain_text_findings(results, where)
     return Page(file_id=source.id, lang=lang, title=title, description=description,
                 sections=sections, findings=tuple(findings))
 
 
-def _code_cells(source: SourceFile, renderers: Renderers) -> tuple[str, ...]:
+def _code_cells(source: SourceFile, renderers: Renderers, code_links: tuple = ()) -> tuple[str, ...]:
     # Markdown pages have no code column: skip the highlighter rather than ask it for nothing.
     if source.kind is SourceKind.MARKDOWN or not any(s.code for s in source.sections):
         return tuple("" for _ in source.sections)
-    return tuple(renderers.sections(source))
+    # Only pass links when there are some, so a one-argument highlighter (tests) still works.
+    return tuple(renderers.sections(source, code_links) if code_links else renderers.sections(source))
 
 
 def title_and_description(source: SourceFile, results: Sequence[UnitResult],
@@ -149,6 +149,25 @@ def title_and_description(source: SourceFile, results: Sequence[UnitResult],
     return title, summary
 
 
+def plain_text_findings(results: Sequence[UnitResult], where: PageSources) -> list[Finding]:
+    """A warning per translated title or summary holding markup (it is shown as text, escaped)."""
+    from site_builder.render.sanitize import plain_text_markup
+
+    findings = []
+    for result in results:
+        if (result.unit.kind in (UnitKind.TITLE, UnitKind.SUMMARY)
+                and result.state is UnitState.TRANSLATED and result.text):
+            markup = plain_text_markup(result.text, result.unit.key)
+            if markup:
+                key = result.matched_key or result.unit.key
+                findings.append(Finding(
+                    file=where.catalog_file, key=key, check="markup-in-text",
+                    severity=Severity.WARNING, line=where.catalog_lines.get(key, 0),
+                    message=f"the {result.unit.kind.value} is plain text but holds markup "
+                            f"({', '.join(markup[:3])}); it is shown as the characters typed"))
+    return findings
+
+
 # --- notes ------------------------------------------------------------------------------------
 
 
@@ -160,11 +179,19 @@ def _render_originals(unit: Unit, renderers: Renderers, image_prefix: str, lang:
         text, error = _render_original(original, renderers, image_prefix)
         if error and lang == SOURCE_LANGUAGE:
             findings.append(Finding(file=where.source_file, key=unit.key, check="math",
-                                    severity=Severity.WARNING, line=unit.line,
+                                    severity=Severity.WARNING, line=unit.line, section=unit.section_id,
                                     message=f"math did not convert: {error}: "
                                             f"${_shorten(original.source)}$"))
         rendered.append(text)
     return tuple(rendered)
+
+
+def render_originals(unit: Unit, renderers: Renderers | None = None,
+                     image_prefix: str = "") -> tuple[str, ...]:
+    """What each placeholder of ``unit`` stands for, rendered as readers see it (the editor uses it)."""
+    renderers = renderers or default_renderers()
+    return tuple(_render_original(original, renderers, image_prefix)[0]
+                 for original in unit.masked.originals)
 
 
 def _render_original(original: Protected, renderers: Renderers, image_prefix: str) -> tuple[str, str]:
@@ -191,7 +218,7 @@ def _unit_html(result: UnitResult, rendered: Sequence[str], lang: str, renderers
                where: PageSources, findings: list[Finding]) -> tuple[str, bool]:
     """The notes HTML of one unit and whether it fell back to English."""
     unit = result.unit
-    english = _restore_english(unit.key, rendered)
+    english = restore_canonical(unit.key, rendered)
     if lang == SOURCE_LANGUAGE:
         return english, False
     if result.state is UnitState.TRANSLATED and result.text is not None:
@@ -199,15 +226,9 @@ def _unit_html(result: UnitResult, rendered: Sequence[str], lang: str, renderers
         if translated is not None:
             return translated, False
         findings.append(Finding(file=where.catalog_file, key=unit.key, check=problem[0],
-                                severity=Severity.WARNING, message=problem[1],
+                                severity=Severity.WARNING, message=problem[1], section=unit.section_id,
                                 line=where.catalog_lines.get(result.matched_key or unit.key, 0)))
     return f'<div class="sb-fallback" lang="{SOURCE_LANGUAGE}">{english}</div>', True
-
-
-def _restore_english(key: str, rendered: Sequence[str]) -> str:
-    # The key comes from our own renderer, so every placeholder is canonical and in range.
-    return _CANONICAL_PLACEHOLDER.sub(
-        lambda m: rendered[int(m.group(1))] if int(m.group(1)) < len(rendered) else m.group(0), key)
 
 
 def use_translation(value: str, rendered: Sequence[str],
@@ -226,82 +247,9 @@ def use_translation(value: str, rendered: Sequence[str],
     if problem is not None:
         return None, (problem[0], f"{problem[1]}; shown in English")
     restored = restore_placeholders(sanitize(value), rendered)
-    if restored is None or _CANONICAL_PLACEHOLDER.search(restored):
+    if restored is None or CANONICAL.search(restored):
         return None, ("placeholders", "a placeholder could not be restored; shown in English")
     return restored, ("", "")
-
-
-class _NestingChecker(HTMLParser):
-    """Finds the first tag-nesting problem that would make a browser rearrange the HTML.
-
-    Problems carry the check ids ``site-builder check`` uses for the same defects.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.problem: tuple[str, str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if self.problem or tag in _VOID:
-            return
-        if tag == "a" and "a" in self.stack:
-            self.problem = ("nested-link", "a link inside a link (<a> in <a>)")
-        elif tag in _BLOCKS and "p" in self.stack:
-            self.problem = ("structure", f"<{tag}> inside <p>")
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.problem or tag in _VOID:
-            return
-        if not self.stack or self.stack[-1] != tag:
-            opened = f"<{self.stack[-1]}>" if self.stack else "nothing"
-            self.problem = ("unbalanced-tags", f"</{tag}> closes {opened}")
-        else:
-            self.stack.pop()
-
-
-def html_problem(value: str) -> tuple[str, str] | None:
-    """(check id, why) when ``value`` is not well-formed HTML; None when it is."""
-    checker = _NestingChecker()
-    checker.feed(value)
-    checker.close()
-    if checker.problem is None and checker.stack:
-        return ("unbalanced-tags", f"<{checker.stack[-1]}> is not closed")
-    return checker.problem
-
-
-# --- anchors ----------------------------------------------------------------------------------
-
-
-def slugify(text: str) -> str:
-    """ASCII slug of a heading or name: lower case, words joined by '-' ('' if nothing is left)."""
-    text = re.sub(r"\$[^$]*\$|`[^`]*`|<[^>]+>|[*_\[\]()]", " ", text)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def section_anchors(sections: Sequence[Section]) -> tuple[str, ...]:
-    """A stable anchor per section, unique on the page.
-
-    From the first heading of the notes (so ``[Squash](#squash)`` links in notes work), else
-    the def/class name, else ``section-N``. Derived from the English source, so every
-    language has the same anchors and the language switcher can keep the fragment.
-    """
-    taken: set[str] = {f"section-{i}" for i in range(len(sections))}
-    anchors = []
-    for index, section in enumerate(sections):
-        heading = _HEADING.search(section.notes)
-        base = slugify(heading.group(2)) if heading else ""
-        base = base or slugify(section.name)
-        anchor = f"section-{index}"
-        if base:
-            anchor, suffix = base, 2
-            while anchor in taken:
-                anchor, suffix = f"{base}-{suffix}", suffix + 1
-        taken.add(anchor)
-        anchors.append(anchor)
-    return tuple(anchors)
 
 
 def _shorten(text: str, limit: int = 60) -> str:

@@ -10,21 +10,29 @@ styles, frames and embeds, forms, and any URL whose scheme is not http, https or
 Ammonia sanitiser, an HTML5 parser), not by regular expressions.
 
 Order for page.py: sanitise the translated key HTML first, then restore the placeholders with
-the project's own rendered math, code and images (``translate.restore_placeholders``). That
+the project's own rendered math, code and images (``placeholders.restore_placeholders``). That
 trusted HTML uses MathML, classes and styles the allowlist rightly refuses, so it must never
 pass through here. Placeholders survive in their exact form: the serialiser would quote the
 attribute (``translate="no"``), so their canonical spelling is put back afterwards.
+
+Plain-text units (titles, summaries, names from file names) are text, never HTML:
+``text_html`` is what they become wherever they are put into a page or handed to a template
+that prints them unescaped, and ``plain_text_markup`` names the markup a translator put in one
+(``check`` and the build report it). The search UI renders each result's title and text as
+HTML, so every string written to a search index goes through ``search_safe_html`` (this is
+the one place that decides what the search UI may render).
 
 This module only transforms strings: no I/O, and it never raises on malformed input.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 import nh3
 
-from site_builder.model import PLACEHOLDER_TEMPLATE
+from site_builder.core.placeholders import recanonicalise
 
 #: Tags that notes keys use; anything else is removed and its text kept.
 ALLOWED_TAGS = frozenset({
@@ -50,8 +58,6 @@ ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 #: Removed together with their content (their text is code, never prose).
 DROPPED_WITH_CONTENT = frozenset({"script", "style"})
 
-_PLACEHOLDER = re.compile(r'<span translate="no">(_\^_(\d+)_\^_)</span>')
-
 
 def sanitize_html(html: str) -> str:
     """Return ``html`` with only allowlisted tags, attributes and URL schemes left.
@@ -73,4 +79,51 @@ def sanitize_html(html: str) -> str:
         strip_comments=True,
         link_rel="noopener noreferrer",
     )
-    return _PLACEHOLDER.sub(lambda m: PLACEHOLDER_TEMPLATE.format(m.group(2)), cleaned)
+    return recanonicalise(cleaned)
+
+
+#: Tags a search result may show (what the search index's text keeps of a page); no attributes.
+SEARCH_TAGS = frozenset({"p", "code", "pre", "ul", "ol", "li", "em", "strong", "b", "i", "mark",
+                         "br", "sub", "sup", "kbd"})
+
+# What an HTML parser would read as markup rather than text: a tag, end tag, comment,
+# doctype or processing instruction ("<" then a letter, "/", "!" or "?"), or a character
+# reference ("&lt;", "&#60;", "&#x3c;").
+_MARKUP = re.compile(r"<[/!?]?[A-Za-z!?/][^<>]{0,40}>?|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);?")
+
+
+def text_html(text: str) -> str:
+    """``text`` as HTML that shows exactly ``text``: safe as element content and as a quoted attribute.
+
+    For plain-text units. Templates that print a value unescaped (MkDocs and Material print
+    page titles raw) must be handed this, never the text itself.
+    """
+    return html.escape(text, quote=True)
+
+
+def plain_text_markup(value: str, key: str = "") -> list[str]:
+    """The markup in a plain-text ``value`` that its English ``key`` does not have (shortened).
+
+    A title or summary is shown as text, so ``<b>`` in one would show as the characters
+    ``<b>``: a translator who wrote it meant something else (or meant harm).
+    """
+    allowed = set(_MARKUP.findall(key))
+    found = []
+    for token in _MARKUP.findall(value):
+        if token not in allowed and not (token.startswith("&") and not token.endswith(";")
+                                         and not token.startswith("&#")):
+            token = " ".join(token.split())
+            found.append(token if len(token) <= 30 else token[:29] + "…")
+    return found
+
+
+def search_safe_html(fragment: str) -> str:
+    """A search-index ``title`` or ``text`` that is safe to render with ``innerHTML``.
+
+    Keeps the few formatting tags the index uses (``SEARCH_TAGS``, no attributes) and the
+    text of every other element; drops scripts and styles with their content, comments,
+    every attribute (``"*": ()`` too: without it nh3 keeps ``title`` and ``lang`` on any
+    tag). Text that is already escaped stays escaped.
+    """
+    return nh3.clean(fragment, tags=set(SEARCH_TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT),
+                     attributes={"*": set()}, strip_comments=True, link_rel=None)

@@ -15,14 +15,17 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Mapping, Sequence
 from urllib.parse import quote
 
 from site_builder.site.plan import GUIDE_URI, HOME_URI, STATUS_URI, SitePlan, SourcePage, relative_url
 from site_builder.site.ui import ui_text
+from site_builder.site.xref import CodeNavigation
 from site_builder.config import SOURCE_LANGUAGE, SiteConfig
 from site_builder.core.corpus import Corpus, CorpusFile, FileStats, language_stats
+from site_builder.core.ids import file_anchor
 from site_builder.translators.glossary import GlossaryRow
 from site_builder.model import Finding, UnitResult, UnitState
 from site_builder.render.layout import PageChrome, page_html
@@ -30,11 +33,6 @@ from site_builder.render.page import PageSources, build_page, title_and_descript
 from site_builder.core.store import catalog_path
 #: Where the guide's Markdown asks for the glossary table.
 GLOSSARY_MARKER = "<!-- glossary -->"
-
-
-def status_anchor(file_id: str) -> str:
-    """The id of a file's row on the status page."""
-    return "file-" + re.sub(r"[^A-Za-z0-9_-]+", "-", file_id)
 
 
 def guide_path(plan: SitePlan, lang: str, config: SiteConfig) -> str:
@@ -59,7 +57,7 @@ def notice_html(plan: SitePlan, config: SiteConfig, lang: str, *, here: str,
     if guide:
         href = guide if "://" in guide else relative_url(guide, here)
         links.append(f'<a href="{html.escape(href)}">{html.escape(ui["help_translate"])}</a>')
-    status = plan.site_path(STATUS_URI, lang) + (f"#{status_anchor(file_id)}" if file_id else "")
+    status = plan.site_path(STATUS_URI, lang) + (f"#{file_anchor(file_id)}" if file_id else "")
     links.append(f'<a href="{html.escape(relative_url(status, here))}">'
                  f'{html.escape(ui["translation_status"])}</a>')
     return f'{html.escape(ui[text_key])} {" · ".join(links)}'
@@ -90,22 +88,29 @@ def source_url(config: SiteConfig, page: SourcePage) -> str:
 
 
 def render_source_page(plan: SitePlan, config: SiteConfig, file: CorpusFile, page: SourcePage,
-                       lang: str) -> tuple[str, tuple[Finding, ...]]:
+                       lang: str, *, navigation: CodeNavigation | None = None
+                       ) -> tuple[str, tuple[Finding, ...]]:
     """One source page in ``lang``: its HTML body and the findings the build must report.
 
     A language whose cache could not be read (absent from ``file.translations``) shows every
-    note in English, marked as such.
+    note in English, marked as such. With ``navigation``, names in the code link to their
+    definitions, the page points at its card file, and the rendered page is kept for the cards.
     """
     translation = file.translations.get(lang)
     results = translation.results if translation else tuple(
         UnitResult(unit=unit, state=UnitState.MISSING) for unit in file.units)
     cache = catalog_path(config.translations_dir, page.file_id, lang)
-    where = PageSources(source_file=page.source_path,
-                        catalog_file=_relative_to(cache, config.translations_dir),
+    where = PageSources(source_file=file.source.path.absolute(), catalog_file=cache.absolute(),
                         catalog_lines=translation.catalog.lines if translation else {})
+    links = navigation.page_links(page) if navigation is not None else ()
     built = build_page(file.source, results, lang, where=where,
-                       image_prefix=_image_prefix(plan, page, lang))
-    return page_html(built, page.kind, page_chrome(plan, config, page, lang)), built.findings
+                       image_prefix=_image_prefix(plan, page, lang), code_links=links)
+    chrome = page_chrome(plan, config, page, lang)
+    if navigation is not None:
+        navigation.built[page.file_id] = built
+        if links:
+            chrome = replace(chrome, cards_url=navigation.cards_url(page))
+    return page_html(built, page.kind, chrome), built.findings
 
 
 def page_chrome(plan: SitePlan, config: SiteConfig, page: SourcePage, lang: str) -> PageChrome:
@@ -115,6 +120,7 @@ def page_chrome(plan: SitePlan, config: SiteConfig, page: SourcePage, lang: str)
     return PageChrome(
         breadcrumbs=breadcrumbs(plan, page, lang), source_url=source_url(config, page),
         source_label=ui["view_source"], crumbs_label=ui["breadcrumbs"],
+        permalink_label=ui["permalink"],
         notice_html=notice_html(plan, config, lang, here=here, file_id=page.file_id),
         page_notice_html=notice_html(plan, config, lang, here=here, file_id=page.file_id,
                                      text_key="page_fallback"))
@@ -129,13 +135,6 @@ def _image_prefix(plan: SitePlan, page: SourcePage, lang: str) -> str:
     prefix = relative_url(plan.language(lang).prefix + (folder + "/" if folder else ""),
                           plan.site_path(page.src_uri, lang))
     return "" if prefix == "./" else prefix
-
-
-def _relative_to(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 # --- generated pages ------------------------------------------------------------------------------
@@ -162,7 +161,7 @@ def home_html(plan: SitePlan, corpus: Corpus, lang: str, site_name: str) -> str:
         pages.sort(key=lambda p: (p.src_uri != f"{folder}/index.md", p.file_id))
         heading = (file_titles(by_id[pages[0].file_id], lang)[0]
                    if pages[0].src_uri == f"{folder}/index.md" else folder or ui["other_pages"])
-        parts.append(f'<h2 id="{html.escape(status_anchor(folder or "root"))}">{html.escape(heading)}</h2>')
+        parts.append(f'<h2 id="{html.escape(file_anchor(folder or "root"))}">{html.escape(heading)}</h2>')
         parts.append('<ul class="sb-home-list">')
         for page in pages:
             title, summary = file_titles(by_id[page.file_id], lang)
@@ -222,7 +221,7 @@ def _status_table(plan: SitePlan, corpus: Corpus, code: str, lang: str, here: st
             label = f'<a href="{html.escape(href)}">{label}</a> <code>{html.escape(page.source_path)}</code>'
         else:
             label = f"<code>{html.escape(file_id)}</code> ({html.escape(ui['no_source'])})"
-        rows.append(_status_row(status_anchor(file_id), label, counts))
+        rows.append(_status_row(file_anchor(file_id), label, counts))
     total = sum(stats.values(), FileStats())
     rows.append(_status_row("", f"<strong>{html.escape(ui['total'])}</strong>", total))
     return (f'<table data-sb-table="status" data-lang="{code}"><thead><tr>{head}</tr></thead>'

@@ -147,16 +147,9 @@ def _source_pages(config: SiteConfig, sources: Iterable[SourceFile], reserved: s
             uri = posixpath.join(folder, f"{name}-{source.kind.value}.md")
         taken.add(page_url(uri, use_directory_urls))
         pages.append(SourcePage(file_id=source.id, src_uri=uri, kind=source.kind,
-                                source_path=_relative_source_path(source, config.source_dir)))
+                                # The file id is the path below the source root, less the suffix.
+                                source_path=source.id + Path(source.path).suffix))
     return tuple(sorted(pages, key=lambda page: page.file_id))
-
-
-def _relative_source_path(source: SourceFile, root: Path) -> str:
-    try:
-        return Path(source.path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        suffix = ".md" if source.kind is SourceKind.MARKDOWN else ".py"
-        return source.id + suffix
 
 
 def page_url(src_uri: str, use_directory_urls: bool) -> str:

@@ -1,8 +1,8 @@
 """Translator checks: a catalog's (key, translation) pairs -> :class:`Finding` values.
 
-Each value is compared with its own key, so checks need no sources: both are parsed with the
-standard library's ``html.parser`` into a small tree, and the tree is reduced to a skeleton
-(the block elements, and where each link and placeholder sits). The check ids are stable;
+Each value is compared with its own key, so checks need no sources: both are parsed into a
+small tree (``render.htmltree``, the parser the build uses too), and the tree is reduced to a
+skeleton (the block elements, and where each link and placeholder sits). The check ids are stable;
 scripts and CI may rely on them:
 
 =================== ======== ==========================================================
@@ -14,19 +14,28 @@ placeholders        error    the set or count of placeholders differs from the k
 placeholder-mangled error    a placeholder is damaged (``_%5e_0_%5e_``, ``_^_ 0 _^_``,
                              a quoted or changed ``<span translate=no>``...)
 nested-link         error    a link inside another link
+block-in-paragraph  error    a block element (``<ul>``, ``<div>``...) inside ``<p>``: a browser
+                             ends the paragraph there (the build shows the English)
 unbalanced-tags     error    a tag is not closed, closed twice, or closed out of order
 outside-block       error    a link or placeholder left its paragraph, heading or list
                              item and now stands outside any block
 text-after-block    error    text (often ``。``) outside any block, e.g. after ``</p>``
 structure           error    the blocks differ from the key's (count, kind, nesting), or
-                             a link or placeholder moved to another block
+                             a link or placeholder moved to another block (the page still
+                             shows the translation; only ``check`` reports this)
 placeholder-link    error    a placeholder moved into or out of a link
 hrefs               error    the link targets (``href``) or anchors (``id``) differ
 unsafe-html         error    script, style, iframe, object, embed..., an ``on*`` event
                              attribute, or a javascript:/vbscript:/data: URL
+markup-in-text      error    a plain-text value (a title or summary, whose key has no
+                             HTML) holds a tag, comment or character reference: pages
+                             show it as the characters typed, never as HTML
 glossary            both     a term's required rendering is missing (warning) or a
                              forbidden rendering is used (error); see glossary.py
 =================== ======== ==========================================================
+
+A key is plain text when it does not start with a tag (every notes key starts with a block
+or a placeholder); its value gets only the markup-in-text and glossary checks.
 
 Input is a :class:`Catalog` (plus, optionally, the units' masked originals, to show
 placeholders as their LaTeX or code, and a glossary); output is a list of findings, one per
@@ -39,27 +48,39 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from site_builder.errors import Location, SiteBuilderError, TranslationFileError, at_file
 from site_builder.translators.glossary import Glossary, find_glossary
-from site_builder.model import Catalog, Finding, Protected, ProtectedKind, Severity
+from site_builder.model import Catalog, Finding, Protected, Severity
 from site_builder.core.store import load_catalog
-from site_builder.core.translate import find_placeholders, normalize_key
+from site_builder.render.sanitize import plain_text_markup
+from site_builder.core.placeholders import (
+    CANONICAL,
+    MARKER,
+    REMNANT,
+    canonical_numbers,
+    describe_placeholder,
+    find_placeholders,
+)
+from site_builder.core.translate import normalize_key
+from site_builder.render.htmltree import (  # noqa: F401 (visible_text, parse_html: part of this API)
+    BLOCK_TAGS,
+    Element,
+    ParsedHtml,
+    Placeholder,
+    Text,
+    Node,
+    iter_elements,
+    parse_html,
+    text_of,
+    visible_text,
+)
 
 if TYPE_CHECKING:  # corpus imports the whole pipeline; checks only needs its type
     from site_builder.core.corpus import Corpus
 
-#: Tags that make a block: text and links must sit inside one of these.
-BLOCK_TAGS = frozenset({
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "pre",
-    "blockquote", "div", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "hr",
-    "figure", "figcaption", "details", "summary", "section", "article", "aside",
-})
-_VOID_TAGS = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "col", "area",
-                        "base", "embed", "source", "track", "param"})
 _UNSAFE_TAGS = frozenset({"script", "style", "iframe", "frame", "frameset", "object", "embed",
                           "applet", "base", "form", "meta", "link"})
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "background",
@@ -67,158 +88,6 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href"
 _UNSAFE_SCHEME = re.compile(r"^(?:javascript|vbscript|data):", re.IGNORECASE)
 # Browsers ignore control characters and whitespace inside a URL scheme ("java\tscript:").
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
-_CANONICAL = re.compile(r"<span translate=no>_\^_(\d+)_\^_</span>")
-_UNDERSCORE = "[_\uff3f]"
-_CARET = r"(?:\^|%5e|&#94;|&#x5e;|&Hat;|\uff3e)"
-# A marker in any spelling translate.find_placeholders still reads ("_%5e_0_%5e_", "_^_ 0 _^_").
-_VARIANT_MARKER = re.compile(rf"{_UNDERSCORE}\s*{_CARET}\s*{_UNDERSCORE}\s*[0-9\uff10-\uff19]+\s*"
-                             rf"{_UNDERSCORE}\s*{_CARET}\s*{_UNDERSCORE}", re.IGNORECASE)
-# Half a marker left after the readable ones are removed ("_^_x_^_"): nobody can restore it.
-_MARKER_REMNANT = re.compile(rf"{_UNDERSCORE}\s*{_CARET}\s*{_UNDERSCORE}", re.IGNORECASE)
-
-
-# --- a small HTML tree ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """Character data, entities already decoded."""
-
-    data: str
-
-
-@dataclass(frozen=True, slots=True)
-class Placeholder:
-    """A canonical ``<span translate=no>_^_N_^_</span>``."""
-
-    number: int
-
-
-@dataclass(frozen=True, slots=True)
-class Element:
-    """Any other tag with its attributes (values decoded) and children."""
-
-    tag: str
-    attrs: tuple[tuple[str, str], ...]
-    children: tuple["Node", ...] = ()
-
-    def attr(self, name: str) -> str | None:
-        return next((value for key, value in self.attrs if key == name), None)
-
-
-Node = Text | Placeholder | Element
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedHtml:
-    """A value or key parsed: the top-level nodes and what the parser saw go wrong."""
-
-    nodes: tuple[Node, ...]
-    nested_links: tuple[str, ...] = ()
-    """One description per ``<a>`` opened inside another ``<a>``."""
-    tag_problems: tuple[str, ...] = ()
-    """Unclosed, stray or out-of-order tags, described."""
-
-
-class _TreeBuilder(HTMLParser):
-    """Builds :class:`ParsedHtml`, closing what HTML leaves open and noting each repair."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, list[tuple[str, str]], list[Node], str]] = [("", [], [], "")]
-        self.nested: list[str] = []
-        self.problems: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        pairs = [(name, value or "") for name, value in attrs]
-        if tag in _VOID_TAGS:
-            self.stack[-1][2].append(Element(tag, tuple(pairs)))
-            return
-        if tag == "a" and any(open_tag == "a" for open_tag, *_ in self.stack):
-            outer = next(a for t, a, *_ in reversed(self.stack) if t == "a")
-            self.nested.append(f"{_show_tag('a', pairs)} inside {_show_tag('a', outer)}")
-        self.stack.append((tag, pairs, [], self.get_starttag_text() or ""))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1][2].append(Element(tag, tuple((n, v or "") for n, v in attrs)))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID_TAGS:
-            return
-        open_tags = [entry[0] for entry in self.stack]
-        if tag not in open_tags[1:]:
-            self.problems.append(f"</{tag}> closes nothing")
-            return
-        while self.stack[-1][0] != tag:
-            self.problems.append(f"<{self.stack[-1][0]}> is closed by </{tag}>")
-            self._pop()
-        self._pop()
-
-    def handle_data(self, data: str) -> None:
-        siblings = self.stack[-1][2]
-        if siblings and isinstance(siblings[-1], Text):
-            siblings[-1] = Text(siblings[-1].data + data)
-        else:
-            siblings.append(Text(data))
-
-    def _pop(self) -> None:
-        tag, attrs, children, raw = self.stack.pop()
-        self.stack[-1][2].append(_element_or_placeholder(tag, attrs, children, raw))
-
-    def result(self) -> ParsedHtml:
-        self.close()
-        while len(self.stack) > 1:
-            self.problems.append(f"<{self.stack[-1][0]}> is never closed")
-            self._pop()
-        return ParsedHtml(tuple(self.stack[0][2]), tuple(self.nested), tuple(self.problems))
-
-
-def _element_or_placeholder(tag: str, attrs: list[tuple[str, str]], children: list[Node],
-                            raw: str) -> Node:
-    """A canonical ``<span translate=no>_^_N_^_</span>`` becomes a Placeholder leaf."""
-    if tag == "span" and raw == "<span translate=no>" and len(children) == 1:
-        child = children[0]
-        match = re.fullmatch(r"_\^_(\d+)_\^_", child.data) if isinstance(child, Text) else None
-        if match:
-            return Placeholder(int(match.group(1)))
-    return Element(tag, tuple(attrs), tuple(children))
-
-
-def parse_html(html: str) -> ParsedHtml:
-    """Parse key or value HTML into a tree, never raising: repairs are listed instead."""
-    builder = _TreeBuilder()
-    builder.feed(html)
-    return builder.result()
-
-
-def _show_tag(tag: str, attrs: Sequence[tuple[str, str]]) -> str:
-    shown = "".join(f' {name}="{value}"' for name, value in attrs if name in ("href", "id"))
-    return f"<{tag}{shown}>"
-
-
-def iter_elements(nodes: Sequence[Node]):
-    """Every element under ``nodes``, depth first, in document order."""
-    for node in nodes:
-        if isinstance(node, Element):
-            yield node
-            yield from iter_elements(node.children)
-
-
-def visible_text(html: str, *, placeholders: str = " ") -> str:
-    """The text a reader sees (tags dropped, entities decoded); placeholders become ``placeholders``."""
-    return _text_of(parse_html(html).nodes, placeholders)
-
-
-def _text_of(nodes: Sequence[Node], placeholder_text: str) -> str:
-    parts = []
-    for node in nodes:
-        if isinstance(node, Text):
-            parts.append(node.data)
-        elif isinstance(node, Placeholder):
-            parts.append(placeholder_text)
-        elif node.tag not in ("script", "style"):
-            parts.append(_text_of(node.children, placeholder_text))
-    return "".join(parts)
 
 
 # --- the skeleton: where each link and placeholder sits --------------------------------------
@@ -323,6 +192,12 @@ def check_value(key: str, value: str, *, originals: Sequence[Protected] = (),
     if value == key or normalize_key(value) == normalize_key(key):
         return [_warning("untranslated", "the translation is the English text")] \
             if has_words(key) else []
+    if is_plain_text_key(key):
+        problems = _markup_problems(key, value)
+        if glossary is not None:
+            problems += [Problem("glossary", severity, message)
+                         for severity, message in glossary.violations(key, value)]
+        return problems
     key_html, value_html = parse_html(key), parse_html(value)
     problems = _placeholder_problems(key, value, originals)
     problems += _tag_problems(key_html, value_html)
@@ -330,11 +205,25 @@ def check_value(key: str, value: str, *, originals: Sequence[Protected] = (),
     problems += _href_problems(key_html, value_html)
     problems += _unsafe_problems(key_html, value_html)
     if glossary is not None:
-        key_text = _text_of(key_html.nodes, " ")
-        value_text = _text_of(value_html.nodes, " ")
+        key_text = text_of(key_html.nodes, " ")
+        value_text = text_of(value_html.nodes, " ")
         problems += [Problem("glossary", severity, message)
                      for severity, message in glossary.violations(key_text, value_text)]
     return problems
+
+
+def is_plain_text_key(key: str) -> bool:
+    """True for a title or summary key: text, not HTML (notes keys start with a tag)."""
+    return not key.lstrip().startswith("<")
+
+
+def _markup_problems(key: str, value: str) -> list[Problem]:
+    markup = plain_text_markup(value, key)
+    if not markup:
+        return []
+    shown = ", ".join(dict.fromkeys(markup[:5]))
+    return [_error("markup-in-text", f"markup in a plain-text value: {shown}; titles and summaries "
+                   "are shown as typed, so write the text only (no tags or &-references)")]
 
 
 def has_words(key: str) -> bool:
@@ -343,12 +232,12 @@ def has_words(key: str) -> bool:
 
 
 def _placeholder_problems(key: str, value: str, originals: Sequence[Protected]) -> list[Problem]:
-    expected = Counter(int(n) for n in _CANONICAL.findall(key))
-    canonical = Counter(int(n) for n in _CANONICAL.findall(value))
-    rest = _CANONICAL.sub(" ", value)
+    expected = Counter(canonical_numbers(key))
+    canonical = Counter(canonical_numbers(value))
+    rest = CANONICAL.sub(" ", value)
     variants = Counter(find_placeholders(rest))
-    damaged = [rest[max(0, m.start() - 22):m.end() + 7].strip() for m in _VARIANT_MARKER.finditer(rest)]
-    damaged += _remnants(_VARIANT_MARKER.sub(" ", rest))
+    damaged = [rest[max(0, m.start() - 22):m.end() + 7].strip() for m in MARKER.finditer(rest)]
+    damaged += _remnants(MARKER.sub(" ", rest))
     problems = []
     if variants or damaged:
         shown = "; ".join(repr(text) if not text.startswith("unreadable") else text for text in damaged[:3])
@@ -364,7 +253,7 @@ def _placeholder_problems(key: str, value: str, originals: Sequence[Protected]) 
 def _remnants(text: str) -> list[str]:
     """Describe pieces of markers nobody can read (``_^_x_^_``), one per damaged marker."""
     found, last_end = [], -100
-    for match in _MARKER_REMNANT.finditer(text):
+    for match in REMNANT.finditer(text):
         if match.start() > last_end + 12:  # the two halves of one marker are reported once
             near = text[max(0, match.start() - 15):match.end() + 15].strip()
             found.append(f"unreadable marker near {near!r}")
@@ -377,23 +266,9 @@ def _placeholder_difference(expected: Counter[int], found: Counter[int],
     parts = []
     for label, numbers in (("missing", expected - found), ("not in the key", found - expected)):
         if numbers:
-            listed = ", ".join(_show_placeholder(n, originals) for n in sorted(numbers.elements()))
+            listed = ", ".join(describe_placeholder(n, originals) for n in sorted(numbers.elements()))
             parts.append(f"{label}: {listed}")
     return "placeholders differ from the key's; " + "; ".join(parts)
-
-
-def _show_placeholder(number: int, originals: Sequence[Protected]) -> str:
-    """``_^_3_^_ ($W_{ij}$)``: the number, and what it stands for when the unit is known."""
-    if number >= len(originals):
-        return f"_^_{number}_^_"
-    original = originals[number]
-    shown = {ProtectedKind.INLINE_MATH: f"${original.source}$",
-             ProtectedKind.DISPLAY_MATH: f"$${original.source}$$",
-             ProtectedKind.CODE_SPAN: f"`{original.source}`",
-             ProtectedKind.IMAGE: f"image {original.alt or original.url}",
-             ProtectedKind.CODE_BLOCK: "code block"}[original.kind]
-    shown = " ".join(shown.split())
-    return f"_^_{number}_^_ ({shown if len(shown) <= 40 else shown[:37] + '...'})"
 
 
 def _tag_problems(key_html: ParsedHtml, value_html: ParsedHtml) -> list[Problem]:
@@ -403,6 +278,10 @@ def _tag_problems(key_html: ParsedHtml, value_html: ParsedHtml) -> list[Problem]
         problems.append(_error("nested-link", "a link inside another link: "
                                + "; ".join(sorted(nested.elements()))
                                + "; close the first link before the next one starts"))
+    in_paragraph = Counter(value_html.blocks_in_paragraph) - Counter(key_html.blocks_in_paragraph)
+    if in_paragraph:
+        problems.append(_error("block-in-paragraph", "; ".join(sorted(in_paragraph.elements()))
+                               + "; close the paragraph (</p>) before the block starts"))
     unbalanced = Counter(value_html.tag_problems) - Counter(key_html.tag_problems)
     if unbalanced:
         problems.append(_error("unbalanced-tags", "tags do not match: "
@@ -447,7 +326,7 @@ def _compare_spots(key: Skeleton, value: Skeleton, same_blocks: bool,
         was = key_spots.get(number)
         if was is None:
             continue
-        name = f"placeholder {_show_placeholder(number, originals)}"
+        name = f"placeholder {describe_placeholder(number, originals)}"
         _place(name, was, spot, same_blocks, outside, moved)
         if was.link != spot.link:
             link_moves.append(f"{name} moved {'out of' if was.link else 'into'} the link "
@@ -514,24 +393,29 @@ def _unsafe_parts(parsed: ParsedHtml) -> list[str]:
 # --- catalogs and corpora ---------------------------------------------------------------------
 
 
-def run_checks(catalog: Catalog, *, file: str, glossary: Glossary | None = None,
-               originals: Mapping[str, Sequence[Protected]] | None = None) -> list[Finding]:
-    """Check every entry of ``catalog``; ``file`` names it in findings (relative to its root).
+def run_checks(catalog: Catalog, *, glossary: Glossary | None = None,
+               originals: Mapping[str, Sequence[Protected]] | None = None,
+               sections: Mapping[str, str] | None = None) -> list[Finding]:
+    """Check every entry of ``catalog``; findings name its file by absolute path.
 
     Args:
         originals: key -> the unit's masked originals, so messages show placeholders as
             their LaTeX or code (keys without units, e.g. orphans, show only numbers).
+        sections: key -> the id of the page section the unit is in (``Finding.section``).
     """
     findings = []
+    file = catalog.path.absolute()
     for key, value in catalog.entries.items():
         problems = check_value(key, value, originals=(originals or {}).get(key, ()),
                                glossary=glossary)
+        section = (sections or {}).get(key, "")
         findings += [Finding(file=file, key=key, check=p.check, severity=p.severity,
-                             message=p.message, line=catalog.lines.get(key, 0)) for p in problems]
+                             message=p.message, line=catalog.lines.get(key, 0), section=section)
+                     for p in problems]
     return findings
 
 
-def check_corpus(corpus: "Corpus", translations_dir: Path, glossaries: Mapping[str, Glossary]) -> list[Finding]:
+def check_corpus(corpus: "Corpus", glossaries: Mapping[str, Glossary]) -> list[Finding]:
     """Check every cache of a loaded corpus (stale caches too), file by file in sorted order."""
     findings = []
     for corpus_file in corpus.files:
@@ -539,20 +423,14 @@ def check_corpus(corpus: "Corpus", translations_dir: Path, glossaries: Mapping[s
             originals = {unit.key: unit.masked.originals for unit in corpus_file.units}
             originals.update({r.matched_key: r.unit.masked.originals
                               for r in translation.results if r.matched_key})
+            sections = {unit.key: unit.section_id for unit in reversed(corpus_file.units)}
+            sections.update({r.matched_key: r.unit.section_id
+                             for r in reversed(translation.results) if r.matched_key})
             findings += run_checks(translation.catalog, glossary=glossaries.get(lang),
-                                   file=_relative(translation.catalog.path, translations_dir),
-                                   originals=originals)
+                                   originals=originals, sections=sections)
     for stale in corpus.stale_caches:
-        findings += run_checks(stale.catalog, glossary=glossaries.get(stale.catalog.lang),
-                               file=_relative(stale.catalog.path, translations_dir))
+        findings += run_checks(stale.catalog, glossary=glossaries.get(stale.catalog.lang))
     return findings
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def has_errors(findings: Sequence[Finding]) -> bool:
@@ -606,5 +484,4 @@ def _check_cache_file(path: Path, translations_dir: Path | None) -> list[Finding
     with at_file(path):
         catalog = load_catalog(path, lang)
         glossary = find_glossary(path, lang, translations_dir)
-    label = _relative(path.resolve(), translations_dir.resolve()) if translations_dir else path.as_posix()
-    return run_checks(catalog, file=label, glossary=glossary)
+    return run_checks(catalog, glossary=glossary)

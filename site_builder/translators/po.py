@@ -7,12 +7,10 @@ placeholders shown as their LaTeX or code); ``#:`` repeats the location for PO e
 that has only a carried-over suggestion is ``#, fuzzy`` with the suggestion as ``msgstr`` and
 the old English as ``#| msgid``. Orphaned cache entries are obsolete (``#~``) entries.
 
-Unit ids are ``<file id>#title``, ``<file id>#summary`` and ``<file id>#<anchor>.<block>`` for
-notes. The anchor of a docstring section is its qualified def/class name (``Router.forward``);
-of the module docstring, ``module``; of a comment section with a heading, the heading's slug;
-of any other comment section, ``<previous anchor>+<n>`` (the n-th such section after it). A
-repeated anchor gets ``~2``, ``~3``. So editing notes, or adding sections in another
-class, leaves every id alone; only sections added inside the same def shift their ``+n``.
+Unit ids come from :func:`site_builder.core.ids.unit_ids`: ``<file id>:title``,
+``<file id>:summary``, ``<file id>#<section id>`` for a section's notes and
+``<file id>#<section id>:<block>`` for the blocks of a split section. The section id is the
+``id`` of the section on the built page, so a translator can open ``page.html#<section id>``.
 
 Import reads such files back. Every entry that would become a translation is checked first
 (:func:`site_builder.translators.checks.check_value`); if any has an error, nothing is written and the
@@ -37,29 +35,26 @@ from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.catalog import Message
 from babel.messages.pofile import PoFileError, normalize, read_po, write_po
 
-from site_builder.translators.checks import check_value, visible_text
+from site_builder.translators.checks import check_value
 from site_builder.core.corpus import Corpus, CorpusFile, FileTranslation
+from site_builder.core.ids import unit_ids
+from site_builder.core.placeholders import replace_canonical, show_original
 from site_builder.errors import Location, TranslationFileError
 from site_builder.fileio import write_atomic
 from site_builder.translators.glossary import Glossary
 from site_builder.model import (
     Finding,
-    Protected,
-    ProtectedKind,
-    SectionKind,
     Severity,
-    SourceFile,
     Suggestion,
     Unit,
-    UnitKind,
     UnitResult,
     UnitState,
 )
 from site_builder.core.store import fuzzy_path, save_catalog, save_suggestions
+from site_builder.render.htmltree import visible_text
 
 #: Fixed header dates keep exported files byte-stable (the cache, not the PO, is the record).
 _EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
-_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _PO_WIDTH = 76
 
 
@@ -68,89 +63,16 @@ def po_path(out_dir: Path, file_id: str, lang: str) -> Path:
     return out_dir / f"{file_id}.{lang}.po"
 
 
-# --- stable unit ids ---------------------------------------------------------------------------
-
-
-def section_anchors(source: SourceFile) -> list[str]:
-    """One anchor per section, stable across edits elsewhere in the file (see the module doc)."""
-    anchors: list[str] = []
-    scopes: list[tuple[int, str]] = []  # (indent, name) of the enclosing defs and classes
-    last, since = "module", 0
-    for section in source.sections:
-        heading = _HEADING.search(section.notes) if section.kind is SectionKind.COMMENT else None
-        if section.kind is SectionKind.MODULE_DOCSTRING:
-            last, since = "module", 0
-            anchor = last
-        elif section.name:
-            header = section.code[0].text if section.code else ""
-            indent = len(header) - len(header.lstrip())
-            scopes = [(i, name) for i, name in scopes if i < indent] + [(indent, section.name)]
-            last, since = ".".join(name for _, name in scopes), 0
-            anchor = last
-        elif heading:
-            last, since = _slug(heading.group(1)), 0
-            anchor = last
-        else:
-            since += 1
-            anchor = f"{last}+{since}"
-        anchors.append(anchor)
-    return _unique(anchors)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^\w]+", "-", text.casefold()).strip("-") or "section"
-
-
-def _unique(names: Sequence[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    unique = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        unique.append(name if seen[name] == 1 else f"{name}~{seen[name]}")
-    return unique
-
-
-def unit_ids(source: SourceFile, units: Sequence[Unit]) -> list[str]:
-    """The ``msgctxt`` of each unit, in unit order."""
-    anchors = section_anchors(source)
-    ids = []
-    for unit in units:
-        if unit.kind is UnitKind.TITLE:
-            ids.append(f"{source.id}#title")
-        elif unit.kind is UnitKind.SUMMARY:
-            ids.append(f"{source.id}#summary")
-        else:
-            anchor = anchors[unit.section] if 0 <= unit.section < len(anchors) else str(unit.section)
-            ids.append(f"{source.id}#{anchor}.{unit.block}")
-    return _unique(ids)
-
-
 # --- export ------------------------------------------------------------------------------------
 
 
 def english_as_read(unit: Unit) -> str:
     """The unit's English as a reader sees it: plain text, placeholders shown as LaTeX or code."""
     marker = "\ue000{}\ue001"
-    text = visible_text(_numbered_placeholders(unit.key, marker), placeholders="")
+    text = visible_text(replace_canonical(unit.key, marker.format), placeholders="")
     for number, original in enumerate(unit.masked.originals):
-        text = text.replace(marker.format(number), _show_original(original))
+        text = text.replace(marker.format(number), show_original(original))
     return "\n".join(" ".join(line.split()) for line in text.strip().splitlines() if line.strip())
-
-
-def _numbered_placeholders(key: str, marker: str) -> str:
-    return re.sub(r"<span translate=no>_\^_(\d+)_\^_</span>", lambda m: marker.format(m.group(1)), key)
-
-
-def _show_original(original: Protected) -> str:
-    if original.kind is ProtectedKind.INLINE_MATH:
-        return f"${original.source}$"
-    if original.kind is ProtectedKind.DISPLAY_MATH:
-        return f"$${original.source}$$"
-    if original.kind is ProtectedKind.CODE_SPAN:
-        return f"`{original.source}`"
-    if original.kind is ProtectedKind.IMAGE:
-        return f"![{original.alt}]({original.url})"
-    return f"```{original.language}\n{original.source}\n```"
 
 
 def export_file(corpus_file: CorpusFile, translation: FileTranslation, source_root: Path) -> bytes:
@@ -160,7 +82,7 @@ def export_file(corpus_file: CorpusFile, translation: FileTranslation, source_ro
         location = corpus_file.source.path.relative_to(source_root).as_posix()
     except ValueError:
         location = corpus_file.source.path.as_posix()
-    ids = unit_ids(corpus_file.source, corpus_file.units)
+    ids = unit_ids(corpus_file.source.id, corpus_file.units)
     previous: dict[str, str] = {}
     for unit_id, result in zip(ids, translation.results):
         unit = result.unit
@@ -325,43 +247,59 @@ def plan_import(corpus: Corpus, po_dir: Path, glossaries: Mapping[str, Glossary]
 def _plan_file(path: Path, corpus_file: CorpusFile, translation: FileTranslation,
                glossary: Glossary | None) -> FileImport:
     po = read_po_file(path)
-    by_id = dict(zip(unit_ids(corpus_file.source, corpus_file.units), translation.results))
-    by_key = {result.unit.key: result for result in translation.results}
+    by_id = dict(zip(unit_ids(corpus_file.source.id, corpus_file.units), translation.results))
+    by_key: dict[str, UnitResult] = {}
+    for result in translation.results:
+        by_key.setdefault(result.unit.key, result)
     draft = _Draft(entries=dict(translation.catalog.entries), suggestions=dict(translation.suggestions))
-    label = path.as_posix()
+    po_file = path.absolute()  # Findings carry absolute paths; adapters shorten them
     for message in po:
         if not message.id or not message.string:
             continue  # the header, and entries the translator left empty: nothing to import
-        result = by_id.get(message.context or "") or by_key.get(message.id)
+        result = _unit_for(message, by_id, by_key)
         if result is None:
-            draft.findings.append(Finding(label, message.id, "po-unknown", Severity.WARNING,
+            draft.findings.append(Finding(po_file, message.id, "po-unknown", Severity.WARNING,
                                           "no unit has this id or English text any more; skipped",
                                           message.lineno))
         elif message.fuzzy or message.id != result.unit.key:
             _import_suggestion(draft, result, message)
         else:
-            _import_translation(draft, result, message, label, glossary)
+            _import_translation(draft, result, message, po_file, glossary)
     return FileImport(po=path, file_id=corpus_file.source.id, lang=translation.lang,
                       translation=translation, entries=draft.entries, suggestions=draft.suggestions,
                       translated=draft.translated, suggested=draft.suggested,
                       findings=tuple(draft.findings))
 
 
-def _import_translation(draft: _Draft, result: UnitResult, message: Message, label: str,
+def _unit_for(message: Message, by_id: Mapping[str, UnitResult],
+              by_key: Mapping[str, UnitResult]) -> UnitResult | None:
+    """The unit an entry is for: its msgctxt's unit, unless another unit has exactly its English.
+
+    The English wins over the id, so files exported before section ids were stable (whose
+    msgctxt may name another unit now) still import their unchanged entries correctly; an
+    entry whose English changed is found by its id and becomes a suggestion.
+    """
+    by_context = by_id.get(message.context or "")
+    if by_context is not None and by_context.unit.key == message.id:
+        return by_context
+    return by_key.get(message.id) or by_context
+
+
+def _import_translation(draft: _Draft, result: UnitResult, message: Message, po_file: Path,
                         glossary: Glossary | None) -> None:
     unit = result.unit
     target = result.matched_key or unit.key
     earlier = draft.imported.setdefault(target, (message.string, message.lineno))
     if earlier[0] != message.string:
-        draft.findings.append(Finding(label, unit.key, "po-conflict", Severity.ERROR,
+        draft.findings.append(Finding(po_file, unit.key, "po-conflict", Severity.ERROR,
                                       f"the same English text is translated differently at line "
                                       f"{earlier[1]}; give both entries one translation", message.lineno))
         return
     if draft.entries.get(target) == message.string:
         return
     problems = check_value(unit.key, message.string, originals=unit.masked.originals, glossary=glossary)
-    draft.findings += [Finding(label, unit.key, p.check, p.severity, p.message, message.lineno)
-                       for p in problems]
+    draft.findings += [Finding(po_file, unit.key, p.check, p.severity, p.message, message.lineno,
+                               section=unit.section_id) for p in problems]
     if any(p.severity is Severity.ERROR for p in problems):
         return
     draft.entries[target] = message.string

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from site_builder.translators.checks import visible_text
+from site_builder.render.htmltree import visible_text
 from site_builder.core.corpus import Corpus, FileTranslation
 from site_builder.model import Orphan, Suggestion, Unit, UnitState
 from site_builder.core.store import (

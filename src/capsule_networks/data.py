@@ -189,6 +189,11 @@ def load_dataset(name: str, data_dir: Path | None = None) -> Dataset:
     raise ValueError(f"unknown dataset {name!r}; use 'embedded' or 'mnist'")
 
 
+def limit(split: Split, n: int | None) -> Split:
+    r"""The first `n` examples of `split`, or all of it."""
+    return split if n is None else Split(split.images[:n], split.labels[:n])
+
+
 def random_shift(images: torch.Tensor, max_shift: int,
                  generator: torch.Generator) -> torch.Tensor:
     r"""

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import torch
 
-from capsule_networks.data import Split, batches, load_dataset
+from capsule_networks.checkpoint import load_checkpoint
+from capsule_networks.data import Split, batches, limit, load_dataset
 from capsule_networks.model import CapsuleLoss, CapsuleNetwork
 
 
@@ -69,17 +70,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         # The checkpoint holds the settings, tensors and RNG states written by capsnet-train
-        checkpoint = torch.load(args.checkpoint, map_location=args.device, weights_only=False)
+        checkpoint = load_checkpoint(args.checkpoint, args.device)
         config = checkpoint["config"]
         dataset = args.dataset or config["dataset"]
         data_dir = args.data_dir if args.data_dir is not None else config.get("data_dir")
-        test = load_dataset(dataset, data_dir).test
+        test = limit(load_dataset(dataset, data_dir).test, args.limit_test)
     except (OSError, ValueError, KeyError) as err:
         print(f"capsnet-eval: error: {err}", file=sys.stderr)
         return 1
-    if args.limit_test is not None:
-        test = Split(test.images[:args.limit_test], test.labels[:args.limit_test])
-    model = load_model(checkpoint, args.device)
+    try:
+        model = load_model(checkpoint, args.device)
+    except (KeyError, RuntimeError) as err:
+        reason = next(iter(str(err).strip().splitlines()), type(err).__name__)
+        print(f"capsnet-eval: error: {args.checkpoint}: its weights do not fit the model "
+              f"({reason}); give a checkpoint written by capsnet-train", file=sys.stderr)
+        return 1
     loss, accuracy = evaluate(model, test, device=args.device)
     print(f"test accuracy {accuracy:.4f} ({round(accuracy * len(test.labels))}/"
           f"{len(test.labels)}), test error {100 * (1 - accuracy):.2f}%, loss {loss:.4f}")

@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import argparse
 import io
+import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image
 
-from capsule_networks.data import Split
+from capsule_networks.checkpoint import load_checkpoint, write_file_atomic
+from capsule_networks.data import Split, load_dataset
+from capsule_networks.evaluate import load_model
 from capsule_networks.model import CapsuleNetwork
 
 SIDE = 28
@@ -107,8 +110,6 @@ def perturbed_dimensions(model: CapsuleNetwork, image: torch.Tensor,
 def write_figures(model: CapsuleNetwork, test: Split, out: Path, *,
                   device: torch.device | str = "cpu", n_digits: int = 3) -> list[Path]:
     r"""Writes `reconstructions.png` and `dimensions.png` into `out`; returns their paths."""
-    from capsule_networks.train import write_file_atomic
-
     chosen = one_per_class(test)
     images = test.images[chosen].to(device)
     grid = reconstruction_grid(model, images)
@@ -129,17 +130,17 @@ def write_figures(model: CapsuleNetwork, test: Split, out: Path, *,
 
 def main(argv: list[str] | None = None) -> int:
     r"""`python -m capsule_networks.figures CHECKPOINT --out DIR` redraws the pictures."""
-    from capsule_networks.data import load_dataset
-    from capsule_networks.evaluate import load_model
-    from capsule_networks.train import load_checkpoint
-
     parser = argparse.ArgumentParser(prog="python -m capsule_networks.figures")
     parser.add_argument("checkpoint", type=Path)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    checkpoint = load_checkpoint(args.checkpoint)
-    config = checkpoint["config"]
-    test = load_dataset(config["dataset"], config.get("data_dir")).test
+    try:
+        checkpoint = load_checkpoint(args.checkpoint)
+        config = checkpoint["config"]
+        test = load_dataset(config["dataset"], config.get("data_dir")).test
+    except (OSError, ValueError, KeyError) as err:
+        print(f"figures: error: {err}", file=sys.stderr)
+        return 1
     for path in write_figures(load_model(checkpoint), test, args.out):
         print(f"wrote {path}")
     return 0

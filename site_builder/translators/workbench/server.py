@@ -1,0 +1,283 @@
+"""The workbench's HTTP adapter: requests on 127.0.0.1 -> :class:`Workbench` replies as JSON, and the editor's files.
+
+Standard library only (``http.server``). Safety is decided here, before any work: the server
+binds to 127.0.0.1; a request whose ``Host`` is not ``127.0.0.1:PORT`` or ``localhost:PORT``
+is refused (a page on another site that rebinds its name to 127.0.0.1 still sends its own
+name); every request needs the session token, compared in constant time, as ``?token=``,
+``Authorization: Bearer`` or, for the editor's own static files only, the cookie the first
+page load sets; writes are PUT/POST only. Every answer carries a Content-Security-Policy that
+allows nothing from outside (scripts, styles, fonts and requests only from this origin), and
+``X-Content-Type-Options: nosniff``. This module must not decide what is saved: that is
+:mod:`.session`'s work.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qs, urlsplit
+
+from site_builder.config import SiteConfig
+from site_builder.errors import ConfigError
+from site_builder.translators.workbench.session import Reply, Workbench
+
+HOST = "127.0.0.1"
+_COOKIE = "sb_workbench"
+_MAX_BODY = 2_000_000
+_STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                 ".css": "text/css; charset=utf-8", ".woff2": "font/woff2"}
+_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'none'")
+
+
+class WorkbenchServer(ThreadingHTTPServer):
+    """A ThreadingHTTPServer on 127.0.0.1 holding the session token and the workbenches."""
+
+    daemon_threads = True
+
+    def __init__(self, config: SiteConfig, languages: tuple[str, ...], port: int = 0,
+                 token: str | None = None) -> None:
+        if not languages:
+            raise ConfigError("no language to translate into",
+                              hint="pass --lang L or list languages in mkdocs.yml")
+        super().__init__((HOST, port), _Handler)
+        self.config = config
+        self.languages = languages
+        self.token = token or secrets.token_urlsafe(24)
+        self._benches: dict[str, Workbench] = {}
+        self._bench_lock = threading.Lock()
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}/?token={self.token}"
+
+    def bench(self, lang: str) -> Workbench | None:
+        """The workbench of ``lang`` (loaded on first use); None for a language not served."""
+        if lang not in self.languages:
+            return None
+        with self._bench_lock:
+            if lang not in self._benches:
+                self._benches[lang] = Workbench(self.config, lang)
+            return self._benches[lang]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: WorkbenchServer
+    server_version = "site-builder-workbench"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: object) -> None:  # the terminal shows the URL, not traffic
+        pass
+
+    # --- gate ------------------------------------------------------------------------------
+
+    def _allowed(self, *, static: bool) -> bool:
+        """Host and token checks; answers 403 itself when refused."""
+        port = self.server.port
+        if self.headers.get("Host", "") not in (f"{HOST}:{port}", f"localhost:{port}"):
+            self._send_json(403, {"error": "this server answers only to 127.0.0.1 and localhost"})
+            return False
+        if not any(hmac.compare_digest(given.encode(), self.server.token.encode())
+                   for given in self._tokens(static=static)):
+            self._send_json(403, {"error": "missing or wrong token; open the URL the command printed"})
+            return False
+        return True
+
+    def _tokens(self, *, static: bool) -> list[str]:
+        given = list(parse_qs(urlsplit(self.path).query).get("token", []))
+        auth = self.headers.get("Authorization", "")
+        if auth.startswith("Bearer "):
+            given.append(auth[len("Bearer "):].strip())
+        if static:
+            for part in self.headers.get("Cookie", "").split(";"):
+                name, _, value = part.strip().partition("=")
+                if name == _COOKIE:
+                    given.append(value)
+        return given
+
+    # --- verbs -----------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path == "/" or url.path.startswith("/static/") or url.path.startswith("/assets/"):
+            if self._allowed(static=url.path != "/"):
+                self._send_static(url.path)
+            return
+        if not self._allowed(static=False):
+            return
+        query = parse_qs(url.query)
+        route = {"/api/files": self._get_files, "/api/units": self._get_units,
+                 "/api/languages": self._get_languages}.get(url.path)
+        if route is None:
+            self._send_json(404, {"error": f"no such address {url.path}"})
+            return
+        self._answer(lambda: route(query))
+
+    def do_PUT(self) -> None:
+        url = urlsplit(self.path)
+        if not self._allowed(static=False):
+            return
+        if url.path != "/api/units":
+            self._send_json(405 if url.path.startswith("/api/") else 404, {"error": "PUT /api/units only"})
+            return
+        self._answer(lambda: self._put_unit(parse_qs(url.query)))
+
+    def do_POST(self) -> None:
+        url = urlsplit(self.path)
+        if not self._allowed(static=False):
+            return
+        if url.path == "/api/check":
+            self._answer(lambda: self._post_check(parse_qs(url.query)))
+        elif url.path == "/api/units":
+            self._answer(lambda: self._put_unit(parse_qs(url.query)))
+        else:
+            self._send_json(404, {"error": f"no such address {url.path}"})
+
+    def do_DELETE(self) -> None:
+        if self._allowed(static=False):
+            self._send_json(405, {"error": "nothing is deleted here; save an empty value instead"})
+
+    # --- routes ----------------------------------------------------------------------------
+
+    def _get_languages(self, query: dict[str, list[str]]) -> Reply:
+        return Reply(200, {"languages": list(self.server.languages)})
+
+    def _get_files(self, query: dict[str, list[str]]) -> Reply:
+        bench = self._bench(query)
+        return bench if isinstance(bench, Reply) else bench.files()
+
+    def _get_units(self, query: dict[str, list[str]]) -> Reply:
+        bench = self._bench(query)
+        if isinstance(bench, Reply):
+            return bench
+        return bench.units(_one(query, "file"))
+
+    def _put_unit(self, query: dict[str, list[str]]) -> Reply:
+        bench = self._bench(query)
+        if isinstance(bench, Reply):
+            return bench
+        body = self._json_body()
+        if isinstance(body, Reply):
+            return body
+        return bench.save(_one(query, "file") or str(body.get("file", "")), body["key"], body["value"],
+                          override=bool(body.get("override")), version=body.get("version") or None)
+
+    def _post_check(self, query: dict[str, list[str]]) -> Reply:
+        bench = self._bench(query)
+        if isinstance(bench, Reply):
+            return bench
+        body = self._json_body()
+        if isinstance(body, Reply):
+            return body
+        return bench.check(_one(query, "file") or str(body.get("file", "")), body["key"], body["value"])
+
+    def _bench(self, query: dict[str, list[str]]) -> Workbench | Reply:
+        lang = _one(query, "lang") or self.server.languages[0]
+        bench = self.server.bench(lang)
+        if bench is None:
+            return Reply(400, {"error": f"language {lang!r} is not served",
+                               "languages": list(self.server.languages)})
+        return bench
+
+    def _json_body(self) -> dict[str, Any] | Reply:
+        try:
+            length = int(self.headers.get("Content-Length", "0"))
+        except ValueError:
+            return Reply(400, {"error": "bad Content-Length"})
+        if not 0 < length <= _MAX_BODY:
+            return Reply(413 if length > _MAX_BODY else 400, {"error": "send a JSON object body"})
+        try:
+            body = json.loads(self.rfile.read(length).decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            return Reply(400, {"error": f"the body is not JSON: {err}"})
+        if not isinstance(body, dict) or not isinstance(body.get("key"), str) \
+                or not isinstance(body.get("value"), str):
+            return Reply(400, {"error": 'expected {"key": string, "value": string}'})
+        return body
+
+    # --- answers ---------------------------------------------------------------------------
+
+    def _answer(self, work: Callable[[], Reply]) -> None:
+        try:
+            reply = work()
+        except Exception as err:  # one bad request must not stop the translator's session
+            reply = Reply(500, {"error": f"{type(err).__name__}: {err}"})
+        self._send_json(reply.status, reply.body)
+
+    def _send_json(self, status: int, body: Any) -> None:
+        self._send(status, json.dumps(body).encode("ascii"), "application/json")
+
+    def _send(self, status: int, payload: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("Content-Security-Policy", _CSP)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("X-Frame-Options", "DENY")
+        self.send_header("Cache-Control", "no-store")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    def _send_static(self, path: str) -> None:
+        found = _static_file(path)
+        if found is None:
+            self._send_json(404, {"error": f"no such file {path}"})
+            return
+        payload = found.read_bytes()
+        extra = {}
+        if path == "/":
+            extra["Set-Cookie"] = f"{_COOKIE}={self.server.token}; Path=/; HttpOnly; SameSite=Strict"
+        self._send(200, payload, _STATIC_TYPES.get(found.suffix, "application/octet-stream"), extra)
+
+
+def _static_file(path: str) -> Path | None:
+    """The file behind an editor address; only names that exist in the two folders, no '..'."""
+    if path == "/":
+        path = "/static/editor.html"
+    folder, _, name = path.lstrip("/").partition("/")
+    root = {"static": Path(str(resources.files("site_builder.translators.workbench") / "static")),
+            "assets": Path(str(resources.files("site_builder") / "assets"))}.get(folder)
+    if root is None or not name or any(part in ("", ".", "..") for part in name.split("/")):
+        return None
+    candidate = root.joinpath(*name.split("/"))
+    return candidate if candidate.is_file() and candidate.suffix in _STATIC_TYPES else None
+
+
+def _one(query: dict[str, list[str]], name: str) -> str:
+    values = query.get(name) or [""]
+    return values[0]
+
+
+def serve(config: SiteConfig, languages: tuple[str, ...], *, port: int = 0,
+          open_browser: bool = True, announce: Callable[[str], None] = print) -> None:
+    """Serve the editor until interrupted; announce its URL (with the token) first."""
+    try:
+        server = WorkbenchServer(config, languages, port)
+    except OSError as err:
+        raise ConfigError(f"cannot listen on {HOST}:{port}: {err.strerror}",
+                          hint="pass another --port, or --port 0 for any free one") from None
+    announce(f"translators' workbench for {', '.join(languages)}: {server.url}")
+    announce("press Ctrl+C to stop")
+    if open_browser:
+        import webbrowser
+
+        threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()

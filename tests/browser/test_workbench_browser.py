@@ -1,0 +1,69 @@
+"""The workbench in Chromium: type, see a check fire, accept a suggestion, save, and read the file."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from site_builder.core.store import catalog_path
+from site_builder.translators.workbench.server import WorkbenchServer
+
+from test_workbench_api import make_project
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def workbench(tmp_path):
+    config = make_project(tmp_path)
+    server = WorkbenchServer(config, ("ja",), token="browser-token")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server, config
+    server.shutdown()
+    server.server_close()
+
+
+def unit_for(page, english_start: str):
+    return page.locator("article.wb-unit").filter(has=page.locator(".wb-english", has_text=english_start))
+
+
+def test_typing_a_broken_value_shows_the_check_then_an_accepted_suggestion_is_saved(workbench, open_page, requests):
+    server, config = workbench
+    page = open_page(1280, 900)
+    page.goto(f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
+    unit = unit_for(page, "Create experiment")
+    field = unit.locator("textarea")
+    field.click()
+    field.type("<p>実験 <span translate=no>_^_3_^_</span></p>")
+    unit.locator('.wb-findings li[data-check="placeholders"]').wait_for()
+    unit.locator(".wb-accept").first.click()
+    page.keyboard.press("Control+Enter")
+    page.locator("#wb-message", has_text="Saved").wait_for()
+    saved = json.loads(catalog_path(config.translations_dir, "capsnet/__init__", "ja").read_text())
+    assert saved["<p>Create experiment </p>\n"] == "<p>実験を作成する</p>\n"
+    assert unit.locator(".wb-state").inner_text().lower() == "translated"
+    assert all(url.startswith(f"http://127.0.0.1:{server.port}/") for url in requests.urls)
+
+
+def test_an_error_is_not_saved_and_japanese_ui_and_phone_width_work(workbench, open_page):
+    server, config = workbench
+    cache = catalog_path(config.translations_dir, "capsnet/__init__", "ja")
+    before = cache.read_bytes()
+    page = open_page(390, 800)
+    page.goto(f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
+    page.select_option("#wb-ui", "ja")
+    unit = unit_for(page, "squash function")
+    unit.locator(".wb-english math").wait_for()  # the English as readers see it: MathML
+    assert unit.locator(".wb-state").inner_text() == "未翻訳"
+    field = unit.locator("textarea")
+    field.fill("<p>関数")
+    unit.locator(".wb-chip").first.click()  # inserts placeholder 0 at the cursor
+    assert "<span translate=no>_^_0_^_</span>" in field.input_value()
+    unit.locator(".wb-save").click()
+    page.locator("#wb-message", has_text="保存していません").wait_for()
+    assert cache.read_bytes() == before
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390

@@ -1,0 +1,290 @@
+"""The workbench's JSON API over real HTTP: token, Host, refusals, conflicts and the bytes it writes."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import quote
+
+import pytest
+
+from site_builder.config import SiteConfig
+from site_builder.core.corpus import load_corpus
+from site_builder.core.store import catalog_path, dump_catalog, fuzzy_path, save_catalog, save_suggestions
+from site_builder.model import Suggestion
+from site_builder.translators.workbench.server import WorkbenchServer
+
+from conftest import write_corpus
+
+SOURCES = {
+    "src/capsnet/__init__.py": '''\
+        """
+        ---
+        title: Capsule Networks
+        ---
+
+        # Capsule Networks
+
+        This is a [PyTorch](https://pytorch.org) implementation of
+        [Dynamic Routing Between Capsules](https://arxiv.org/abs/1710.09829).
+        """
+
+
+        # The squash function $\\|\\mathbf{s}_j\\|$ shrinks the vector `s` along its last dimension.
+        def squash(s):
+            return s
+
+
+        # Create experiment
+        def main():
+            pass
+        ''',
+    "src/capsnet/train.py": '''\
+        """
+        ---
+        title: Training
+        ---
+
+        # Training
+        """
+
+
+        # Create experiment
+        def main():
+            pass
+
+
+        # The squash function $\\|\\mathbf{s}_j\\|$ shrinks the vector `x` along its last axis.
+        def squash(x):
+            return x
+        ''',
+    "translations/glossary.ja.json": '{"terms": [{"en": "capsule", "required": ["カプセル"]}]}',
+}
+P = "<span translate=no>_^_{}_^_</span>"
+
+
+def keys_of(config: SiteConfig) -> dict[str, list[str]]:
+    return {f.source.id: [u.key for u in f.units] for f in load_corpus(config).files}
+
+
+def make_project(root: Path) -> SiteConfig:
+    """Two files sharing a note; train is translated, __init__ has a title only and a fuzzy suggestion."""
+    write_corpus(root, SOURCES)
+    config = SiteConfig(source_dir=root / "src", translations_dir=root / "translations", languages=("en", "ja"))
+    keys = keys_of(config)
+    train = dict(zip(keys["capsnet/train"], ["訓練", "<h1>訓練</h1>\n", "<p>実験を作成する</p>\n",
+                                             f"<p>スカッシュ関数 {P.format(0)} はベクトル {P.format(1)} を最後の軸に沿って縮める</p>\n"]))
+    save_catalog(catalog_path(config.translations_dir, "capsnet/train", "ja"), train)
+    init = catalog_path(config.translations_dir, "capsnet/__init__", "ja")
+    save_catalog(init, {"Capsule Networks": "カプセルネットワーク"})
+    save_suggestions(fuzzy_path(init), {keys["capsnet/__init__"][1]: Suggestion(
+        previous="<h1>Capsule Networks</h1>\n<p>Old text</p>\n", translation="<h1>カプセルネットワーク</h1>\n<p>古い</p>\n",
+        score=0.8)})
+    return config
+
+
+@pytest.fixture
+def project(tmp_path) -> SiteConfig:
+    return make_project(tmp_path)
+
+
+@pytest.fixture
+def server(project) -> Iterator[WorkbenchServer]:
+    running = WorkbenchServer(project, ("ja",), token="secret-token")
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield running
+    finally:
+        running.shutdown()
+        running.server_close()
+
+
+def request(server: WorkbenchServer, method: str, path: str, body: object = None, *,
+            token: str | None = "secret-token", host: str | None = None) -> tuple[int, object]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+    headers = {"Host": host or f"127.0.0.1:{server.port}"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    payload = json.dumps(body).encode() if body is not None else None
+    if payload is not None:
+        headers["Content-Type"] = "application/json"
+    connection.request(method, path, body=payload, headers=headers)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    content = json.loads(data) if response.getheader("Content-Type") == "application/json" else data
+    return response.status, content
+
+
+def units_path(file_id: str) -> str:
+    return f"/api/units?lang=ja&file={quote(file_id)}"
+
+
+def test_requests_without_the_token_or_with_a_wrong_one_are_refused(server):
+    assert request(server, "GET", "/api/files?lang=ja", token=None)[0] == 403
+    assert request(server, "GET", "/api/files?lang=ja", token="guess")[0] == 403
+    assert request(server, "GET", "/", token=None)[0] == 403
+    assert request(server, "GET", "/api/files?lang=ja&token=secret-token", token=None)[0] == 200
+
+
+def test_a_foreign_host_header_is_refused_even_with_the_token(server):
+    assert request(server, "GET", "/api/files?lang=ja", host=f"evil.example:{server.port}")[0] == 403
+    assert request(server, "GET", "/api/files?lang=ja", host="127.0.0.1:1")[0] == 403
+    assert request(server, "GET", "/api/files?lang=ja", host=f"localhost:{server.port}")[0] == 200
+
+
+def test_every_answer_carries_a_strict_content_security_policy(server):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+    connection.request("GET", "/?token=secret-token", headers={"Host": f"127.0.0.1:{server.port}"})
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 200
+    assert "default-src 'none'" in response.getheader("Content-Security-Policy")
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    connection.close()
+
+
+def test_files_lists_counts_per_file(server):
+    status, files = request(server, "GET", "/api/files?lang=ja")
+    assert status == 200
+    by_id = {row["file"]: row for row in files}
+    assert by_id["capsnet/train"] | {} == {"file": "capsnet/train", "units": 4, "translated": 4,
+                                          "missing": 0, "fuzzy": 0, "orphaned": 0}
+    assert (by_id["capsnet/__init__"]["translated"], by_id["capsnet/__init__"]["fuzzy"]) == (1, 1)
+
+
+def test_units_carry_memory_and_fuzzy_suggestions_with_file_and_score(server, project):
+    status, units = request(server, "GET", units_path("capsnet/__init__"))
+    assert status == 200
+    by_english = {unit["english"]: unit for unit in units}
+    create = by_english["<p>Create experiment </p>\n"]
+    assert create["value"] is None and create["state"] == "missing"
+    assert create["suggestions"][0] == {"value": "<p>実験を作成する</p>\n", "source": "memory",
+                                        "file": "capsnet/train", "score": 1.0,
+                                        "english": create["suggestions"][0]["english"]}
+    squash = next(unit for unit in units if "squash" in unit["english"])
+    [similar] = squash["suggestions"]
+    assert similar["source"] == "memory" and 0.75 <= similar["score"] < 1.0
+    assert [p["kind"] for p in squash["placeholders"]] == ["inline-math", "code-span"]
+    assert "<math" in squash["english_html"]
+    assert squash["glossary"] == []
+    heading = next(unit for unit in units if unit["state"] == "fuzzy")
+    assert heading["suggestions"][0]["source"] == "fuzzy"
+    assert {"id", "key", "english", "value", "state", "findings", "suggestions"} <= set(heading)
+
+
+def test_a_good_value_is_saved_byte_exactly(server, project):
+    cache = catalog_path(project.translations_dir, "capsnet/__init__", "ja")
+    status, units = request(server, "GET", units_path("capsnet/__init__"))
+    create = next(u for u in units if u["english"].startswith("<p>Create"))
+    status, body = request(server, "PUT", units_path("capsnet/__init__"),
+                           {"key": create["key"], "value": "<p>実験を作成する</p>\n"})
+    assert (status, body["state"], body["findings"]) == (200, "translated", [])
+    expected = {"Capsule Networks": "カプセルネットワーク", create["key"]: "<p>実験を作成する</p>\n"}
+    assert cache.read_bytes() == json.dumps(expected, indent=1, sort_keys=True).encode("ascii")
+
+
+def test_a_broken_placeholder_is_refused_with_findings_and_the_file_untouched(server, project):
+    cache = catalog_path(project.translations_dir, "capsnet/__init__", "ja")
+    before = cache.read_bytes()
+    _, units = request(server, "GET", units_path("capsnet/__init__"))
+    squash = next(unit for unit in units if "squash" in unit["english"])
+    status, body = request(server, "PUT", units_path("capsnet/__init__"),
+                           {"key": squash["key"], "value": "<p>関数 _%5e_0_%5e_ は縮める</p>\n"})
+    assert status == 422
+    assert {"placeholder-mangled", "placeholders"} <= {f["check"] for f in body["findings"]}
+    assert cache.read_bytes() == before
+
+
+def test_a_warning_is_saved_only_when_the_translator_overrides_it(server, project):
+    cache = catalog_path(project.translations_dir, "capsnet/__init__", "ja")
+    _, units = request(server, "GET", units_path("capsnet/__init__"))
+    heading = next(unit for unit in units if unit["state"] == "fuzzy")
+    value = heading["key"].replace("Capsule Networks</h1>", "CapsNet</h1>")  # glossary: カプセル missing
+    value = value.replace("This is a", "これは")
+    status, body = request(server, "PUT", units_path("capsnet/__init__"), {"key": heading["key"], "value": value})
+    assert status == 422 and body["override"] is True
+    assert [f["check"] for f in body["findings"]] == ["glossary"]
+    status, body = request(server, "PUT", units_path("capsnet/__init__"),
+                           {"key": heading["key"], "value": value, "override": True})
+    assert status == 200 and json.loads(cache.read_text())[heading["key"]] == value
+
+
+def test_saving_a_fuzzy_unit_removes_its_suggestion_from_the_sidecar(server, project):
+    cache = catalog_path(project.translations_dir, "capsnet/__init__", "ja")
+    _, units = request(server, "GET", units_path("capsnet/__init__"))
+    heading = next(unit for unit in units if unit["state"] == "fuzzy")
+    accepted = heading["suggestions"][0]["value"].replace("<p>古い</p>", heading["key"].split("</h1>\n")[1]
+                                                          .replace("This is a", "これは"))
+    status, _ = request(server, "PUT", units_path("capsnet/__init__"), {"key": heading["key"], "value": accepted})
+    assert status == 200
+    assert not fuzzy_path(cache).exists()  # its only suggestion is gone, so the sidecar is too
+
+
+def test_a_cache_changed_on_disk_since_it_was_loaded_is_not_overwritten(server, project):
+    cache = catalog_path(project.translations_dir, "capsnet/__init__", "ja")
+    _, units = request(server, "GET", units_path("capsnet/__init__"))
+    create = next(u for u in units if u["english"].startswith("<p>Create"))
+    cache.write_text(dump_catalog({"Capsule Networks": "カプセル網", create["key"]: "<p>他の人の訳</p>\n"}))
+    changed = cache.read_bytes()
+    status, body = request(server, "PUT", units_path("capsnet/__init__"),
+                           {"key": create["key"], "value": "<p>実験を作成する</p>\n"})
+    assert status == 409 and body["disk_value"] == "<p>他の人の訳</p>\n"
+    assert cache.read_bytes() == changed
+    _, units = request(server, "GET", units_path("capsnet/__init__"))  # a reload shows the new value
+    assert next(u for u in units if u["key"] == create["key"])["value"] == "<p>他の人の訳</p>\n"
+    status, _ = request(server, "PUT", units_path("capsnet/__init__"),
+                        {"key": create["key"], "value": "<p>実験を作成する</p>\n"})
+    assert status == 200
+    assert json.loads(cache.read_text())["Capsule Networks"] == "カプセル網"
+
+
+def test_writes_need_put_or_post_and_a_json_body(server, project):
+    cache = catalog_path(project.translations_dir, "capsnet/__init__", "ja")
+    before = cache.read_bytes()
+    assert request(server, "GET", units_path("capsnet/__init__") + "&key=x&value=y")[0] == 200
+    assert request(server, "PUT", units_path("capsnet/__init__"), {"value": "x"})[0] == 400
+    assert request(server, "PUT", units_path("capsnet/__init__"), {"key": "<p>nope</p>", "value": "x"})[0] == 404
+    assert request(server, "DELETE", units_path("capsnet/__init__"))[0] == 405
+    assert cache.read_bytes() == before
+
+
+def test_check_endpoint_reports_findings_and_a_sanitised_preview(server):
+    _, units = request(server, "GET", units_path("capsnet/__init__"))
+    squash = next(unit for unit in units if "squash" in unit["english"])
+    value = f'<p>関数 {P.format(0)} は {P.format(1)} を縮める<img src=x onerror="alert(1)"></p>\n'
+    status, body = request(server, "POST", "/api/check?lang=ja&file=capsnet/__init__",
+                           {"key": squash["key"], "value": value})
+    assert status == 200
+    assert [f["check"] for f in body["findings"]] == ["unsafe-html"]
+    assert "<math" in body["preview"] and "onerror" not in body["preview"]
+
+
+def test_caches_without_sources_are_served_and_saved_too(tmp_path):
+    """A folder of caches alone (no sources) can still be edited, with memory across its files."""
+    root = write_corpus(tmp_path, {"src/.keep": ""})
+    translations = root / "translations"
+    save_catalog(translations / "a.ja.json", {"<p>Create experiment</p>\n": "<p>実験を作成</p>\n"})
+    save_catalog(translations / "b.ja.json", {"<p>Create experiment</p>\n": "", "<p>Run</p>\n": "<p>実行</p>\n"})
+    config = SiteConfig(source_dir=root / "src", translations_dir=translations, languages=("en", "ja"))
+    running = WorkbenchServer(config, ("ja",), token="secret-token")
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    try:
+        _, files = request(running, "GET", "/api/files?lang=ja")
+        assert [row["file"] for row in files] == ["a", "b"]
+        _, units = request(running, "GET", units_path("b"))
+        create = next(u for u in units if u["key"] == "<p>Create experiment</p>\n")
+        assert (create["value"], create["suggestions"][0]["file"]) == (None, "a")
+        status, _ = request(running, "PUT", units_path("b"), {"key": create["key"], "value": "<p>実験を作成</p>\n"})
+        assert status == 200
+        assert (translations / "b.ja.json").read_bytes() == dump_catalog(
+            {"<p>Create experiment</p>\n": "<p>実験を作成</p>\n", "<p>Run</p>\n": "<p>実行</p>\n"}).encode()
+        status, _ = request(running, "PUT", units_path("b"), {"key": "<p>Run</p>\n", "value": "<p>実行 _^_0_^_</p>\n"})
+        assert status == 422
+    finally:
+        running.shutdown()
+        running.server_close()
