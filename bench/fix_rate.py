@@ -42,6 +42,8 @@ def damaged(value: str) -> dict[str, str]:
                                                       + "</a></a>" + tail)
             variants["nested-link (direct)"] = (head + opening_a + opening_b + text_a + between + text_b
                                                  + "</a></a>" + tail)
+            variants["nested-link (outer unclosed)"] = (head + opening_a + text_a + between + opening_b
+                                                         + text_b + "</a>" + tail)
     if "_^_0_^_" in value:
         variants["placeholder-mangled"] = value.replace("<span translate=no>_^_0_^_</span>", "_%5e_0_%5e_")
     return variants

@@ -117,3 +117,12 @@ def test_check_of_a_project_reports_a_malformed_cache_and_still_checks_the_other
     assert main(["check", *project_args(tmp_path)]) == 1
     captured = capsys.readouterr()
     assert f"{broken}:1:26: value of key" in captured.err and "nested-link" in captured.out
+
+
+def test_check_on_a_file_that_does_not_parse_never_says_no_problems_found(capsys, tmp_path):
+    broken = tmp_path / "m.ja.json"
+    broken.write_text('{\n "a": "b",\n}\n', encoding="utf-8")
+    assert main(["check", str(broken)]) == 1
+    out, err = capsys.readouterr()
+    assert "no problems found" not in out + err
+    assert f"{broken}:2:10" in err and "trailing comma before }" in err

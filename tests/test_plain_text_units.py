@@ -102,3 +102,24 @@ def test_import_po_refuses_markup_in_titles_and_unsafe_html_in_notes(tmp_path, c
     output = capsys.readouterr()
     assert check in output.out and "refused" in output.err
     assert not list((root / "translations").rglob("*.ja.json"))  # nothing written
+
+
+def test_the_live_reload_server_s_script_is_allowed_by_the_page_it_is_added_to(tmp_path):
+    from mkdocs.livereload import LiveReloadServer
+
+    from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
+    from site_builder.site.csp import content_security_policy, inline_scripts, script_hash
+
+    page = (f'<html><head><meta http-equiv="Content-Security-Policy" '
+            f'content="{text_html(content_security_policy())}"></head><body>x</body></html>').encode()
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        plain = server._inject_js_into_html(page, 7).decode()
+        SiteBuilderPlugin().on_serve(server, config=None, builder=None)
+        served = server._inject_js_into_html(page, 7).decode()
+    finally:
+        server.server_close()
+    [script] = inline_scripts(served)
+    assert script_hash(script) not in plain.replace("&#x27;", "'")
+    meta = served.split('content="')[1].split('"')[0].replace("&#x27;", "'")
+    assert f"script-src 'self' {script_hash(script)};" in meta and "object-src 'none'" in meta

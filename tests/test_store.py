@@ -90,7 +90,7 @@ BAD_INPUTS = [
     ("utf16_bom", '{"a": "1"}'.encode("utf-16"), 1, 1, "UTF-16 byte order mark"),
     ("invalid_utf8", b'{\n "a": "x\xffy"\n}', 2, 9, "invalid UTF-8"),
     ("missing_comma", b'{\n "a": "1"\n "b": "2"\n}', 3, 2, "expected ',' or '}'"),
-    ("trailing_comma", b'{\n "a": "1",\n}', 3, 1, "expected a key"),
+    ("trailing_comma", b'{\n "a": "1",\n}', 2, 10, "trailing comma before }"),
     ("line_break_in_string", b'{\n "a": "1\n}', 2, 9, "line break inside a string"),
     ("unterminated_string", b'{\n "a": "1', 2, 7, "unterminated string"),
     ("non_string_number", b'{\n "a": 12\n}', 2, 7, "is a number, expected a string"),
@@ -257,3 +257,17 @@ def test_list_caches_ignores_sidecars_glossary_and_other_languages(tmp_path):
 
 def test_list_caches_of_a_missing_root_is_empty(tmp_path):
     assert list_caches(tmp_path / "none", "ja") == {}
+
+
+@pytest.mark.parametrize("text, where, bracket", [
+    ('{\n "a": "b",\n}\n', (2, 10), "}"),
+    ('{\n "a": {"x": "y",},\n "b": "c"\n}\n', (2, 17), "}"),
+    ('{\n "a": ["x",\n ]\n}\n', (3, 2), "]"),
+])
+def test_a_trailing_comma_is_reported_as_such_with_line_and_column(tmp_path, text, where, bracket):
+    path = write(tmp_path / "m.ja.json", text)
+    with pytest.raises(TranslationFileError) as error:
+        load_json_object(path)
+    assert f"trailing comma before {bracket}" in str(error.value)
+    assert "expected a key in double quotes" not in str(error.value)
+    assert (error.value.location.line, error.value.location.column) == where

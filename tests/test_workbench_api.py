@@ -288,3 +288,39 @@ def test_caches_without_sources_are_served_and_saved_too(tmp_path):
     finally:
         running.shutdown()
         running.server_close()
+
+
+def test_the_translate_command_prints_its_address_with_the_token_and_serves_it(project, tmp_path):
+    import re
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "site_builder.adapters.cli", "translate", "--no-browser",
+               "--config", str(tmp_path / "absent.yml"), "--source", str(project.source_dir),
+               "--translations", str(project.translations_dir), "--lang", "ja", "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=(\S+)", line)
+        assert match, line + process.stderr.read() if process.poll() is not None else line
+        port, token = int(match.group(1)), match.group(2)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        connection.request("GET", f"/api/files?lang=ja&token={token}", headers={"Host": f"127.0.0.1:{port}"})
+        response = connection.getresponse()
+        assert response.status == 200 and len(json.loads(response.read())) == 2
+        connection.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_a_cache_broken_on_disk_is_a_conflict_not_a_crash_and_stays_as_it_is(server, project):
+    cache = catalog_path(project.translations_dir, "capsnet/__init__", "ja")
+    _, units = request(server, "GET", units_path("capsnet/__init__"))
+    create = next(u for u in units if u["english"].startswith("<p>Create"))
+    cache.write_text('{\n "Capsule Networks": "x",\n}')
+    status, body = request(server, "PUT", units_path("capsnet/__init__"), {"key": create["key"], "value": "<p>実験</p>\n"})
+    assert status == 409 and body["disk_value"] is None
+    assert cache.read_text() == '{\n "Capsule Networks": "x",\n}'
+    status, body = request(server, "GET", units_path("capsnet/__init__"))
+    assert status == 409 and "__init__.ja.json:2:" in body["error"] and "comma" in body["error"]

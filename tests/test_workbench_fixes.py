@@ -149,3 +149,26 @@ def test_link_texts_from_other_translations_place_an_unnested_link(tmp_path, cap
     assert main(["check", "--fix", str(tmp_path)]) == 0
     assert json.loads(cache.read_text(encoding="utf-8"))[key] == (
         '<p><a href="duel.html">デュエルネットワーク</a>を備えた<a href="dqn.html">ディープQネットワーク</a>。</p>\n')
+
+
+def test_a_link_around_a_lone_placeholder_keeps_the_placeholder_when_unnested():
+    placeholder = "<span translate=no>_^_0_^_</span>"
+    key = f'<p>We add more. <a href="tw">{placeholder}</a> for <a href="up">updates</a>.</p>\n'
+    value = f'<p>追加します。<a href="tw"><a href="up">{placeholder}更新用</a></a>。</p>\n'
+    fixed = fix_value(key, value)
+    assert fixed.value == f'<p>追加します。<a href="tw">{placeholder}</a><a href="up">更新用</a>。</p>\n'
+    assert checks_of(key, fixed.value) == set()
+
+
+def test_a_stray_end_tag_is_left_for_a_person_while_the_punctuation_moves():
+    fixed = fix_value("<h2>Languages</h2>\n", "</a><h2>言語</h2>\n。")
+    assert fixed.value == "</a><h2>言語。</h2>\n"
+    assert checks_of("<h2>Languages</h2>\n", fixed.value) == {"unbalanced-tags"}
+
+
+def test_an_outer_link_never_closed_ends_where_its_paragraph_ends():
+    key = '<p>Read <a href="a">the paper</a> and <a href="b">the code</a>.</p>\n<p>End</p>\n'
+    value = '<p><a href="a">論文と<a href="b">コード</a>を読む。</p>\n<p>終わり</p>\n'
+    fixed = fix_value(key, value)
+    assert fixed.value == '<p><a href="a">論文と</a><a href="b">コード</a>を読む。</p>\n<p>終わり</p>\n'
+    assert checks_of(key, fixed.value) == set()

@@ -71,3 +71,9 @@ def test_a_saved_value_joins_the_memory_and_replaces_the_old_one():
     memory = TranslationMemory([MemoryEntry("b", "<p>Run</p>", "<p>走る</p>")])
     memory.add(MemoryEntry("b", "<p>Run</p>", "<p>実行</p>"))
     assert [s.value for s in memory.suggest("<p>Run</p>", file="a")] == ["<p>実行</p>"]
+
+
+def test_a_value_emptied_on_purpose_leaves_the_memory():
+    memory = TranslationMemory([MemoryEntry("b", "<p>Run</p>", "<p>走る</p>")])
+    memory.add(MemoryEntry("b", "<p>Run</p>", ""))
+    assert memory.suggest("<p>Run</p>", file="a") == []

@@ -110,7 +110,8 @@ def test_every_inline_script_of_every_page_is_allowed_by_its_content_security_po
         assert ' style="' not in text, page
 
 
-def test_a_strict_build_fails_on_markup_in_a_translated_title_and_passes_without(tmp_path):
+def test_a_strict_build_fails_on_markup_in_a_translated_title_and_passes_without(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no mkdocs.yml here: the flags alone make the config
     root = tmp_path / "project"
     (root / "src" / "pkg").mkdir(parents=True)
     (root / "src" / "pkg" / "m.py").write_text(

@@ -90,6 +90,8 @@ def plant_corpus(root: Path) -> tuple[Path, Plants]:
         f"{folder}/leaf.py": _notes_source("Folder page", "About the folder", 1),
         # No front matter and no heading: the title comes from the file name.
         "pkg/we<i>rd\"name'.py": "# A comment with no heading.\nvalue = 1\n",
+        # A name that closes a quoted href and adds a handler, wherever it is printed raw.
+        "pkg/x\" onmouseover=\"alert('href')\" y=\".py": "# Named to break out of an attribute.\nvalue = 2\n",
         "pkg/readme.md": "---\ntitle: Readme \"<b>x</b>\"\n---\n\n# Readme\n\nSome text.\n",
     }
     for relative, text in files.items():
@@ -99,6 +101,19 @@ def plant_corpus(root: Path) -> tuple[Path, Plants]:
     docs.mkdir(parents=True)
     (docs / "translation-guide.md").write_text("# Guide\n\nThe glossary:\n\n<!-- glossary -->\n",
                                                encoding="utf-8")
+    # A translated hand-written page is a translator's Markdown, raw HTML and all.
+    # Forms that open an element whose content is raw text (an unclosed <script>...) swallow
+    # the rest of a Markdown page, so they go last and only the ones before them must show.
+    swallowing = re.compile(r"<(?:script|style|textarea|title|xmp|noscript|noembed|noframes|"
+                            r"iframe|plaintext|svg|math|object|select|template|table|form)|<!--|<!\[|"
+                            r"<[a-z][^>]*$", re.IGNORECASE)
+    forms = sorted(HTML_FORMS, key=lambda form: bool(swallowing.search(form)))
+    guide = ["# ガイド\n\n用語集:\n\n<!-- glossary -->\n"]
+    for number, form in enumerate(forms):
+        guide.append(f"\n段落{number:03d} {form}\n\n{form}\n")
+        if not swallowing.search(form):
+            plants.expect("ja/translation-guide.html", f"段落{number:03d}")
+    (docs / "translation-guide.ja.md").write_text("".join(guide), encoding="utf-8")
     config = SiteConfig.from_mapping({"source_dir": "src", "translations_dir": "translations",
                                       "languages": ["en", "ja"]}, base_dir=root)
     corpus = load_corpus(config, keep_going=True)

@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 from site_builder.adapters.mkdocs.project import CONFIG_FILE, load_project_config
 from site_builder.config import SiteConfig
 from site_builder.core.corpus import FileStats, language_stats, load_corpus
-from site_builder.errors import ConfigError, SiteBuilderError
+from site_builder.errors import ConfigError, Location, SiteBuilderError
 from site_builder.translators.update import UpdatePlan, short_key, update_corpus
 from site_builder.translators.checks import check_cache_files, check_corpus, has_errors
 from site_builder.translators.glossary import load_glossaries
@@ -69,12 +69,23 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
     parser = argparse.ArgumentParser(
         prog="site-builder",
         description="Side-by-side, multilingual documentation sites for annotated Python.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     runners: dict[str, Runner] = {}
     for add in _COMMANDS:
         name, runner = add(subparsers)
         runners[name] = runner
     return parser, runners
+
+
+def _version() -> str:
+    """The installed distribution's version (the package's own when run from a checkout)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("annotated-site-builder")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -221,7 +232,7 @@ def _run_check(args: argparse.Namespace) -> int:
         findings, errors = check_corpus(corpus, glossaries), corpus.errors
     if args.format == "json":
         print_json([_finding_document(finding) for finding in findings])
-    else:
+    elif findings or not errors:  # "no problems found" would be false beside an unreadable file
         print(_findings_table(findings))
     print_errors(errors)
     return 1 if errors or has_errors(findings) else 0
@@ -301,9 +312,12 @@ def _run_translate(args: argparse.Namespace) -> int:
     from site_builder.translators.workbench.server import serve
 
     config = project_config(args)
-    if not config.source_dir.is_dir():
-        raise ConfigError(f"source folder {config.source_dir} does not exist",
-                          hint="pass --source DIR or set source_dir in mkdocs.yml")
+    if not config.translations_dir.is_dir():
+        raise ConfigError(f"translations folder {config.translations_dir} does not exist",
+                          hint="pass --translations DIR or set translations_dir in mkdocs.yml")
+    if not config.source_dir.is_dir():  # caches alone can still be edited, each entry an orphan
+        print(f"note: no source folder {config.source_dir}; editing the caches on their own",
+              file=sys.stderr)
     serve(config, config.target_languages, port=args.port, open_browser=not args.no_browser,
           announce=lambda line: print(line, flush=True))
     return 0
@@ -419,6 +433,28 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
     _add_project_options(parser, lang=False)
     parser.add_argument("--languages", action="append", metavar="L[,L...]",
                         help="language codes, comma-separated (default: mkdocs.yml's, else en)")
+    parser.add_argument("--site-name", metavar="NAME",
+                        help="the site's title for this build (default: mkdocs.yml's site_name, "
+                             "else the source folder's name)")
+
+
+def _add_jobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", "-j", type=int, metavar="N",
+                        help="build the languages in up to N processes (default: the cores this "
+                             "process may use); the site is the same with any N")
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    """--jobs, else the cores available (affinity mask: a container's limit, not the host's)."""
+    if args.jobs is not None:
+        if args.jobs < 1:
+            raise SiteBuilderError(f"--jobs must be 1 or more, not {args.jobs}",
+                                   hint="--jobs 1 builds one language after another")
+        return args.jobs
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _site_source(args: argparse.Namespace) -> tuple[SiteConfig, Path | None]:
@@ -441,6 +477,7 @@ def _add_build(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 on any warning: an unreadable translation file, a translated "
                              "value shown in English, math that did not convert")
+    _add_jobs_option(parser)
     return "build", _run_build
 
 
@@ -449,7 +486,7 @@ def _run_build(args: argparse.Namespace) -> int:
 
     config, config_file = _site_source(args)
     site_dir = build_site(config, config_file, site_dir=args.site_dir, strict=args.strict,
-                          site_url=args.site_url)
+                          site_url=args.site_url, site_name=args.site_name, jobs=_jobs(args))
     print(f"built {', '.join(config.languages)} into {site_dir}")
     return 0
 
@@ -471,12 +508,90 @@ def _run_serve(args: argparse.Namespace) -> int:
     from site_builder.adapters.mkdocs.driver import serve_site
 
     config, config_file = _site_source(args)
-    serve_site(config, config_file, dev_addr=args.dev_addr, livereload=not args.no_livereload)
+    serve_site(config, config_file, dev_addr=args.dev_addr, livereload=not args.no_livereload,
+               site_name=args.site_name)
     return 0
 
 
 _COMMANDS.append(_add_build)
 _COMMANDS.append(_add_serve)
+
+
+# --- init ----------------------------------------------------------------------------------------
+
+
+def _add_init(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
+    parser = subparsers.add_parser(
+        "init", help="set up a project folder: mkdocs.yml, translations folder, glossary",
+        description="Write what `site-builder build` and `serve` need in the current folder: a "
+                    "mkdocs.yml (Material, offline, this plugin), the translations folder and an "
+                    "empty glossary per target language. Asks for what is not given when run in "
+                    "a terminal without flags; otherwise uses the flags and the defaults.")
+    parser.add_argument("--source", metavar="DIR", help="folder of the annotated code (default: src)")
+    parser.add_argument("--site-name", metavar="NAME", help="the site's title (default: the folder's name)")
+    parser.add_argument("--languages", metavar="L[,L...]",
+                        help="language codes, comma-separated, English first (default: en)")
+    parser.add_argument("--repo-url", metavar="URL",
+                        help="where the code is browsed (a GitHub/GitLab repository or the source "
+                             "folder's address), for \"View source\" links (default: none)")
+    parser.add_argument("--config", "-f", type=Path, default=CONFIG_FILE,
+                        help=f"config file to write (default: {CONFIG_FILE})")
+    parser.add_argument("--force", action="store_true", help="replace files that already exist")
+    return "init", _run_init
+
+
+def _run_init(args: argparse.Namespace) -> int:
+    from site_builder.adapters.mkdocs.project import init_config_text
+    from site_builder.fileio import write_atomic
+    from site_builder.site.scaffold import InitAnswers, checked_answers, parse_languages, plan_scaffold
+
+    project = Path.cwd()
+    given = [args.source, args.site_name, args.languages, args.repo_url]
+    ask = _prompter() if not any(value is not None for value in given) else None
+    source = args.source or _ask(ask, "Folder of the annotated code", _guess_source(project))
+    site_name = args.site_name or _ask(ask, "Site name", project.name.replace("-", " ").replace("_", " "))
+    languages = parse_languages(args.languages or _ask(ask, "Languages (comma-separated)", "en"))
+    answers = checked_answers(project, InitAnswers(source_dir=source, site_name=site_name,
+                                                   languages=languages, repo_url=args.repo_url or ""))
+    text = init_config_text(site_name=answers.site_name, source_dir=answers.source_dir,
+                            languages=answers.languages, translations_dir=answers.translations_dir,
+                            repo_url=answers.repo_url)
+    scaffold = plan_scaffold(project, answers, args.config, text)
+    existing = scaffold.existing()
+    if existing and not args.force:
+        raise ConfigError("already exists; nothing was written", location=Location(existing[0]),
+                          hint="pass --force to replace it (translations and glossaries are never replaced)")
+    for folder in scaffold.folders:
+        folder.mkdir(parents=True, exist_ok=True)
+    for path, content in [*scaffold.files, *scaffold.new_seeds()]:
+        write_atomic(path, content)
+        print(f"wrote {path_shown_from(path, project)}")
+    print("next: site-builder build   (or site-builder serve to preview)")
+    return 0
+
+
+def _prompter() -> Callable[[str], str] | None:
+    """``input`` when a person is at the terminal, else None (then defaults are used)."""
+    return input if sys.stdin.isatty() and sys.stdout.isatty() else None
+
+
+def _ask(ask: Callable[[str], str] | None, question: str, default: str) -> str:
+    if ask is None:
+        return default
+    answer = ask(f"{question} [{default}]: ").strip()
+    return answer or default
+
+
+def _guess_source(project: Path) -> str:
+    """``src`` when it exists, else the only folder holding Python files, else ``src``."""
+    if (project / "src").is_dir():
+        return "src"
+    folders = [p.name for p in sorted(project.iterdir()) if p.is_dir() and not p.name.startswith(".")
+               and any(p.rglob("*.py"))]
+    return folders[0] if len(folders) == 1 else "src"
+
+
+_COMMANDS.append(_add_init)
 
 
 if __name__ == "__main__":  # pragma: no cover

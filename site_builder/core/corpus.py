@@ -210,3 +210,48 @@ def _keep_or_raise(err: SiteBuilderError, errors: list[SiteBuilderError], keep_g
     if not keep_going:
         raise err
     errors.append(err)
+
+
+def reload_files(corpus: Corpus, config: SiteConfig, file_ids: Iterable[str]) -> Corpus:
+    """``corpus`` with the given files parsed and looked up again (sources and caches), others kept.
+
+    The same set of files must still exist (a file added or removed needs :func:`load_corpus`).
+    Errors are kept in the order a fresh load reports them: per file, in file order, then
+    stale caches; the reloaded files' old errors are replaced by their new ones.
+    """
+    wanted = set(file_ids)
+    files: list[CorpusFile] = []
+    errors: list[SiteBuilderError] = []
+    owned = {file.source.id: _owned_paths(file.source, config, corpus.languages) for file in corpus.files}
+    for file in corpus.files:
+        if file.source.id not in wanted:
+            files.append(file)
+            errors += [err for err in corpus.errors if _error_path(err) in owned[file.source.id]]
+            continue
+        path = file.source.path
+        try:
+            with at_file(path):
+                source = parse_file(path, config.source_dir)
+                units = tuple(split_units(source))
+        except SiteBuilderError as err:
+            errors.append(err)  # a source that no longer parses: a fresh load leaves it out too
+            continue
+        files.append(_translate_file(source, units, config.translations_dir, corpus.languages, errors, True))
+    claimed = set().union(*owned.values()) if owned else set()
+    errors += [err for err in corpus.errors if _error_path(err) not in claimed]
+    return Corpus(languages=corpus.languages, files=tuple(files), stale_caches=corpus.stale_caches,
+                  errors=tuple(errors))
+
+
+def _owned_paths(source: SourceFile, config: SiteConfig, languages: Sequence[str]) -> set[Path]:
+    """The files whose errors a fresh load reports with ``source``: itself, its caches and sidecars."""
+    paths = {source.path.absolute()}
+    for lang in languages:
+        cache = catalog_path(config.translations_dir, source.id, lang)
+        paths |= {cache.absolute(), fuzzy_path(cache).absolute()}
+    return paths
+
+
+def _error_path(err: SiteBuilderError) -> Path | None:
+    path = err.location.path if err.location is not None else None
+    return Path(path).absolute() if path else None

@@ -286,7 +286,7 @@ def _collect_attributes(module: _Module, info: _Class, method: ast.FunctionDef |
         return
     parameters = _parameters(method.args)
     annotations = {a.arg: a.annotation for a in _all_args(method.args) if a.annotation is not None}
-    local = frozenset(_function_locals(method))
+    local = resolver.locals_of(method)
     for statement in ast.walk(method):
         if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None:
             continue
@@ -385,6 +385,14 @@ class _Resolver:
         self.classes: dict[str, _Class] = {}
         self.references: dict[str, dict[tuple[int, int], int]] = {}
         self.counts = {"linked": 0, "local": 0, "external": 0, "unresolved": 0}
+        self._locals: dict[int, frozenset[str]] = {}
+
+    def locals_of(self, function: ast.AST) -> frozenset[str]:
+        """:func:`_function_locals`, once per function (collecting and walking both ask)."""
+        found = self._locals.get(id(function))
+        if found is None:
+            found = self._locals[id(function)] = frozenset(_function_locals(function))
+        return found
 
     def define(self, module: _Module, qualname: str, kind: str, line: int, signature: str) -> str:
         key = f"{module.source.id}:{qualname}"
@@ -553,7 +561,7 @@ class _Scope:
     """``module``, ``class`` or ``function``."""
     locals: frozenset[str] = frozenset()
     definitions: Mapping[str, str] = field(default_factory=dict)
-    """Functions and classes defined in this scope, which are linked (their sections exist)."""
+    """A class body's members (name -> definition key): seen from the body itself only, as in Python."""
     self_name: str | None = None
     class_key: str | None = None
 
@@ -592,7 +600,7 @@ class _Walker(ast.NodeVisitor):
         self._record_definition(node, node.name, f"{self.module.source.id}:{qualname}")
         enclosing = self.scopes[-1]
         self_name = _self_parameter(node) if enclosing.kind == "class" else None
-        self._enter(_Scope("function", frozenset(_function_locals(node)), {},
+        self._enter(_Scope("function", self.resolver.locals_of(node), {},
                            self_name=self_name, class_key=enclosing.class_key if self_name else None),
                     node.name, node.body)
 

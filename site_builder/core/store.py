@@ -210,7 +210,9 @@ def _parse_object(text: str, path: Path) -> _ParsedObject:
     while True:
         pos = _skip(text, _parse_member(text, pos, path, lines, decoder, parsed))
         if text.startswith(",", pos):
-            pos = _skip(text, pos + 1)
+            comma, pos = pos, _skip(text, pos + 1)
+            if text.startswith("}", pos):
+                raise _syntax(path, lines, comma, "trailing comma before }")
         elif text.startswith("}", pos):
             _expect_end(text, pos + 1, path, lines)
             return parsed
@@ -291,8 +293,19 @@ def _decoder_message(err: json.JSONDecodeError) -> str:
     """json's message without its dangling 'at' (we give the position ourselves)."""
     if err.msg.startswith("Invalid control character") and err.doc[err.pos:err.pos + 1] in "\r\n":
         return "line break inside a string (close the quote before it, or write \\n)"
+    trailing = _trailing_comma(err.doc, err.pos)
+    if trailing:
+        return trailing
     message = err.msg.lower()
     return message[:-3] if message.endswith(" at") else message
+
+
+def _trailing_comma(text: str, pos: int) -> str:
+    """'trailing comma before }' when ``pos`` is a closing bracket right after a comma, else ''."""
+    if text[pos:pos + 1] not in ("}", "]"):
+        return ""
+    before = text[:pos].rstrip()
+    return f"trailing comma before {text[pos]}" if before.endswith(",") else ""
 
 
 def _expect_end(text: str, pos: int, path: Path, lines: _LineIndex) -> None:

@@ -108,3 +108,8 @@ def _row_html(section: PageSection, kind: SourceKind, chrome: PageChrome, lang: 
     classes = "sb-row sb-row--wide" if wide else "sb-row"
     code = "" if wide else f'<div class="sb-code">{section.code_html}</div>'
     return f'<section class="{classes}" id="{anchor}">{alias}{notes}{code}</section>'
+
+
+def rows_html(page: Page, kind: SourceKind, chrome: PageChrome = PageChrome()) -> str:
+    """The page's rows alone (no header, title or skip-link target): a page shown inside another."""
+    return "\n".join(_row_html(section, kind, chrome, page.lang) for section in page.sections)

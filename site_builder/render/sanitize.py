@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 
 import nh3
 
@@ -55,6 +56,25 @@ ALLOWED_ATTRIBUTES = {
 #: Schemes a link or image may use; relative URLs and #fragments are always allowed.
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
+#: Attributes whose value is a URL a browser may load or follow.
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "background",
+                            "poster", "cite", "data", "srcset"})
+_DANGEROUS_SCHEME = re.compile(r"^(?:javascript|vbscript|data):", re.IGNORECASE)
+# Browsers drop control characters and whitespace inside a URL's scheme ("java\tscript:"),
+# and read character references first ("jav&#x09;ascript:"): a check must do the same.
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def is_dangerous_url(value: str) -> bool:
+    """Whether a URL attribute's value would run script or load inline content when followed."""
+    return bool(_DANGEROUS_SCHEME.match(_URL_NOISE.sub("", html.unescape(value))))
+
+
+def _drop_dangerous_urls(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: a URL the browser would read as script goes, the rest stays."""
+    return None if attribute in URL_ATTRIBUTES and is_dangerous_url(value) else value
+
+
 #: Removed together with their content (their text is code, never prose).
 DROPPED_WITH_CONTENT = frozenset({"script", "style"})
 
@@ -76,10 +96,57 @@ def sanitize_html(html: str) -> str:
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         tag_attribute_values={"span": {"translate": {"no", "yes"}}},
         url_schemes=set(ALLOWED_URL_SCHEMES),
+        attribute_filter=_drop_dangerous_urls,
         strip_comments=True,
         link_rel="noopener noreferrer",
     )
     return recanonicalise(cleaned)
+
+
+#: What a translated hand-written page (``docs/*.<lang>.md``, rendered by the engine's Markdown)
+#: may hold beyond a note: heading ids and their permalinks, admonitions, code classes.
+PAGE_TAGS = ALLOWED_TAGS | {"div", "details", "summary", "dl", "dt", "dd", "figure", "figcaption"}
+PAGE_ATTRIBUTES = {
+    **ALLOWED_ATTRIBUTES,
+    "a": ALLOWED_ATTRIBUTES["a"] | {"class"},
+    "code": {"class"}, "pre": {"class"}, "div": {"class"}, "p": {"class"}, "details": {"class", "open"},
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+}
+
+#: The comments the generator replaces on hand-written pages (see site/pages.py and the plugin).
+_GENERATOR_MARKER = re.compile(r"<!--\s*(?:glossary|example:[^<>]*?)\s*-->")
+#: Makes a set-aside marker's stand-in text one that no page contains by chance.
+_MARKER_NONCE = secrets.token_hex(8)
+
+
+def sanitize_page_html(html: str) -> str:
+    """A translated hand-written page's HTML with only safe markup left.
+
+    Translators write these pages in Markdown, which lets raw HTML through; the page is
+    cleaned as notes are, with the few extra tags and attributes that Markdown's own
+    extensions write. Comments go (old browsers ran scripts in conditional comments), except
+    the generator's own markers (``<!-- glossary -->``, ``<!-- example: PATH -->``), which are
+    set aside while the page is cleaned and put back after.
+    """
+    markers: list[str] = []
+
+    def set_aside(match: re.Match[str]) -> str:
+        markers.append(match.group(0))
+        return f"sb-marker-{len(markers) - 1}-{_MARKER_NONCE}"
+
+    cleaned = nh3.clean(
+        _GENERATOR_MARKER.sub(set_aside, html),
+        tags=set(PAGE_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in PAGE_ATTRIBUTES.items()},
+        url_schemes=set(ALLOWED_URL_SCHEMES),
+        attribute_filter=_drop_dangerous_urls,
+        strip_comments=True,
+        link_rel=None,
+    )
+    for number, marker in enumerate(markers):
+        cleaned = cleaned.replace(f"sb-marker-{number}-{_MARKER_NONCE}", marker, 1)
+    return cleaned
 
 
 #: Tags a search result may show (what the search index's text keeps of a page); no attributes.

@@ -13,6 +13,7 @@ on first use, so no card is repeated inline at each use of a name. Pure function
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -22,6 +23,7 @@ from site_builder.render.highlight import CodeLinks
 
 #: Version of the cards file's layout, read by site_builder.js.
 CARDS_FORMAT = 1
+_P_START = re.compile(r"<p[\s>]")
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
@@ -79,16 +81,25 @@ class _FirstParagraph(HTMLParser):
 
 
 def first_paragraph(notes_html: str) -> tuple[str, bool]:
-    """The first ``<p>…</p>`` of ``notes_html`` ('' if none), and whether it is English fallback."""
+    """The first ``<p>…</p>`` of ``notes_html`` ('' if none), and whether it is English fallback.
+
+    Only the text up to that paragraph's end is parsed: a page's first section can hold
+    kilobytes of MathML after it, and every card of every page asks.
+    """
+    opening = _P_START.search(notes_html)
+    closing = notes_html.find("</p>", opening.end()) if opening else -1
+    if closing < 0:
+        return "", False
+    prefix = notes_html[:closing + len("</p>")]
     parser = _FirstParagraph()
-    parser.feed(notes_html)
+    parser.feed(prefix)
     parser.close()
     if parser.start is None or parser.end is None:
         return "", False
-    offsets = _line_offsets(notes_html)
+    offsets = _line_offsets(prefix)
     start = offsets[parser.start[0] - 1] + parser.start[1]
     end = offsets[parser.end[0] - 1] + parser.end[1]
-    return notes_html[start:end] + "</p>", parser.fallback
+    return prefix[start:end] + "</p>", parser.fallback
 
 
 def _line_offsets(text: str) -> list[int]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 from typing import Iterable
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 # src need no hash, and a data block (type="application/json") is never executed.
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 _TEMPLATE_SYNTAX = ("{{", "{%", "{#")
+_POLICY_META = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")')
 
 
 def script_hash(body: str) -> str:
@@ -67,3 +69,20 @@ def content_security_policy(script_hashes: Iterable[str] = (), site_url: str = "
 def inline_scripts(page_html: str) -> list[str]:
     """The bodies of a built page's attribute-less inline scripts (for tests and audits)."""
     return [match.group(1) for match in _INLINE_SCRIPT.finditer(page_html)]
+
+
+def allow_scripts(page_html: str, bodies: Iterable[str]) -> str:
+    """``page_html`` with its policy also allowing inline scripts with these exact ``bodies``.
+
+    For code that adds a script to a built page on the way to the browser (MkDocs' live-reload
+    server); a page without a policy is returned as it is.
+    """
+    hashes = " ".join(script_hash(body) for body in bodies)
+    if not hashes:
+        return page_html
+
+    def extend(match: re.Match[str]) -> str:
+        policy = html.unescape(match.group(2)).replace("script-src 'self'", f"script-src 'self' {hashes}", 1)
+        return match.group(1) + html.escape(policy, quote=True) + match.group(3)
+
+    return _POLICY_META.sub(extend, page_html, count=1)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 from urllib.parse import quote
 
+from site_builder.site.links import rewrite_note_links
 from site_builder.site.plan import GUIDE_URI, HOME_URI, STATUS_URI, SitePlan, SourcePage, relative_url
 from site_builder.site.ui import ui_text
 from site_builder.site.xref import CodeNavigation
@@ -105,6 +106,9 @@ def render_source_page(plan: SitePlan, config: SiteConfig, file: CorpusFile, pag
     links = navigation.page_links(page) if navigation is not None else ()
     built = build_page(file.source, results, lang, where=where,
                        image_prefix=_image_prefix(plan, page, lang), code_links=links)
+    built = replace(built, sections=tuple(
+        replace(section, notes_html=rewrite_note_links(section.notes_html, plan, page, lang))
+        for section in built.sections))
     chrome = page_chrome(plan, config, page, lang)
     if navigation is not None:
         navigation.built[page.file_id] = built

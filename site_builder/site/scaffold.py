@@ -40,10 +40,16 @@ class Scaffold:
 
     folders: tuple[Path, ...]
     files: tuple[tuple[Path, str], ...]
+    """Files ``init`` owns: an existing one is replaced only when forced."""
+    seeds: tuple[tuple[Path, str], ...] = ()
+    """Files that become the translators' (the glossaries): written when absent, never replaced."""
 
     def existing(self) -> list[Path]:
         """The files that are already there (``init`` refuses to replace them without --force)."""
         return [path for path, _ in self.files if path.exists()]
+
+    def new_seeds(self) -> list[tuple[Path, str]]:
+        return [(path, text) for path, text in self.seeds if not path.exists()]
 
 
 def parse_languages(text: str) -> tuple[str, ...]:
@@ -60,7 +66,7 @@ def checked_answers(project: Path, answers: InitAnswers) -> InitAnswers:
     source = project / answers.source_dir
     if not source.is_dir():
         raise ConfigError(f"source folder {answers.source_dir!r} does not exist in {project}",
-                          location=None, hint="pass --source DIR, the folder holding the annotated code")
+                          hint="pass --source DIR, the folder holding the annotated code")
     if not answers.site_name.strip():
         raise ConfigError("the site name is empty", hint='pass --site-name "My project"')
     if answers.repo_url and not re.match(r"^https?://[^/\s]+", answers.repo_url):
@@ -97,6 +103,6 @@ def plan_scaffold(project: Path, answers: InitAnswers, config_file: Path, config
     """The folders and files of a new project (``config_file`` relative to ``project``)."""
     translations = project / answers.translations_dir
     target = [code for code in answers.languages if code != SOURCE_LANGUAGE]
-    files = [(project / config_file, config_text)]
-    files += [(glossary_path(translations, code), empty_glossary(code)) for code in target]
-    return Scaffold(folders=(translations,), files=tuple(files))
+    glossaries = tuple((glossary_path(translations, code), empty_glossary(code)) for code in target)
+    return Scaffold(folders=(translations,), files=((project / config_file, config_text),),
+                    seeds=glossaries)

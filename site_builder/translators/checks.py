@@ -55,6 +55,7 @@ from site_builder.errors import Location, SiteBuilderError, TranslationFileError
 from site_builder.translators.glossary import Glossary, find_glossary
 from site_builder.model import Catalog, Finding, Protected, Severity
 from site_builder.core.store import load_catalog
+from site_builder.render.sanitize import URL_ATTRIBUTES, is_dangerous_url
 from site_builder.render.sanitize import plain_text_markup
 from site_builder.core.placeholders import (
     CANONICAL,
@@ -83,11 +84,6 @@ if TYPE_CHECKING:  # corpus imports the whole pipeline; checks only needs its ty
 
 _UNSAFE_TAGS = frozenset({"script", "style", "iframe", "frame", "frameset", "object", "embed",
                           "applet", "base", "form", "meta", "link"})
-_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "background",
-                             "poster", "cite", "data", "srcset"})
-_UNSAFE_SCHEME = re.compile(r"^(?:javascript|vbscript|data):", re.IGNORECASE)
-# Browsers ignore control characters and whitespace inside a URL scheme ("java\tscript:").
-_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
 
 
 # --- the skeleton: where each link and placeholder sits --------------------------------------
@@ -383,7 +379,7 @@ def _unsafe_parts(parsed: ParsedHtml) -> list[str]:
         for name, value in element.attrs:
             if name.startswith("on"):
                 parts.append(f"{name}= on <{element.tag}>")
-            elif name in _URL_ATTRIBUTES and _UNSAFE_SCHEME.match(_URL_NOISE.sub("", value)):
+            elif name in URL_ATTRIBUTES and is_dangerous_url(value):
                 parts.append(f'{name}="{value[:30]}" on <{element.tag}>')
             elif name == "style" and re.search(r"expression\s*\(|javascript:", value, re.I):
                 parts.append(f"style with script on <{element.tag}>")

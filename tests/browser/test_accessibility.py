@@ -32,12 +32,18 @@ SOURCE_PAGE = PAGE_TYPES["source"]
 
 
 def _views():
-    """(page type, language, palette, width, search open) for each axe run."""
+    """(page type, language, palette, width, search open) for each axe run.
+
+    Every page type in every language and palette at desktop width; the phone layout of the
+    source page and home in each language and each palette (not every pairing: axe takes
+    seconds per source page); the search dialog, with results, on both in every pairing.
+    """
     views = [(kind, lang, palette, DESKTOP, False)
              for kind in PAGE_TYPES for lang in LANGUAGE_PREFIXES for palette in PALETTES]
-    for kind in ("source", "home"):
-        views += [(kind, lang, palette, PHONE, False) for lang in LANGUAGE_PREFIXES for palette in PALETTES]
-        views += [(kind, lang, palette, DESKTOP, True) for lang in LANGUAGE_PREFIXES for palette in PALETTES]
+    views += [("source", "en", "light", PHONE, False), ("source", "ja", "dark", PHONE, False),
+              ("home", "en", "dark", PHONE, False), ("home", "ja", "light", PHONE, False)]
+    views += [(kind, lang, palette, DESKTOP, True)
+              for kind in ("source", "home") for lang in LANGUAGE_PREFIXES for palette in PALETTES]
     # The phone's search is a full-screen dialog of its own: once per language.
     views += [("source", "en", "light", PHONE, True), ("home", "ja", "dark", PHONE, True)]
     return views
@@ -109,10 +115,15 @@ def test_no_serious_wcag_violation(tab_for, axe, site_url, view):
     page.goto(url)
     page.wait_for_load_state("load")
     assert page.get_attribute("body", "data-md-color-scheme") == PALETTES[palette]
+    # With search open, axe checks the header, which holds the dialog and its results: the
+    # page behind it is the one its own view (the same page without search) checks.
+    context = None
     if search:
         open_search(page, lang, phone=width < 760)
-    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS},
-                                     "resultTypes": ["violations"]}).response
+        context = ".md-header"
+    results = axe.run(page, context=context,
+                      options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS},
+                               "resultTypes": ["violations"]}).response
     where = f"{url} ({palette}, {width}px{', search open' if search else ''})"
     problems = blocking_violations(results, where)
     assert not problems, "\n".join(problems)

@@ -67,3 +67,53 @@ def test_an_error_is_not_saved_and_japanese_ui_and_phone_width_work(workbench, o
     assert cache.read_bytes() == before
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def test_keys_reach_the_next_missing_unit_accept_its_suggestion_and_save(workbench, open_page):
+    server, config = workbench
+    page = open_page(1280, 900)
+    page.goto(f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
+    page.locator("article.wb-unit").first.wait_for()
+    page.select_option("#wb-filter", "missing")
+    page.keyboard.press("Alt+n")
+    current = page.locator("article.wb-current")
+    assert "squash" in current.locator(".wb-english").inner_text()
+    page.keyboard.press("Alt+a")
+    assert "スカッシュ" in current.locator("textarea").input_value()
+    page.keyboard.press("Control+s")
+    page.locator("#wb-message", has_text="Saved").wait_for()
+    saved = json.loads(catalog_path(config.translations_dir, "capsnet/__init__", "ja").read_text())
+    assert any("スカッシュ" in value for value in saved.values())
+
+
+def test_a_file_changed_on_disk_is_not_overwritten_and_the_reload_shows_both_texts(workbench, open_page):
+    server, config = workbench
+    cache = catalog_path(config.translations_dir, "capsnet/__init__", "ja")
+    page = open_page(1280, 900)
+    page.goto(f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
+    unit = unit_for(page, "Create experiment")
+    unit.locator("textarea").fill("<p>実験を作る</p>\n")
+    entries = json.loads(cache.read_text())
+    entries["<p>Create experiment </p>\n"] = "<p>他の人の訳</p>\n"
+    cache.write_text(json.dumps(entries, indent=1, sort_keys=True))
+    changed = cache.read_bytes()
+    unit.locator(".wb-save").click()
+    unit.locator(".wb-conflict", has_text="他の人の訳").wait_for()
+    assert cache.read_bytes() == changed
+    unit.locator(".wb-reload").click()
+    unit = unit_for(page, "Create experiment")
+    unit.locator(".wb-conflict", has_text="他の人の訳").wait_for()
+    assert unit.locator("textarea").input_value() == "<p>実験を作る</p>\n"
+
+
+def test_unsaved_text_survives_opening_another_file_and_coming_back(workbench, open_page):
+    server, _ = workbench
+    page = open_page(1280, 900)
+    page.goto(f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
+    unit_for(page, "Create experiment").locator("textarea").fill("<p>下書き</p>")
+    page.select_option("#wb-file", "capsnet/train")
+    unit_for(page, "Training").first.wait_for()
+    page.select_option("#wb-file", "capsnet/__init__")
+    field = unit_for(page, "Create experiment").locator("textarea")
+    field.wait_for()
+    assert field.input_value() == "<p>下書き</p>"

@@ -8,8 +8,8 @@ the plugin is told to name files in warnings relative to the working folder. Lan
 English build renders ``/`` and its plugin then builds the others
 (:meth:`SiteBuilderPlugin.build_language`).
 Serving builds every language into one temporary folder and serves it with MkDocs'
-livereload server, rebuilding all languages when a source, translation, doc or the config
-changes. MkDocs errors become :class:`SiteBuilderError`; this module must not render pages.
+livereload server; a change renders again only the pages it affects (:mod:`.live`).
+``--jobs N`` builds the other languages in worker processes (:mod:`.languages`). MkDocs errors become :class:`SiteBuilderError`; this module must not render pages.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import yaml
@@ -29,9 +29,12 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
+from site_builder.adapters.mkdocs.languages import LanguagePool
+from site_builder.adapters.mkdocs.live import LiveSite
 from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
-from site_builder.adapters.mkdocs.project import PLUGIN_NAME
+from site_builder.adapters.mkdocs.project import PLUGIN_NAME, docs_dir_of
 from site_builder.config import SiteConfig
+from site_builder.core.cache import CACHE_FOLDER
 from site_builder.errors import ConfigError, Location, SiteBuilderError
 from site_builder.fileio import write_atomic
 
@@ -76,9 +79,19 @@ def synthesised_config(*, site_name: str, docs_dir: Path, site_dir: Path) -> str
 
 
 @contextlib.contextmanager
-def _config_file(site: SiteConfig, config_file: Path | None, site_dir: Path) -> Iterator[Path]:
-    """The project's config file, or a synthesised one that lives as long as the block."""
+def _config_file(site: SiteConfig, config_file: Path | None, site_dir: Path,
+                 overrides: dict[str, object] | None = None) -> Iterator[Path]:
+    """The project's config file, or a synthesised one that lives as long as the block.
+
+    A project without its docs folder (hand-written pages are optional) gets an empty one
+    for the block's duration, through ``overrides["docs_dir"]``.
+    """
     if config_file is not None:
+        if overrides is not None and not docs_dir_of(config_file).is_dir():
+            with tempfile.TemporaryDirectory(prefix="site-builder-docs-") as docs:
+                overrides["docs_dir"] = docs
+                yield config_file
+            return
         yield config_file
         return
     with tempfile.TemporaryDirectory(prefix="site-builder-") as tmp:
@@ -97,14 +110,28 @@ def _load(path: Path, site: SiteConfig, **overrides: object) -> MkDocsConfig:
     plugin = find_plugin(config)
     plugin.site_config = site
     plugin.findings_folder = Path.cwd()  # the CLI's user stands here
+    plugin.cache_folder = cache_folder(path)
     return config
 
 
+def cache_folder(config_file: Path) -> Path:
+    """``.cache/site_builder`` beside the project's mkdocs.yml; in the working folder when the
+    config was synthesised (it lives in a temporary folder)."""
+    synthesised = config_file.resolve().parent.name.startswith("site-builder-") and \
+        config_file.resolve().parent.parent == Path(tempfile.gettempdir()).resolve()
+    return (Path.cwd() if synthesised else config_file.parent) / CACHE_FOLDER
+
+
 def build_site(site: SiteConfig, config_file: Path | None = None, *, site_dir: Path | None = None,
-               strict: bool = False, site_url: str | None = None) -> Path:
+               strict: bool = False, site_url: str | None = None, site_name: str | None = None,
+               jobs: int = 1) -> Path:
     """Build every language of the site; return the site folder.
 
-    ``site_url`` overrides the config's (canonical and hreflang URLs are made from it).
+    ``jobs`` > 1 builds the other languages in up to that many processes, English's included
+    (:class:`LanguagePool`); the files written are the same as with one.
+
+    ``site_url`` and ``site_name`` override the config's (canonical and hreflang URLs are
+    made from the URL).
 
     Raises:
         SiteBuilderError: MkDocs refused the config, a plugin failed, or ``strict`` and
@@ -117,13 +144,22 @@ def build_site(site: SiteConfig, config_file: Path | None = None, *, site_dir: P
         overrides["site_dir"] = str(target.resolve())
     if site_url is not None:
         overrides["site_url"] = site_url
+    if site_name:
+        overrides["site_name"] = site_name
     try:
-        with _config_file(site, config_file, target) as path:
+        with _config_file(site, config_file, target, overrides) as path:
             config = _load(path, site, **overrides)
+            plugin = find_plugin(config)
+            if jobs > 1 and site.target_languages:
+                plugin.language_pool = LanguagePool(path, site, overrides, site.target_languages,
+                                                    jobs, plugin.findings_folder or Path.cwd(),
+                                                    cache_folder(path))
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)
             finally:
+                if plugin.language_pool is not None:
+                    plugin.language_pool.close()
                 config.plugins.on_shutdown()
             return Path(config.site_dir)
     except MkDocsException as err:
@@ -132,20 +168,23 @@ def build_site(site: SiteConfig, config_file: Path | None = None, *, site_dir: P
 
 
 def serve_site(site: SiteConfig, config_file: Path | None = None, *, dev_addr: str | None = None,
-               livereload: bool = True) -> None:
+               livereload: bool = True, site_name: str | None = None) -> None:
     """Build every language into a temporary folder and serve it, rebuilding on changes.
 
-    Each rebuild loads the config afresh and builds all languages (the English build's
-    ``on_post_build`` builds the others), so a change to a source, a translation, a doc or
-    the config shows in every language after one reload.
+    The first build builds all languages (the English build's ``on_post_build`` builds the
+    others) and keeps their state; a change to a source or a translation then renders only
+    the pages it affects, in every language, and a change to the config, a doc, or the set of
+    files builds everything again (:class:`LiveSite`).
     """
     configure_logging()
     site_dir = Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
     extra: dict[str, object] = {"site_dir": str(site_dir)}
     if dev_addr:
         extra["dev_addr"] = dev_addr
+    if site_name:
+        extra["site_name"] = site_name
     try:
-        with _config_file(site, config_file, site_dir) as path:
+        with _config_file(site, config_file, site_dir, extra) as path:
             _serve(path, site, extra, site_dir, livereload)
     except MkDocsException as err:
         raise SiteBuilderError(err.format_message(),
@@ -163,13 +202,22 @@ def _serve(path: Path, site: SiteConfig, extra: dict[str, object], site_dir: Pat
     mount_path = urlsplit(config.site_url or "/").path
     serve_url = f"http://{host}:{port}{mount_path}"
 
+    def watched() -> list[Path]:
+        folders = [Path(config.docs_dir), path, site.source_dir, site.translations_dir]
+        return [folder for folder in folders if folder.exists()]
+
+    # A change renders again only the pages it affects, in every language (see live.py).
+    live = LiveSite(lambda: _load(path, site, **extra), serve_url, watched)
+
     def builder(config: MkDocsConfig | None = None) -> None:
-        config = config or _load(path, site, **extra)
-        config.site_url = serve_url  # canonical/hreflang links point at this server
-        build(config, serve_url=serve_url)
+        if config is not None:
+            live.full_build(config)
+        else:
+            live.rebuild()
 
     server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir),
                               mount_path=mount_path)
+    _notice_changes_at_once(server)
     config.plugins.on_startup(command="serve", dirty=False)
     try:
         builder(config)
@@ -184,6 +232,20 @@ def _serve(path: Path, site: SiteConfig, extra: dict[str, object], site_dir: Pat
     finally:
         server.shutdown()
         config.plugins.on_shutdown()
+
+
+def _notice_changes_at_once(server: Any) -> None:
+    """Have the server hear of a saved file from the OS (inotify...) instead of polling every 0.5 s.
+
+    MkDocs polls, which is half a second of latency per edit; watchdog's native observer is
+    used where the platform has one (the polling one stays elsewhere). Watches are not yet
+    scheduled at this point, so nothing is lost in the swap.
+    """
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    if Observer is not PollingObserver and not server.observer.is_alive():
+        server.observer = Observer()
 
 
 class _Handler(logging.StreamHandler):

@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+import jinja2
+import jinja2.bccache
 import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import base, load_config
@@ -35,6 +38,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from site_builder.adapters.mkdocs.guard import guard_config
 from site_builder.config import (
     DEFAULT_GUIDE_URL,
     DEFAULT_INCLUDE,
@@ -43,14 +47,21 @@ from site_builder.config import (
     SOURCE_LANGUAGE,
     SiteConfig,
 )
+from site_builder.core.cache import CACHE_FOLDER, BuildCache
 from site_builder.core.corpus import Corpus, CorpusFile, load_corpus
 from site_builder.core.names import NameIndex, index_names
+from site_builder.core.parse import parse_file
 from site_builder.errors import ConfigError, SiteBuilderError
 from site_builder.fileio import write_atomic
-from site_builder.render.sanitize import search_safe_html, text_html
-from site_builder.site.csp import content_security_policy, template_script_hashes
+from site_builder.render.sanitize import sanitize_page_html, text_html
+from site_builder.site.csp import (
+    allow_scripts,
+    content_security_policy,
+    inline_scripts,
+    template_script_hashes,
+)
 from site_builder.translators.glossary import glossary_path, glossary_rows, load_glossary
-from site_builder.model import Finding
+from site_builder.model import Finding, path_shown_from
 from site_builder.site.pages import (
     GLOSSARY_MARKER,
     file_titles,
@@ -60,6 +71,7 @@ from site_builder.site.pages import (
     render_source_page,
     status_html,
 )
+from site_builder.site.examples import EXAMPLE_MARKER, example_html
 from site_builder.site.plan import (
     HOME_URI,
     STATUS_URI,
@@ -71,6 +83,7 @@ from site_builder.site.plan import (
     split_language_suffix,
 )
 from site_builder.site.ui import language_name, ui_text
+from site_builder.site.search import merged_index, page_entries, segmenter
 from site_builder.site.xref import CodeNavigation
 
 log = get_plugin_logger(__name__)
@@ -97,6 +110,8 @@ class PluginOptions(base.Config):
     include = c.ListOfItems(c.Type(str), default=list(DEFAULT_INCLUDE))
     exclude = c.ListOfItems(c.Type(str), default=[])
     guide_url = c.Type(str, default=DEFAULT_GUIDE_URL)
+    # The site's name in other languages ({ja: ...}); MkDocs' site_name is the English one.
+    site_names = c.DictOfItems(c.Type(str), default={})
 
     def site_config(self, base_dir: Path) -> SiteConfig:
         """The options as the core's config, folders relative to ``base_dir`` (mkdocs.yml's)."""
@@ -120,6 +135,10 @@ class SharedBuild:
     fallbacks: dict[str, int] = field(default_factory=dict)
     names: NameIndex | None = None
     """Where each name in the code is defined: resolved once, by the first build that needs it."""
+    live: dict[str, Any] = field(default_factory=dict)
+    cache: BuildCache = field(default_factory=lambda: BuildCache(None))
+    """Rendered pages and compiled templates kept across builds (see ``core.cache``)."""
+    """Language -> the plugin of its last build, whose state ``serve`` renders single pages with."""
 
 
 class SiteBuilderPlugin(BasePlugin[PluginOptions]):
@@ -144,6 +163,22 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         self.english_docs: set[str] = set()
         self.navigation: CodeNavigation | None = None
         """This language's code links and rendered pages, for the card files (set in on_files)."""
+        self.search_entries: dict[str, list[dict[str, str]]] = {}
+        """Page URL -> its search entries, for this language's source pages in render order."""
+        self.theme_index: tuple[dict[str, Any], dict[str, list[dict[str, Any]]]] = ({}, {})
+        """Material's index of the other pages: its config, and page URL -> its entries."""
+        self.live_state: tuple[MkDocsConfig, Files, Any, Any] | None = None
+        """(config, files, navigation, template env) of this build, kept for ``serve``."""
+        self._nav: Navigation | None = None
+        self._digest: str | None = None
+        self.cache_folder: Path | None = None
+        """Where the build cache lives: set by ``site-builder``; None: ``.cache/site_builder``
+        beside mkdocs.yml."""
+        self.language_pool: Any = None
+        """Set by ``site-builder build --jobs N`` (the driver's ``LanguagePool``): other processes
+        build some of the other languages; None: this build builds them all, one after another."""
+        self.segment: Callable[[str], str] | None = None
+        """Word segmentation of this language's search text (set in on_files; None: none needed)."""
 
     @property
     def is_primary(self) -> bool:
@@ -151,8 +186,18 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
 
     @event_priority(50)  # before Material's search plugin reads the theme language
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        if self.shared is None:
-            self.shared = self._load_shared(config)
+        try:
+            mended = guard_config(config)
+        except ConfigError as err:
+            raise PluginError(str(err)) from None
+        if self.shared is None:  # the English build reports for every language's
+            for warning in mended:
+                log.warning("%s", warning)
+            self.shared = self.load_shared(config)
+        if not self.is_primary:
+            config.site_name = self.config.site_names.get(self.language, config.site_name)
+        # Material keeps the reader's choices (dark mode...) per site root: one for all languages.
+        config.extra["sb_scope_up"] = "" if self.is_primary else "/.."
         config.theme["language"] = self.language.replace("_", "-")
         self._set_search_language(config)
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
@@ -169,17 +214,23 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
             for code, language_name, prefix in self._language_homes()]
         return config
 
-    def _load_shared(self, config: MkDocsConfig) -> SharedBuild:
+    def load_shared(self, config: MkDocsConfig, *, report: bool = True) -> SharedBuild:
+        """Sources and translations, loaded once for every language this process builds.
+
+        ``report=False``: the files that could not be read are not logged (a worker process
+        of a parallel build: the English build has logged them once).
+        """
         config_folder = Path(config.config_file_path or ".").absolute().parent
         try:
             site = self.site_config or self.config.site_config(config_folder)
         except ConfigError as err:
             raise PluginError(str(err.with_path(config.config_file_path or "<config>"))) from err
         corpus = load_corpus(site, keep_going=True)
-        for err in corpus.errors:
+        for err in corpus.errors if report else ():
             log.warning("%s", err)
         return SharedBuild(site=site, corpus=corpus, root_site_url=config.site_url or "",
-                           findings_folder=self.findings_folder or config_folder)
+                           findings_folder=self.findings_folder or config_folder,
+                           cache=BuildCache(self.cache_folder or config_folder / CACHE_FOLDER))
 
     def _language_homes(self) -> list[tuple[str, str, str]]:
         assert self.shared is not None
@@ -188,6 +239,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
 
     def _set_search_language(self, config: MkDocsConfig) -> None:
         lang = self.language.split("_")[0].split("-")[0]
+        _segment_chinese_only_in_chinese(lang)
         for name, plugin in config.plugins.items():
             if name.split("/")[-1] != "search" or not hasattr(plugin.config, "lang"):
                 continue
@@ -209,11 +261,14 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
                               use_directory_urls=config.use_directory_urls,
                               site_url=self.shared.root_site_url)
         self.generated = {}
+        self.search_entries = {}
+        self._digest = None
+        # Made before any page is indexed: it also quiets jieba, which Material uses too.
+        self.segment = segmenter(self.language)
         self.corpus_files = {file.source.id: file for file in corpus.files}
         self.navigation = CodeNavigation.for_corpus(self.plan, corpus, self._names(), self.language)
         for page in self.plan.pages:
-            title, description = file_titles(self.corpus_files[page.file_id], self.language)
-            self._add(files, config, page.src_uri, _front_matter(title, description, wide=True))
+            self._add(files, config, page.src_uri, self.source_front_matter(page))
             self.generated[page.src_uri] = page
         ui = ui_text(self.language)
         if files.get_file_from_path(HOME_URI) is None and files.get_file_from_path("README.md") is None:
@@ -223,6 +278,11 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         self._add_static(files, config, ASSETS_DIR, ASSETS_URI)
         self._add_static(files, config, site.source_dir, "", suffixes=_IMAGE_SUFFIXES)
         return files
+
+    def source_front_matter(self, page: SourcePage) -> str:
+        """The generated Markdown file of a source page: front matter only (on_page_content fills it)."""
+        title, description = file_titles(self.corpus_files[page.file_id], self.language)
+        return _front_matter(title, description, wide=True)
 
     def _select_language_docs(self, files: Files, config: MkDocsConfig, languages: tuple[str, ...]) -> None:
         """Keep this language's ``name.<lang>.md`` pages (as ``name.md``) and drop the others'."""
@@ -267,13 +327,20 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         assert self.shared is not None and self.plan is not None
         uri = page.file.src_uri
         if uri in self.generated:
-            return self._source_page(self.generated[uri])
+            # Indexed from the model (on_post_build): Material's indexer must not parse it again.
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+            return self._source_page(self.generated[uri], page.url)
         if uri == STATUS_URI and page.file.generated_by:
             return status_html(self.plan, self.shared.corpus, self.language)
         if uri == HOME_URI and page.file.generated_by:
             return home_html(self.plan, self.shared.corpus, self.language, config.site_name)
+        if self.language != SOURCE_LANGUAGE and uri not in self.english_docs:
+            # A translated hand-written page is a translator's text: untrusted, cleaned like notes.
+            html = sanitize_page_html(html)
         if GLOSSARY_MARKER in html:
             html = html.replace(GLOSSARY_MARKER, self._glossary())
+        if "<!-- example:" in html:
+            html = self._live_examples(html, Path(page.file.abs_src_path or config.docs_dir))
         if uri in self.english_docs:
             notice = notice_html(self.plan, self.shared.site, self.language, text_key="page_fallback",
                                  here=self.plan.site_path(uri, self.language))
@@ -281,12 +348,55 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
                     f'<div lang="{SOURCE_LANGUAGE}">{html}</div>')
         return html
 
-    def _source_page(self, planned: SourcePage) -> str:
+    def _live_examples(self, html: str, page_file: Path) -> str:
+        """Each ``<!-- example: PATH -->`` (PATH relative to the page's file) -> the file and its page."""
+        assert self.shared is not None
+        counter = iter(range(1, 1000))
+
+        def example(match: re.Match[str]) -> str:
+            path = (page_file.parent / match.group("path")).resolve()
+            try:
+                source = parse_file(path, path.parent)
+                return example_html(source, path.read_text(encoding="utf-8"), self.language,
+                                    number=next(counter))
+            except FileNotFoundError:
+                log.warning("%s: the example %s does not exist (its path is relative to the page's file)",
+                            path_shown_from(page_file, self.shared.findings_folder), match.group("path"))
+            except SiteBuilderError as err:
+                log.warning("%s", err)
+            return ""
+
+        return EXAMPLE_MARKER.sub(example, html)
+
+    def _source_page(self, planned: SourcePage, url: str) -> str:
         assert self.shared is not None and self.plan is not None
-        body, findings = render_source_page(self.plan, self.shared.site, self.corpus_files[planned.file_id],
-                                            planned, self.language, navigation=self.navigation)
+        file = self.corpus_files[planned.file_id]
+        cache = self.shared.cache
+        links = self.navigation.page_links(planned) if self.navigation is not None else ()
+        # Everything the page is made from: another build with the same inputs (and the same
+        # versions, see core.cache) gets the same page without rendering it.
+        key = cache.key("page", self.language, self._site_digest(), file, planned, links)
+        stored = cache.get(key)
+        if stored is not None:
+            body, findings, built = stored
+            if self.navigation is not None:
+                self.navigation.built[planned.file_id] = built
+        else:
+            body, findings = render_source_page(self.plan, self.shared.site, file,
+                                                planned, self.language, navigation=self.navigation)
+            built = self.navigation.built.get(planned.file_id) if self.navigation is not None else None
+            cache.put(key, (body, findings, built))
         self._report(findings)
+        if built is not None:
+            self.search_entries[url] = page_entries(built, file.source, url, segment=self.segment)
         return body
+
+    def _site_digest(self) -> str:
+        """The inputs every page of this build shares (plan, config, URL), as one cache key."""
+        assert self.shared is not None
+        if self._digest is None:
+            self._digest = self.shared.cache.key("site", self.plan, self.shared.site, self.language)
+        return self._digest
 
     def _report(self, findings: tuple[Finding, ...]) -> None:
         assert self.shared is not None
@@ -323,10 +433,21 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         # MkDocs names a section after its folder and Material prints the name unescaped;
-        # a folder name is text.
+        # a folder name is text. A folder with an annotated __init__ is named by that page's
+        # title, so the navigation speaks the page's language, not the file system's.
         for item in _sections(nav.items):
-            item.title = text_html(item.title) if item.title else item.title
+            title = self._folder_title(item)
+            item.title = text_html(title) if title else item.title
+        self._nav = nav
         return nav
+
+    def _folder_title(self, section: Section) -> str:
+        assert self.shared is not None
+        for child in section.children:
+            planned = self.generated.get(getattr(getattr(child, "file", None), "src_uri", ""))
+            if planned is not None and posixpath.basename(planned.src_uri) == "index.md":
+                return file_titles(self.corpus_files[planned.file_id], self.language)[0]
+        return section.title
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # Every page's head carries the policy; the theme's literal inline scripts are
@@ -334,11 +455,19 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         names = env.list_templates(filter_func=lambda name: name.endswith(".html")
                                    and not name.startswith("."))
         sources = [env.loader.get_source(env, name)[0] for name in names]
+        if self.shared is not None and self.shared.cache.folder is not None:
+            env.bytecode_cache = _TemplateCache(self.shared.cache)
         env.globals["sb_csp"] = content_security_policy(template_script_hashes(sources),
-                                                        site_url=config.site_url or "")
+                                                        site_url=self._published_url(config))
+        if self.shared is not None:
+            self.live_state = (config, files, self._nav, env)
+            self.shared.live[self.language] = self
         return env
 
-    @event_priority(-100)  # after the search plugin has written this language's index
+    def _published_url(self, config: MkDocsConfig) -> str:
+        """The URL the hreflang links are made from (the English build's ``site_url``)."""
+        return self.shared.root_site_url if self.shared is not None else (config.site_url or "")
+
     def _names(self) -> NameIndex:
         assert self.shared is not None
         if self.shared.names is None:
@@ -346,28 +475,63 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
             log.info("%s", self.shared.names.stats.summary())
         return self.shared.names
 
-    def _write_cards(self, config: MkDocsConfig) -> None:
-        """Each source page's card file, now that every page of this language is rendered."""
+    def write_cards(self, config: MkDocsConfig) -> None:
+        """Each source page's card file, now that every page of this language is rendered.
+
+        A file that already holds those bytes is left alone (``serve`` calls this after
+        rendering a few pages again).
+        """
         if self.navigation is None:
             return
         for page in self.generated.values():
             if self.navigation.links.get(page.file_id):
-                write_atomic(Path(config.site_dir) / self.navigation.cards_path(page),
-                             self.navigation.cards_json(page))
+                path = Path(config.site_dir) / self.navigation.cards_path(page)
+                text = self.navigation.cards_json(page)
+                if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                    write_atomic(path, text)
 
+    @event_priority(-100)  # after the search plugin has written this language's index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._write_cards(config)
-        _make_search_index_safe(Path(config.site_dir) / "search" / "search_index.json")
+        self.write_cards(config)
+        self._write_search_index(config)
         if not self.is_primary or self.shared is None:
             return
-        for lang in self.shared.site.target_languages:
-            self.build_language(config, lang)
+        if self.language_pool is not None:
+            # The pool's processes build some languages; this one takes the rest.
+            for result in self.language_pool.finish(lambda lang: self.build_language(config, lang)):
+                self.shared.math_failures += result.math_failures
+                for lang, count in result.fallbacks.items():
+                    self.shared.fallbacks[lang] = self.shared.fallbacks.get(lang, 0) + count
+        else:
+            for lang in self.shared.site.target_languages:
+                self.build_language(config, lang)
         if self.shared.math_failures:
             log.warning("%d math expression(s) failed to convert (shown as LaTeX)", self.shared.math_failures)
         else:
             log.info("math: every expression converted to MathML")
         for lang, count in sorted(self.shared.fallbacks.items()):
             log.info("%s: %d translated unit(s) could not be used and are shown in English", lang, count)
+
+    def _write_search_index(self, config: MkDocsConfig) -> None:
+        """Add the source pages' entries to the index Material wrote for the other pages."""
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if not path.is_file():
+            return  # no search plugin: no index to complete
+        # Made safe once, here: serve writes these entries again after each partial rebuild.
+        theme_index = json.loads(merged_index(json.loads(path.read_text(encoding="utf-8")), ()))
+        by_page: dict[str, list[dict[str, Any]]] = {}
+        for doc in theme_index.get("docs", ()):
+            by_page.setdefault(str(doc.get("location", "")).split("#")[0], []).append(doc)
+        self.theme_index = (theme_index.get("config", {}), by_page)
+        self.save_search_index(config)
+
+    def save_search_index(self, config: MkDocsConfig) -> None:
+        """Write this language's index: Material's entries, then the source pages' entries."""
+        theme_config, by_page = self.theme_index
+        theme_docs = [doc for docs in by_page.values() for doc in docs]
+        ours = [entry for entries in self.search_entries.values() for entry in entries]
+        write_atomic(Path(config.site_dir) / "search" / "search_index.json",
+                     merged_index({"config": theme_config, "docs": theme_docs}, ours, clean=False))
 
     def build_language(self, parent: MkDocsConfig, lang: str) -> None:
         """Build ``lang`` into ``<site_dir>/<lang>/``: the English build's config file, loaded again.
@@ -381,7 +545,8 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
                               "but this build has none")
         overrides: dict[str, object] = {
             "site_dir": str(Path(parent.site_dir) / lang), "docs_dir": parent.docs_dir,
-            "use_directory_urls": parent.use_directory_urls, "strict": False}
+            "use_directory_urls": parent.use_directory_urls, "strict": False,
+            "site_name": parent.site_name}  # a name given for this build (--site-name) holds too
         if self.shared.root_site_url:
             overrides["site_url"] = f"{self.shared.root_site_url.rstrip('/')}/{lang}/"
         # strict is off here on purpose: these warnings reach the English build's counter (the
@@ -397,7 +562,33 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
             for folder in (self.shared.site.source_dir, self.shared.site.translations_dir):
                 if folder.is_dir():
                     server.watch(str(folder))
+        _allow_live_reload_script(server)
         return server
+
+
+def _allow_live_reload_script(server: Any) -> None:
+    """Let the pages' policy allow the script MkDocs' live-reload server adds to each page.
+
+    The server writes an inline script (different on every request) into every HTML page it
+    serves; the page's Content-Security-Policy would block it and pages would not reload. The
+    server's injector (a private method of MkDocs' LiveReloadServer) is wrapped so each page
+    also gets the hash of its own script. Without that method, nothing changes.
+    """
+    inject = getattr(server, "_inject_js_into_html", None)
+    if inject is None or getattr(inject, "sb_allows_scripts", False):
+        return
+
+    def inject_allowed(content: bytes, epoch: int) -> bytes:
+        served = inject(content, epoch)
+        try:
+            before, after = content.decode("utf-8"), served.decode("utf-8")
+        except UnicodeDecodeError:
+            return served
+        added = [body for body in inline_scripts(after) if body not in inline_scripts(before)]
+        return allow_scripts(after, added).encode("utf-8")
+
+    inject_allowed.sb_allows_scripts = True  # type: ignore[attr-defined]
+    server._inject_js_into_html = inject_allowed
 
 
 def _front_matter(title: str, description: str, *, wide: bool, searchable: bool = True) -> str:
@@ -425,14 +616,48 @@ def _sections(items: list[Any]) -> list[Section]:
     return found
 
 
-def _make_search_index_safe(path: Path) -> None:
-    """Rewrite a search index so no title or text holds live markup (the search UI renders them as HTML)."""
-    if not path.is_file():
-        return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    for doc in index.get("docs", ()):
-        for field_name in ("title", "text"):
-            if isinstance(doc.get(field_name), str):
-                doc[field_name] = search_safe_html(doc[field_name])
-    write_atomic(path, json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+def _segment_chinese_only_in_chinese(lang: str) -> None:
+    """Let Material's indexer segment Han text with jieba in a Chinese build only.
 
+    Material segments every language when jieba is importable: a Japanese page would get
+    zero-width spaces that its separator does not split on, and every build would pay for
+    loading jieba's dictionary. The flag is the search module's own global, set per build.
+    """
+    try:
+        from material.plugins.search import plugin as material_search
+    except ImportError:
+        return
+    if lang.lower() == "zh":
+        try:
+            import jieba
+        except ImportError:
+            jieba = None
+        material_search.jieba = jieba
+    else:
+        material_search.jieba = None
+
+
+class _TemplateCache(jinja2.BytecodeCache):
+    """The theme's compiled templates, kept in the build cache: each language's build (and each
+    process) would otherwise compile Material's templates again. Jinja checks each entry
+    against its template's source, the cache key carries Jinja's and Python's versions."""
+
+    _memory: dict[str, bytes] = {}
+
+    def __init__(self, cache: BuildCache) -> None:
+        self.cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        key = self.cache.key("template", bucket.key)
+        data = self._memory.get(key)
+        if data is None:
+            data = self.cache.get(key)
+        if data is not None:
+            self._memory[key] = data
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        key = self.cache.key("template", bucket.key)
+        data = bucket.bytecode_to_string()
+        self._memory[key] = data
+        self.cache.put(key, data)

@@ -19,6 +19,8 @@ from site_builder.errors import ConfigError, Location
 CONFIG_FILE = Path("mkdocs.yml")
 #: The plugin's name under ``plugins:`` (its ``mkdocs.plugins`` entry point).
 PLUGIN_NAME = "site_builder"
+#: Plugin options about the built site only (the plugin reads them; the core needs none).
+SITE_OPTIONS = ("site_names",)
 
 
 def load_project_config(config_file: Path) -> SiteConfig:
@@ -27,20 +29,17 @@ def load_project_config(config_file: Path) -> SiteConfig:
     Raises:
         ConfigError: the file is missing, is not YAML, or an option is wrong (file:line:col).
     """
-    return SiteConfig.from_mapping(plugin_options(config_file), base_dir=config_file.absolute().parent,
-                                   origin=config_file)
+    options = {name: value for name, value in plugin_options(config_file).items()
+               if name not in SITE_OPTIONS}
+    return SiteConfig.from_mapping(options, base_dir=config_file.absolute().parent, origin=config_file)
 
 
 def plugin_options(config_file: Path) -> Mapping[str, Any]:
     """The mapping under ``- site_builder:`` in ``config_file`` ({} when it has no options)."""
     import yaml  # only the commands that read mkdocs.yml pay for it
 
-    class _Loader(yaml.SafeLoader):
-        """Safe loader that reads MkDocs' ``!!python/name`` and ``!ENV`` tags as null."""
-
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_yaml_loader()) or {}
     except FileNotFoundError:
         raise ConfigError("config file not found", location=Location(config_file),
                           hint="run in the project folder or pass --source and --translations") from None
@@ -62,16 +61,23 @@ def plugin_options(config_file: Path) -> Mapping[str, Any]:
     return {}
 
 
+def _yaml_loader() -> type:
+    """A safe YAML loader that reads MkDocs' ``!!python/name`` and ``!ENV`` tags as null."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    return _Loader
+
+
 def docs_dir_of(config_file: Path) -> Path:
     """The hand-written pages' folder ``config_file`` names (MkDocs' default ``docs``), absolute."""
     import yaml
 
-    class _Loader(yaml.SafeLoader):
-        """Safe loader that reads MkDocs' ``!!python/name`` and ``!ENV`` tags as null."""
-
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_yaml_loader()) or {}
     except (OSError, yaml.YAMLError):
         data = {}  # MkDocs itself reports a broken file, with its position
     raw = data.get("docs_dir") if isinstance(data, Mapping) else None

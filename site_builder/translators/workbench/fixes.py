@@ -1,16 +1,17 @@
 """Mechanical repairs (``site-builder check --fix``): a (key, value) pair -> a mended value, or the same.
 
-Four defects have one right answer that the key shows, so they are mended rather than only
-reported: damaged placeholders (``_%5e_0_%5e_``, ``&lt;span translate=no&gt;``...) are written
+Four defects have an answer the key shows, so they are mended rather than only reported:
+damaged placeholders (``_%5e_0_%5e_``, ``&lt;span translate=no&gt;``...) are written
 canonically; stray spaces inside tags (``</ p>``, ``< p>``) are removed; text and inline
-content left outside any block (the ``。`` after ``</p>``, a link after its paragraph) move
-into the block before it (or after it, at the start); a link nested in another link is
-unnested, each link wrapping the text the key shows it wraps when that text is in the value,
-else the text a browser would give it. Every repair only moves or rewrites tags: the
-translator's visible text is compared before and after (whitespace aside) and a repair that
-would change it is not made; nor is one that does not remove an error ``check`` reports or
-adds another. Input is strings, output strings and a list of what was done; this module
-must not read or write files (see :mod:`.fixfiles`).
+content left outside any block (the ``。`` after ``</p>``, a link after its paragraph) move into
+the block before it (or after it, at the start); a link nested in another link is unnested,
+each link wrapping the text the key (or another translation of the same address) shows it wraps
+when that text is in the value, else the text a browser would give it, else the two halves of
+the inner text either side of a joining particle (``による``, ``、``). Every repair only moves or
+rewrites tags: the translator's visible text is compared before and after (whitespace aside)
+and a repair that would change it is not made; nor is one that does not remove an error
+``check`` reports or adds another. Input is strings, output strings and a list of what was
+done; this module must not read or write files (see :mod:`.fixfiles`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
-from site_builder.core.placeholders import find_placeholders, placeholder, restore_placeholders
+from site_builder.core.placeholders import (
+    canonical_numbers,
+    find_placeholders,
+    placeholder,
+    replace_canonical,
+    restore_placeholders,
+)
 from site_builder.model import Protected, Severity
 from site_builder.render.htmltree import BLOCK_TAGS, VOID_TAGS, parse_html, visible_text
 from site_builder.translators.checks import check_value
@@ -29,7 +36,10 @@ from site_builder.translators.checks import check_value
 _TOKEN = re.compile(r"<[^<>]*>|[^<]+|<", re.DOTALL)
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)\b([^<>]*?)\s*(/?)\s*>", re.DOTALL)
 _SPACED_TAG = re.compile(r"<\s+/?\s*[a-zA-Z][a-zA-Z0-9]*\b[^<>]*>|</\s+[a-zA-Z][a-zA-Z0-9]*\s*>")
-_CHARACTER = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|.", re.DOTALL)
+_ATOM = re.compile(r"(?P<placeholder><span translate=no>_\^_\d+_\^_</span>)|<[^<>]*>"
+                   r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|.", re.DOTALL)
+# How a placeholder counts when looking for a link's words: as one word of its own.
+_PLACEHOLDER_MARK = "\ufffc"
 _LINK_IN_KEY = re.compile(r"<a\b[^>]*\bhref=\"([^\"]*)\"[^>]*>(.*?)</a>", re.DOTALL)
 # Blocks that hold text directly: moved content goes inside the last of these.
 _TEXT_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
@@ -162,9 +172,18 @@ def _fix_outside_blocks(key: str, value: str, link_texts: LinkTexts) -> str | No
         runs.append(run)
     moved = False
     for run in reversed(runs):  # from the end, so earlier indices stay valid
-        if "".join(tokens[i] for i in run).strip() and _move_run(tokens, run):
+        if _has_content(tokens, run) and _move_run(tokens, run):
             moved = True
     return "".join(tokens) if moved else None
+
+
+def _has_content(tokens: list[str], run: list[int]) -> bool:
+    """True when a run shows something: text, or a link or placeholder (not a stray end tag)."""
+    for index in run:
+        tag = _tag_of(tokens[index])
+        if (tag is None and tokens[index].strip()) or (tag is not None and tag[0] == "open"):
+            return True
+    return False
 
 
 def _move_run(tokens: list[str], run: list[int]) -> bool:
@@ -259,8 +278,14 @@ def _link_texts(key: str) -> dict[str, str]:
     """href -> the visible text the key's link wraps (the first link with that href)."""
     texts: dict[str, str] = {}
     for href, inner in _LINK_IN_KEY.findall(key):
-        texts.setdefault(html.unescape(href), " ".join(visible_text(inner, placeholders="").split()))
+        marked = replace_canonical(inner, _placeholder_shown)  # a link may wrap just a formula
+        texts.setdefault(html.unescape(href), " ".join(visible_text(marked, placeholders="").split()))
     return texts
+
+
+def _placeholder_shown(number: int) -> str:
+    """How placeholder N is shown when matching link texts: a word no prose contains."""
+    return f"{_PLACEHOLDER_MARK}{number}{_PLACEHOLDER_MARK}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +303,8 @@ def _unnest_first(value: str, key_texts: Mapping[str, Sequence[str]], key_order:
     if found is None:
         return None
     outer_open, inner_open, inner_close, outer_close = found
+    # An outer link never closed ends where its block does: that block tag is kept.
+    tail_start = outer_close + 1 if _tag_of(tokens[outer_close]) == ("close", "a") else outer_close
     outer_href = _href(tokens[outer_open])
     inner_href = _href(tokens[inner_open])
     before = _atoms(tokens[outer_open + 1:inner_open])
@@ -292,19 +319,30 @@ def _unnest_first(value: str, key_texts: Mapping[str, Sequence[str]], key_order:
         middle = _wrap(atoms, [(outer_range, tokens[outer_open]), (inner_range, tokens[inner_open])])
         if middle is None:
             continue
-        candidate = "".join(tokens[:outer_open]) + middle + "".join(tokens[outer_close + 1:])
+        candidate = "".join(tokens[:outer_open]) + middle + "".join(tokens[tail_start:])
         if len(parse_html(candidate).nested_links) < len(parse_html(value).nested_links):
             return candidate
     return None
 
 
 def _first_nesting(tokens: list[str]) -> tuple[int, int, int, int] | None:
-    """Token indices of <a outer>, <a inner>, the inner's </a> and the outer's </a>."""
+    """Token indices of <a outer>, <a inner>, the inner's </a> and the outer's </a>.
+
+    When the outer link is never closed, the last index is its block's end tag instead.
+    """
     opened: list[int] = []
     outer = inner = inner_close = None
     for index, token in enumerate(tokens):
         tag = _tag_of(token)
-        if tag is None or tag[1] != "a":
+        if tag is None:
+            continue
+        if tag[1] != "a":
+            if tag[0] == "close" and tag[1] in BLOCK_TAGS and opened:
+                if inner_close is not None and opened == [outer]:
+                    return outer, inner, inner_close, index  # the outer link's </a> is missing
+                if inner is not None:
+                    return None  # a nesting across blocks: not one a repair can read
+                opened.clear()  # links do not cross blocks; an unclosed one ends here
             continue
         if tag[0] == "open":
             if opened and inner is None:
@@ -327,12 +365,16 @@ def _href(tag: str) -> str:
 
 
 def _atoms(tokens: Sequence[str]) -> list[_Atom]:
+    """Characters, tags and whole placeholders (a link may wrap a placeholder, never cut one)."""
     atoms = []
-    for token in tokens:
-        if _tag_of(token) is not None:
-            atoms.append(_Atom(token, ""))
+    for match in _ATOM.finditer("".join(tokens)):
+        piece = match.group(0)
+        if match.group("placeholder"):
+            atoms.append(_Atom(piece, _placeholder_shown(canonical_numbers(piece)[0])))
+        elif piece.startswith("<") and _tag_of(piece) is not None:
+            atoms.append(_Atom(piece, ""))
         else:
-            atoms += [_Atom(char, html.unescape(char)) for char in _CHARACTER.findall(token)]
+            atoms.append(_Atom(piece, html.unescape(piece)))
     return atoms
 
 

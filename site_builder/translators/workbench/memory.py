@@ -4,9 +4,10 @@ A key often recurs across files ("Create experiment" in dozens), and a changed n
 close to another one already translated. For a unit this module offers, best first: the
 translations of the *same* key in other files (score 1.0; spacing differences a browser does
 not show count as the same key), then translations of keys whose readable English is similar
-(difflib's ratio over the words of the text with tags and placeholders set aside, at
-least :data:`SIMILARITY`; words rather than characters, as translation memories compare, and
-a thousand times cheaper on long notes), each with the file it comes from and its score. A suggestion's
+(difflib's ratio on the readable text, tags and placeholders set aside, at least
+:data:`SIMILARITY`, as ``update`` compares; over words rather than characters for long notes,
+and only for the texts sharing most words with the key, so a lookup in thousands of entries
+stays fast), each with the file it comes from and its score. A suggestion's
 placeholders are renumbered to fit the unit: by what they stand for (the same LaTeX or code)
 when both units are known, else by order of appearance. Input is a loaded :class:`Corpus`;
 output :class:`MemorySuggestion` values. This module must not read or write files.
@@ -25,14 +26,15 @@ from site_builder.core.translate import normalize_key
 from site_builder.model import Protected
 from site_builder.translators.update import comparable_text
 
-#: The least similarity (difflib ratio of the readable English's words, 0..1) a memory match needs.
+#: The least similarity (difflib ratio of the readable English, 0..1) a memory match needs.
 SIMILARITY = 0.75
 #: How many suggestions a unit gets at most.
 LIMIT = 5
 # The word overlap (Dice, over word sets) below which two texts are not compared, and the most
 # texts compared per key: keeps a lookup in a 6,000-entry memory to milliseconds.
 _WORD_OVERLAP = 0.5
-_COMPARED = 60
+_COMPARED = 20
+_LONG = 200
 _WORD = re.compile(r"\w+")
 
 
@@ -79,21 +81,20 @@ class TranslationMemory:
             self.add(entry)
 
     def add(self, entry: MemoryEntry) -> None:
-        """Index one entry (a newly saved value joins the memory at once)."""
-        if not entry.value.strip():
-            return
+        """Index one entry (a newly saved value joins the memory at once; an empty one leaves it)."""
+        keep = [entry] if entry.value.strip() else []
         form = normalize_key(entry.key)
         same = self._by_form.setdefault(form, [])
-        same[:] = [e for e in same if (e.file, e.key) != (entry.file, entry.key)] + [entry]
+        same[:] = [e for e in same if (e.file, e.key) != (entry.file, entry.key)] + keep
         text = comparable_text(entry.key)
-        if text:
+        if text and (keep or text in self._by_text):
             if text not in self._by_text:
                 distinct = set(_words(text))
                 self._word_count[text] = len(distinct)
                 for word in distinct:
                     self._by_word.setdefault(word, set()).add(text)
             similar = self._by_text.setdefault(text, [])
-            similar[:] = [e for e in similar if (e.file, e.key) != (entry.file, entry.key)] + [entry]
+            similar[:] = [e for e in similar if (e.file, e.key) != (entry.file, entry.key)] + keep
 
     def suggest(self, key: str, *, file: str, originals: Sequence[Protected] = (),
                 limit: int = LIMIT) -> list[MemorySuggestion]:
@@ -105,33 +106,30 @@ class TranslationMemory:
             if entry.file == file and normalize_key(entry.key) == form:
                 continue  # the unit's own value is not a suggestion for itself
             self._offer(found, seen, entry, key, originals, 1.0)
-        for score, entry in self._similar(key):
+        if len(found) >= limit:
+            return found[:limit]
+        for score, entry in self._similar(key, enough=limit - len(found)):
             if normalize_key(entry.key) != form:
                 self._offer(found, seen, entry, key, originals, score)
             if len(found) >= limit:
                 break
         return found[:limit]
 
-    def _similar(self, key: str) -> list[tuple[float, MemoryEntry]]:
+    def _similar(self, key: str, enough: int) -> list[tuple[float, MemoryEntry]]:
+        """Entries with similar English, best first; the comparing stops once ``enough`` texts
+        passed, since texts come most-shared-words first and ratio is the costly step."""
         text = comparable_text(key)
         if not text:
             return []
-        matcher = difflib.SequenceMatcher(autojunk=False)
-        words = _words(text)
-        matcher.set_seq2(words)
         scored = []
         for candidate in self._candidates(text):
             entries = self._by_text[candidate]
-            candidate_words = _words(candidate)
-            shortest = min(len(candidate_words), len(words))
-            if 2 * shortest / (len(candidate_words) + len(words)) < SIMILARITY:
-                continue  # ratio can be at most 2*min/(sum): too different in length
-            matcher.set_seq1(candidate_words)
-            if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
-                continue
-            score = matcher.ratio()
+            score = similarity(text, candidate)
             if score >= SIMILARITY:
                 scored += [(round(score, 4), entry) for entry in entries]
+                enough -= 1
+                if enough <= 0:
+                    break
         return sorted(scored, key=lambda item: (-item[0], item[1].file, item[1].key))
 
     def _candidates(self, text: str) -> list[str]:
@@ -160,6 +158,21 @@ class TranslationMemory:
         seen.add(value)
         found.append(MemorySuggestion(value=value, source="memory", file=entry.file,
                                       score=score, english=entry.key))
+
+
+def similarity(first: str, second: str) -> float:
+    """difflib's ratio of two comparable texts: over characters for short texts, over words once
+    either is longer than :data:`_LONG` characters (the character ratio costs the product of
+    the lengths, a second or more for two long notes). 0.0 when surely below :data:`SIMILARITY`."""
+    shortest, total = min(len(first), len(second)), len(first) + len(second)
+    if 2 * shortest / total < SIMILARITY:
+        return 0.0  # a ratio is at most 2*min/(sum): too different in length
+    long = max(len(first), len(second)) > _LONG
+    matcher = difflib.SequenceMatcher(None, _words(first) if long else first,
+                                      _words(second) if long else second, autojunk=False)
+    if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
+        return 0.0
+    return matcher.ratio()
 
 
 def renumber(value: str, from_key: str, to_key: str,

@@ -271,6 +271,9 @@ def serve(config: SiteConfig, languages: tuple[str, ...], *, port: int = 0,
     except OSError as err:
         raise ConfigError(f"cannot listen on {HOST}:{port}: {err.strerror}",
                           hint="pass another --port, or --port 0 for any free one") from None
+    bench = server.bench(languages[0])  # load before announcing: the first request is then quick
+    for error in bench.errors if bench is not None else ():
+        announce(f"warning: {error}")
     announce(f"translators' workbench for {', '.join(languages)}: {server.url}")
     announce("press Ctrl+C to stop")
     if open_browser:

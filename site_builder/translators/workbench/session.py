@@ -71,6 +71,8 @@ class Workbench:
         self.memory: TranslationMemory = memory_of(corpus, lang)
         self._renderers = renderers or default_renderers()
         self._rendered: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._suggested: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        """(file id, key) -> memory suggestions; emptied when a save changes the memory."""
         self._versions: dict[str, str] = {}
         """File id -> digest of the cache bytes the editor was last given."""
 
@@ -89,7 +91,12 @@ class Workbench:
             rows.append({"file": file_id, "units": stats.units, "translated": stats.translated,
                          "missing": stats.missing, "fuzzy": stats.fuzzy, "orphaned": stats.orphaned})
         for file_id in sorted(self._stale):  # a cache whose source is gone is still editable
-            entries = self._stale_entries(file_id)
+            try:
+                entries = self._stale_entries(file_id)
+            except SiteBuilderError as err:
+                rows.append({"file": file_id, "units": 0, "translated": 0, "missing": 0, "fuzzy": 0,
+                             "orphaned": 0, "source": False, "error": str(err)})
+                continue
             translated = sum(1 for value in entries.values() if value.strip())
             rows.append({"file": file_id, "units": len(entries), "translated": translated,
                          "missing": len(entries) - translated, "fuzzy": 0, "orphaned": len(entries),
@@ -108,11 +115,14 @@ class Workbench:
             return _not_found(file_id)
         with self._lock:
             path = self._cache(file_id)
-            version = _digest(path)
-            try:
-                translation = self._translation(corpus_file)
-            except SiteBuilderError as err:
-                return Reply(409, {"error": str(err), "hint": err.hint or ""})
+            for _ in range(3):  # the version must be that of the bytes read, even mid-write elsewhere
+                version = _digest(path)
+                try:
+                    translation = self._translation(corpus_file)
+                except SiteBuilderError as err:
+                    return _unreadable(err)
+                if _digest(path) == version:
+                    break
             self._versions[file_id] = version
         ids = unit_ids(file_id, corpus_file.units)
         rows = [self._unit_row(unit_id, result, translation) for unit_id, result in zip(ids, translation.results)]
@@ -122,14 +132,14 @@ class Workbench:
 
     def _stale_units(self, file_id: str) -> Reply:
         with self._lock:
-            self._versions[file_id] = _digest(self._cache(file_id))
-            entries = self._stale_entries(file_id)
+            version = _digest(self._cache(file_id))
+            try:
+                entries = self._stale_entries(file_id)
+            except SiteBuilderError as err:
+                return _unreadable(err)
+            self._versions[file_id] = version
         return Reply(200, [self._orphan_row(file_id, number, key, value)
                            for number, (key, value) in enumerate(entries.items(), 1)])
-
-    def version(self, file_id: str) -> str:
-        """Digest of the cache as the editor last got it (``absent`` when there is no file)."""
-        return self._versions.get(file_id) or _digest(self._cache(file_id))
 
     def _translation(self, corpus_file: CorpusFile) -> FileTranslation:
         return translate_units(corpus_file.source, corpus_file.units, self.config.translations_dir, self.lang)
@@ -150,9 +160,7 @@ class Workbench:
                                                   None, unit.masked.originals),
                                 "source": "fuzzy", "file": unit.file_id, "score": carried.score,
                                 "english": carried.previous})
-        suggestions += [{"value": s.value, "source": s.source, "file": s.file, "score": s.score,
-                         "english": s.english}
-                        for s in self.memory.suggest(key, file=unit.file_id, originals=unit.masked.originals)]
+        suggestions += self._memory_suggestions(unit.file_id, key, unit.masked.originals)
         return {
             "id": unit_id, "key": key, "kind": unit.kind.value, "english": unit.key,
             "english_html": english_html(unit.key, rendered, unit.kind), "value": value,
@@ -170,10 +178,19 @@ class Workbench:
             "english_html": english_html(key, (), UnitKind.NOTES), "value": value or None,
             "state": "orphaned", "line": 0, "source_line": 0,
             "findings": _problems(self._check(key, value, ())) if value else [],
-            "suggestions": [{"value": s.value, "source": s.source, "file": s.file, "score": s.score,
-                             "english": s.english} for s in self.memory.suggest(key, file=file_id)],
+            "suggestions": self._memory_suggestions(file_id, key, ()),
             "placeholders": [], "glossary": self._terms(key),
         }
+
+    def _memory_suggestions(self, file_id: str, key: str,
+                            originals: Sequence[Protected]) -> list[dict[str, Any]]:
+        cached = self._suggested.get((file_id, key))
+        if cached is None:
+            cached = [{"value": s.value, "source": s.source, "file": s.file, "score": s.score,
+                       "english": s.english}
+                      for s in self.memory.suggest(key, file=file_id, originals=originals)]
+            self._suggested[(file_id, key)] = cached
+        return cached
 
     def _originals(self, unit: Unit) -> tuple[str, ...]:
         cached = self._rendered.get((unit.file_id, unit.key))
@@ -223,12 +240,16 @@ class Workbench:
             expected = version or self._versions.get(file_id)
             on_disk = _digest(path)
             if expected is not None and expected != on_disk:
-                current = load_catalog(path, self.lang).entries.get(key) if path.exists() else None
+                current = _value_on_disk(path, self.lang, key)
                 return Reply(409, {"error": "the file changed on disk since it was loaded; reload to see it",
                                    "disk_value": current})
-            state = self._write(path, unit, key, value)
+            try:
+                state = self._write(path, unit, key, value)
+            except SiteBuilderError as err:  # the cache or a sidecar became unreadable on disk
+                return Reply(409, {"error": str(err), "hint": err.hint or "", "disk_value": None})
             self._versions[file_id] = _digest(path)
         self.memory.add(MemoryEntry(file_id, key, value, tuple(originals) or None))
+        self._suggested.clear()
         return Reply(200, {"state": state, "findings": _problems(problems), "version": self._versions[file_id]})
 
     def _write(self, path: Path, unit: Unit | None, key: str, value: str) -> str:
@@ -292,11 +313,24 @@ def _problems(problems: Sequence[Problem]) -> list[dict[str, str]]:
     return [{"check": p.check, "severity": p.severity.value, "message": p.message} for p in problems]
 
 
+def _value_on_disk(path: Path, lang: str, key: str) -> str | None:
+    """The key's value in the cache as it is now (None when absent or the file is unreadable)."""
+    try:
+        return load_catalog(path, lang).entries.get(key)
+    except SiteBuilderError:
+        return None
+
+
 def _digest(path: Path) -> str:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:
         return _ABSENT
+
+
+def _unreadable(err: SiteBuilderError) -> Reply:
+    """A cache or sidecar that does not parse: the translator fixes it on disk, then reloads."""
+    return Reply(409, {"error": str(err), "hint": err.hint or ""})
 
 
 def _not_found(file_id: str) -> Reply:

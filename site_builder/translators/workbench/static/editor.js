@@ -45,6 +45,7 @@ const state = {
   token: new URLSearchParams(location.search).get("token") || "",
   ui: "en",
   lang: "", file: "", units: [], current: -1,
+  drafts: new Map(),  // "lang|file|key" -> unsaved text, kept while other files are open
 };
 state.ui = localStorage.getItem("wb-ui") || ((navigator.language || "en").startsWith("ja") ? "ja" : "en");
 
@@ -105,6 +106,16 @@ async function start() {
     help.hidden = !help.hidden;
   });
   document.addEventListener("keydown", onKey);
+  // A link in the English or a preview opens beside the editor, never in place of unsaved work.
+  document.getElementById("wb-units").addEventListener("click", (event) => {
+    const link = event.target.closest("a[href]");
+    if (!link) return;
+    event.preventDefault();
+    window.open(link.href, "_blank", "noopener,noreferrer");
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if ((state.units || []).some((unit) => unit.dirty)) event.preventDefault();
+  });
   await loadFiles();
 }
 
@@ -127,10 +138,17 @@ async function loadUnits(file) {
   state.file = file;
   const { status, data } = await api("GET", "/api/units", { file });
   if (status !== 200) { say(data.error || String(status), true); return; }
-  state.units = data.map((unit) => ({ ...unit, draft: unit.value || "", dirty: false }));
+  state.units = data.map((unit) => {
+    const kept = state.drafts.get(draftKey(unit));
+    return { ...unit, draft: kept ?? (unit.value || ""), dirty: kept !== undefined };
+  });
   state.current = -1;
   renderUnits();
   say("");
+}
+
+function draftKey(unit) {
+  return `${state.lang}|${state.file}|${unit.key}`;
 }
 
 function updateStats() {
@@ -157,6 +175,7 @@ function renderUnits() {
     field.value = unit.draft;
     field.setAttribute("aria-label", unit.id);
     field.addEventListener("input", () => { unit.draft = field.value; unit.dirty = true; scheduleCheck(unit); });
+    if (unit.dirty) scheduleCheck(unit);
     field.addEventListener("focus", () => setCurrent(index, false));
     node.querySelector(".wb-save").addEventListener("click", () => save(unit));
     node.querySelectorAll("[data-ui]").forEach((n) => { n.textContent = t(n.dataset.ui); });
@@ -256,6 +275,7 @@ function renderFindings(unit, findings, preview) {
 
 const timers = new Map();
 function scheduleCheck(unit) {
+  if (unit.dirty) state.drafts.set(draftKey(unit), unit.draft);
   renderState(unit);
   clearTimeout(timers.get(unit.id));
   timers.set(unit.id, setTimeout(() => check(unit), 200));
@@ -279,6 +299,7 @@ async function save(unit) {
     unit.state = data.state;
     unit.value = unit.draft;
     unit.dirty = false;
+    state.drafts.delete(draftKey(unit));
     overrideLabel.hidden = true;
     unit.node.querySelector(".wb-override").checked = false;
     conflict.hidden = true;
@@ -317,11 +338,14 @@ async function reloadKeeping(unit) {
   const drafts = new Map(state.units.filter((u) => u.dirty).map((u) => [u.key, u.draft]));
   await loadUnits(state.file);
   for (const other of state.units) {
-    if (drafts.has(other.key)) {
+    if (drafts.has(other.key) && drafts.get(other.key) !== (other.value || "")) {
       other.draft = drafts.get(other.key);
       other.dirty = true;
       other.node.querySelector(".wb-value").value = other.draft;
       renderState(other);
+      const note = other.node.querySelector(".wb-conflict");
+      note.hidden = false;
+      note.textContent = `${t("disk_text")}\n${other.value || "—"}`;  // both stay in view
     }
   }
   const again = state.units.findIndex((u) => u.key === unit.key);
@@ -389,10 +413,10 @@ function nextMissing() {
 
 function onKey(event) {
   const unit = state.units[state.current];
-  if ((event.ctrlKey || event.metaKey) && (event.key === "Enter" || event.key.toLowerCase() === "s")) {
+  if ((event.ctrlKey || event.metaKey) && (event.key === "Enter" || event.code === "KeyS")) {
     event.preventDefault();
     if (unit) save(unit);
-  } else if (event.altKey && event.key.toLowerCase() === "n") {
+  } else if (event.altKey && event.code === "KeyN") {  // code, not key: Alt changes the key on macOS
     event.preventDefault();
     nextMissing();
   } else if (event.altKey && event.key === "ArrowDown") {
@@ -401,7 +425,7 @@ function onKey(event) {
   } else if (event.altKey && event.key === "ArrowUp") {
     event.preventDefault();
     move(-1);
-  } else if (event.altKey && event.key.toLowerCase() === "a") {
+  } else if (event.altKey && event.code === "KeyA") {
     event.preventDefault();
     if (unit && unit.suggestions.length) accept(unit, unit.suggestions[0]);
   } else if (event.altKey && /^Digit[0-9]$/.test(event.code)) {

@@ -69,3 +69,27 @@ document.addEventListener("click", function (event) {
     name();
   }
 })();
+
+/* Material maps pages between languages by fetching sitemap.xml beside every
+   <link rel=alternate> once the page has loaded, assuming those links point at each
+   language's root. Ours point at the same page in each language (hreflang), so it would ask
+   for e.g. capsule_networks/sitemap.xml, which does not exist: a 404 on every nested page.
+   Our switcher already links the same page, so the links sit out Material's look-up: taken
+   out of the head now (this script runs before DOMContentLoaded, after Material's bundle
+   subscribed to it) and put back right after Material's handler has run. */
+(function () {
+  var links = Array.prototype.slice.call(document.querySelectorAll("link[rel=alternate][hreflang]"));
+  if (!links.length || document.readyState !== "loading") {
+    return;
+  }
+  var parked = links.map(function (link) {
+    var mark = document.createComment("sb-alternate");
+    link.replaceWith(mark);
+    return [mark, link];
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    parked.forEach(function (pair) {
+      pair[0].replaceWith(pair[1]);
+    });
+  }, { once: true });
+})();

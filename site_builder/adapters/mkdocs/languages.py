@@ -1,0 +1,144 @@
+"""Languages built in parallel: the English build's other languages, shared out to worker processes.
+
+``site-builder build --jobs N`` starts N-1 worker processes before the English build; they and
+the English build's own process take the other languages from one queue, each building a
+whole language exactly as the serial build does (:meth:`SiteBuilderPlugin.build_language`),
+so the output is the same bytes whoever builds a language. A worker loads the sources and
+translations itself (they are not sent over a pipe), and keeps what it logs: the English
+process logs it again, language by language, once every language is built, so warnings count
+for ``--strict`` and the build's summary counts every language's fallbacks. Workers are forked
+where the platform allows it (the imports are already done), else spawned. This module must
+not render pages: it only decides which process builds which language.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
+
+from site_builder.config import SiteConfig
+
+
+@dataclass(slots=True)
+class LanguageResult:
+    """What one process reports about the languages it built."""
+
+    languages: list[str] = field(default_factory=list)
+    records: list[tuple[str, int, str]] = field(default_factory=list)
+    """(logger name, level, message) of everything it logged at INFO or above, in order."""
+    math_failures: int = 0
+    fallbacks: dict[str, int] = field(default_factory=dict)
+    error: str = ""
+    """A traceback when the worker failed ('' when it did not)."""
+
+
+def available_cores() -> int:
+    """Cores this process may run on (the affinity mask, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class LanguagePool:
+    """Worker processes that build some of ``languages`` while this process builds English."""
+
+    def __init__(self, config_file: Path, site: SiteConfig, overrides: dict[str, object],
+                 languages: tuple[str, ...], jobs: int, findings_folder: Path, cache_folder: Path) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        self._context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        # The next language to take, shared: whoever is free takes it (a lock, not a queue, so
+        # "nothing left" is never a feeder thread that has not flushed yet).
+        self._next: Any = self._context.Value("i", 0)
+        self._results: Any = self._context.Queue()
+        self._languages = languages
+        workers = max(0, min(jobs - 1, len(languages)))
+        args = (str(config_file), site, overrides, (findings_folder, cache_folder), languages, self._next,
+                self._results)
+        self._workers = [self._context.Process(target=_work, args=args, daemon=True)
+                         for _ in range(workers)]
+        for worker in self._workers:
+            worker.start()
+
+    def finish(self, build_here: Callable[[str], None]) -> list[LanguageResult]:
+        """Build what the workers have not taken with ``build_here``, wait, relog their output.
+
+        Raises:
+            PluginError: a worker failed (its traceback is in the message).
+        """
+        for lang in _take(self._languages, self._next):
+            build_here(lang)
+        results = [self._results.get() for _ in self._workers]
+        for worker in self._workers:
+            worker.join()
+        order = {lang: index for index, lang in enumerate(self._languages)}
+        results.sort(key=lambda result: min((order[lang] for lang in result.languages), default=0))
+        for result in results:
+            for name, level, message in result.records:
+                logging.getLogger(name).log(level, "%s", message)
+        failed = [result.error for result in results if result.error]
+        if failed:
+            raise PluginError("site_builder: a language build failed in a worker process:\n" + failed[0])
+        return results
+
+    def close(self) -> None:
+        """Stop workers still running (the English build failed before it waited for them)."""
+        for worker in self._workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+
+
+def _take(languages: tuple[str, ...], next_index: Any) -> Iterator[str]:
+    while True:
+        with next_index.get_lock():
+            index = next_index.value
+            next_index.value = index + 1
+        if index >= len(languages):
+            return
+        yield languages[index]
+
+
+class _Keep(logging.Handler):
+    def __init__(self, records: list[tuple[str, int, str]]) -> None:
+        super().__init__(logging.INFO)
+        self.kept = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.kept.append((record.name, record.levelno, record.getMessage()))
+
+
+def _work(config_file: str, site: SiteConfig, overrides: dict[str, object], folders: tuple[Path, Path],
+          languages: tuple[str, ...], next_index: Any, results: Any) -> None:
+    """A worker: take languages until none is left, build each, report once."""
+    from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
+
+    result = LanguageResult()
+    logger = logging.getLogger("mkdocs")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)  # the English process prints it, in language order
+    logger.addHandler(_Keep(result.records))
+    try:
+        config = load_config(config_file=config_file, **overrides)
+        plugin = next(p for p in config.plugins.values() if isinstance(p, SiteBuilderPlugin))
+        plugin.site_config = site
+        plugin.findings_folder, plugin.cache_folder = folders
+        plugin.shared = None
+        for lang in _take(languages, next_index):
+            if plugin.shared is None:
+                plugin.shared = plugin.load_shared(config, report=False)
+            result.languages.append(lang)
+            plugin.build_language(config, lang)
+        if plugin.shared is not None:
+            result.math_failures, result.fallbacks = plugin.shared.math_failures, dict(plugin.shared.fallbacks)
+    except BaseException:  # noqa: BLE001 - reported to the English process, which raises
+        result.error = traceback.format_exc()
+    results.put(result)

@@ -1,0 +1,202 @@
+"""Serve's rebuilds: changed files -> only the affected pages rendered again, in every language.
+
+The first build (and any change :mod:`site_builder.site.incremental` calls "full": the config,
+a page added or removed, a hand-written page...) is an ordinary build of every language in
+this process; each language's plugin keeps its MkDocs config, files, navigation and template
+environment (``SiteBuilderPlugin.live_state``). After that, a change to a source or a
+translation cache reloads just those files (``core.corpus.reload_files``), asks the site stage
+which pages of which language it affects, and renders those again through MkDocs' own page
+steps (``_populate_page``, ``_build_page``: the same events, templates and writes as the full
+build), then rewrites the language's card files that changed and its search index. When the
+code of a file changed, the name index is made again and every page whose code links differ is
+rendered too, so the served tree is what a fresh build writes. Changes are found by comparing
+file stamps (size, mtime) of the watched folders before and after. This module must not
+decide what a change affects (site.incremental does) nor render notes itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from mkdocs.commands.build import _build_page, _populate_page, build
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import InclusionLevel
+
+from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
+from site_builder.config import SOURCE_LANGUAGE
+from site_builder.core.corpus import reload_files
+from site_builder.core.ids import ids_of
+from site_builder.core.names import index_names
+from site_builder.site.incremental import LanguageWork, affected, classify_changes, code_layout
+from site_builder.site.plan import HOME_URI, STATUS_URI
+from site_builder.site.xref import CodeNavigation
+
+log = logging.getLogger("mkdocs.plugins.site_builder.live")
+
+Stamps = dict[Path, tuple[int, int]]
+
+
+def stamps(folders: Iterable[Path]) -> Stamps:
+    """(size, mtime) of every file under ``folders`` (a file stands for itself)."""
+    found: Stamps = {}
+    for folder in folders:
+        if folder.is_file():
+            stat = folder.stat()
+            found[folder.absolute()] = (stat.st_size, stat.st_mtime_ns)
+            continue
+        for root, dirs, names in os.walk(folder):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+            for name in names:
+                path = Path(root, name)
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue  # removed while we looked
+                found[path.absolute()] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def changed_paths(before: Stamps, after: Stamps) -> set[Path]:
+    """Files added, removed or changed between two stamps."""
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+class LiveSite:
+    """A served site: a full build first, then partial rebuilds as files change."""
+
+    def __init__(self, load: Callable[[], MkDocsConfig], serve_url: str, watched: Callable[[], list[Path]]):
+        self._load = load
+        self._serve_url = serve_url
+        self._watched = watched
+        self._stamps: Stamps = {}
+        self.shared: Any = None
+
+    def full_build(self, config: MkDocsConfig | None = None) -> None:
+        """Build every language (the English build's plugin builds the others) and keep the state."""
+        config = config or self._load()
+        config.site_url = self._serve_url  # canonical/hreflang links point at this server
+        self._stamps = stamps(self._watched())
+        build(config, serve_url=self._serve_url)
+        self.shared = next((plugin.shared for plugin in config.plugins.values()
+                            if isinstance(plugin, SiteBuilderPlugin)), None)
+
+    def rebuild(self) -> None:
+        """What the served site needs after files changed: nothing, some pages, or everything."""
+        after = stamps(self._watched())
+        changed = changed_paths(self._stamps, after)
+        if not changed:
+            return
+        if self.shared is None or not self.partial_rebuild(changed):
+            self.full_build()
+            return
+        self._stamps = after
+
+    def partial_rebuild(self, changed: set[Path]) -> bool:
+        """Render again what ``changed`` affects; False when only a full build will do."""
+        start = time.perf_counter()
+        shared = self.shared
+        site, old = shared.site, shared.corpus
+        changes = classify_changes(changed, site, old)
+        if changes.full or set(shared.live) != set(site.languages):
+            return False
+        new = reload_files(old, site, changes.file_ids)
+        if [f.source.id for f in new.files] != [f.source.id for f in old.files]:
+            return False  # a source stopped parsing: its page goes, the navigation changes
+        work = {lang: affected(old, new, changes, lang) for lang in site.languages}
+        if any(item.every_page for item in work.values()):
+            return False
+        shared.corpus = new
+        self._update_names(old, new, changes.sources, changes.file_ids, work)
+        for lang in site.languages:
+            _render(shared.live[lang], work[lang])
+        log.info("rebuilt %s in %.2f s", _summary(work), time.perf_counter() - start)
+        return True
+
+    def _update_names(self, old: Any, new: Any, sources: frozenset[str], reloaded: frozenset[str],
+                      work: dict[str, LanguageWork]) -> None:
+        """Point every language's code navigation at the new corpus; add pages whose links changed."""
+        shared = self.shared
+        before = {file.source.id: file.source for file in old.files}
+        after = {file.source.id: file.source for file in new.files}
+        code_changed = any(code_layout(before[i]) != code_layout(after[i]) for i in sources)
+        ids_changed = any(ids_of(before[i].sections) != ids_of(after[i].sections) for i in sources)
+        if code_changed:
+            shared.names = index_names(file.source for file in new.files)
+        for lang, plugin in shared.live.items():
+            plugin.corpus_files = {file.source.id: file for file in new.files}
+            navigation = plugin.navigation
+            if navigation is None:
+                continue
+            for key in [key for key in navigation.paragraphs if key[0] in reloaded]:
+                del navigation.paragraphs[key]
+            if not (code_changed or ids_changed):
+                continue
+            fresh = CodeNavigation.for_corpus(plugin.plan, new, shared.names, lang)
+            fresh.built = navigation.built
+            for page in plugin.plan.pages:
+                if fresh.page_links(page) != navigation.links.get(page.file_id, ()):
+                    work[lang].pages.add(page.file_id)
+            plugin.navigation = fresh
+
+
+def _render(plugin: Any, work: LanguageWork) -> None:
+    """Render ``work``'s pages of one language again and rewrite its cards and search index."""
+    if work.empty:
+        return
+    config, files, nav, env = plugin.live_state
+    uris = [page.src_uri for page in plugin.plan.pages if page.file_id in work.pages]
+    uris += [uri for uri, wanted in ((HOME_URI, work.home), (STATUS_URI, work.status)) if wanted]
+    search = _material_search(config)
+    if search is not None:
+        search.search_index.entries = []
+    inclusion = InclusionLevel.is_in_serve if plugin.language == SOURCE_LANGUAGE else InclusionLevel.is_included
+    doc_files = files.documentation_pages(inclusion=inclusion)
+    pages = []
+    for uri in uris:
+        file = files.get_file_from_path(uri)
+        if file is None or file.page is None:
+            continue
+        if uri in plugin.generated:
+            file.content_string = plugin.source_front_matter(plugin.generated[uri])
+        _populate_page(file.page, config, files)
+        pages.append(file.page)
+    for page in pages:
+        _build_page(page, config, doc_files, nav, env)
+    if search is not None:
+        _replace_theme_entries(plugin, [page.url for page in pages], search.search_index.entries)
+    plugin.write_cards(config)
+    plugin.save_search_index(config)
+
+
+def _replace_theme_entries(plugin: Any, urls: list[str], entries: list[dict[str, Any]]) -> None:
+    """Material's new entries for the pages rendered again take the place of their old ones."""
+    from site_builder.site.search import merged_index
+    import json
+
+    theme_config, by_page = plugin.theme_index
+    cleaned = json.loads(merged_index({"docs": entries}, ()))["docs"]
+    for url in urls:
+        docs = [doc for doc in cleaned if str(doc.get("location", "")).split("#")[0] == url]
+        if docs:
+            by_page[url] = docs
+        else:
+            by_page.pop(url, None)
+
+
+def _material_search(config: MkDocsConfig) -> Any:
+    for name, plugin in config.plugins.items():
+        if name.split("/")[-1] == "search" and hasattr(plugin, "search_index"):
+            return plugin
+    return None
+
+
+def _summary(work: dict[str, LanguageWork]) -> str:
+    parts = []
+    for lang, item in work.items():
+        extra = [name for name, wanted in (("home", item.home), ("status", item.status)) if wanted]
+        parts.append(f"{lang}: {len(item.pages)} page(s)" + (f" + {', '.join(extra)}" if extra else ""))
+    return "; ".join(parts)

@@ -1,0 +1,87 @@
+"""Build cache: (kind, inputs) -> a stored value, in a folder that is safe to delete.
+
+Work whose result depends only on its inputs (a rendered page, compiled templates) is stored
+under a key made from those inputs *and* from the versions of the tool and of every library
+that shapes the result (``site_builder``, latex2mathml, Pygments, Python-Markdown, nh3, Jinja,
+MkDocs, Material, Python itself): a new version of any of them is a different key, so a stale
+value is never read, only left behind. Values are pickled, written atomically, and read back
+only from this folder; an unreadable entry counts as absent. The default folder is
+``.cache/site_builder`` beside the project's ``mkdocs.yml`` (the working folder without one).
+This module stores bytes: it must not render anything or know what a page is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sys
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from site_builder.fileio import write_atomic
+
+#: Libraries whose version is part of every key (their output is part of what is cached).
+DEPENDENCIES = ("site-builder", "latex2mathml", "pygments", "markdown", "nh3", "jinja2", "mkdocs",
+                "mkdocs-material", "pymdown-extensions")
+#: Bump when the layout of what is stored changes.
+FORMAT = 1
+CACHE_FOLDER = Path(".cache") / "site_builder"
+
+
+@lru_cache(maxsize=1)
+def versions() -> tuple[tuple[str, str], ...]:
+    """(distribution, version) of the tool, its rendering dependencies, and Python."""
+    found = []
+    for name in DEPENDENCIES:
+        try:
+            found.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            found.append((name, ""))
+    return (("python", sys.version), ("format", str(FORMAT)), ("tool", _tool_files()), *found)
+
+
+def _tool_files() -> str:
+    """A digest of the package's own files (size, mtime): a tool edited in place, without a
+    new version number (a checkout being worked on), still makes new keys."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+class BuildCache:
+    """A folder of cached values; ``folder=None`` is a cache that stores nothing."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.hits = self.misses = 0
+
+    def key(self, kind: str, *inputs: Any) -> str:
+        """A key for ``inputs`` (picklable values) under ``kind``, versions included."""
+        digest = hashlib.sha256(pickle.dumps((kind, versions(), inputs), protocol=5))
+        return f"{kind}/{digest.hexdigest()}"
+
+    def get(self, key: str) -> Any:
+        """The value stored under ``key``, or None."""
+        if self.folder is None:
+            return None
+        path = self.folder / f"{key}.pickle"
+        try:
+            value = pickle.loads(path.read_bytes())
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except Exception:  # noqa: BLE001 - a damaged entry is a miss, the build rewrites it
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        if self.folder is not None:
+            write_atomic(self.folder / f"{key}.pickle", pickle.dumps(value, protocol=5))

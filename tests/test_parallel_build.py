@@ -1,0 +1,74 @@
+"""Languages built in worker processes (--jobs N): the same bytes as a serial build, warnings kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_builder.adapters.cli import main
+
+pytestmark = pytest.mark.slow
+
+MODULE = '''"""
+---
+title: Squash {n}
+summary: Squashing number {n}.
+---
+
+# Squash {n}
+
+Short vectors shrink to $0$, long ones approach $1$.
+"""
+
+
+def squash(s):
+    """Squash `s`."""
+    # Keep the direction
+    return s
+'''
+
+
+def _project(root: Path, write_corpus) -> Path:
+    files = {f"src/pkg/m{n}.py": MODULE.format(n=n) for n in range(3)}
+    files["translations/pkg/m0.ja.json"] = '{\n "<p>Squash <code>s</code>.</p>\\n": "<p><code>s</code> を潰す。</p>\\n"\n}'
+    files["translations/pkg/m1.zh.json"] = '{\n "<p>Keep the direction</p>\\n": "<p>保持方向</p>\\n"\n}'
+    return write_corpus(root, files)
+
+
+def _build(root: Path, out: str, *extra: str) -> int:
+    return main(["build", "--source", "src", "--translations", "translations", "--languages", "en,ja,zh",
+                 "--site-dir", str(root / out), *extra])
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_jobs_write_the_same_bytes_as_one(tmp_path, write_corpus, monkeypatch):
+    _project(tmp_path, write_corpus)
+    monkeypatch.chdir(tmp_path)
+    assert _build(tmp_path, "serial", "--jobs", "1") == 0
+    assert _build(tmp_path, "parallel", "--jobs", "2") == 0
+    serial, parallel = _tree(tmp_path / "serial"), _tree(tmp_path / "parallel")
+    assert "ja/pkg/m0.html" in serial and "zh/search/search_index.json" in serial
+    assert sorted(parallel) == sorted(serial)
+    assert [name for name in serial if serial[name] != parallel[name]] == []
+
+
+def test_a_warning_in_a_worker_fails_a_strict_build_and_is_shown(tmp_path, write_corpus, monkeypatch, capsys,
+                                                              caplog):
+    _project(tmp_path, write_corpus)
+    (tmp_path / "translations/pkg/m1.zh.json").write_text('{\n "a": "b",\n "c" "d"\n}', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert _build(tmp_path, "out", "--jobs", "3", "--strict") != 0
+    assert "strict mode" in capsys.readouterr().err
+    # Logged once, as in a serial build (every process reads the file, the English one reports it).
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert sum("translations/pkg/m1.zh.json:3" in message for message in warnings) == 1
+
+
+def test_jobs_must_be_positive(tmp_path, write_corpus, monkeypatch):
+    _project(tmp_path, write_corpus)
+    monkeypatch.chdir(tmp_path)
+    assert _build(tmp_path, "out", "--jobs", "0") != 0

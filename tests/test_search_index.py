@@ -1,0 +1,124 @@
+"""The search index made from the model: an entry per section at its id, plain safe text, zh words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from site_builder.adapters.cli import main
+from site_builder.config import SiteConfig
+from site_builder.core.corpus import load_corpus
+from site_builder.model import Page, PageSection, UnitResult, UnitState
+from site_builder.render.page import build_page
+from site_builder.site.search import merged_index, page_entries, plain_text, segmenter
+
+MODULE = r'''"""
+---
+title: Routing
+summary: How capsules route.
+---
+
+# Routing
+
+Agreement decides, Eq. (3): $c_{ij} = b_{ij}$.
+"""
+
+import math
+
+
+class Router:
+    """Routes by agreement."""
+
+    def squash(self, s):
+        """Squash `s`."""
+        # Keep short vectors short
+        return s
+'''
+
+
+def _english(units):
+    return [UnitResult(unit=u, state=UnitState.TRANSLATED, text=u.key, matched_key=u.key) for u in units]
+
+
+def _entries(tmp_path: Path, write_corpus) -> list[dict[str, str]]:
+    write_corpus(tmp_path / "src", {"pkg/routing.py": MODULE})
+    corpus = load_corpus(SiteConfig(source_dir=tmp_path / "src", translations_dir=tmp_path / "t"))
+    file = corpus.files[0]
+    page = build_page(file.source, _english(file.units), "en")
+    return page_entries(page, file.source, "pkg/routing.html")
+
+
+def test_a_page_entry_comes_first_then_one_entry_per_section_at_its_id(tmp_path, write_corpus):
+    entries = _entries(tmp_path, write_corpus)
+    assert entries[0] == {"location": "pkg/routing.html", "title": "Routing", "text": "How capsules route."}
+    locations = [entry["location"] for entry in entries[1:]]
+    assert locations == ["pkg/routing.html#routing", "pkg/routing.html#Router",
+                         "pkg/routing.html#Router.squash", "pkg/routing.html#Router.squash+1"]
+
+
+def test_sections_are_titled_by_heading_else_page_title_and_qualified_name(tmp_path, write_corpus):
+    titles = [entry["title"] for entry in _entries(tmp_path, write_corpus)[1:]]
+    assert titles == ["Routing", "Routing – Router", "Routing – Router.squash", "Routing – Router.squash"]
+
+
+def test_section_text_is_notes_without_heading_or_math_then_code(tmp_path, write_corpus):
+    first, _, _, comment = _entries(tmp_path, write_corpus)[1:]
+    assert first["text"].startswith("Agreement decides, Eq. (3): .")
+    assert "c_{ij}" not in first["text"] and "<math" not in first["text"] and "Routing" not in first["text"]
+    assert first["text"].endswith("<pre><code>import math</code></pre>")
+    assert comment["text"] == "Keep short vectors short <pre><code>        return s</code></pre>"
+
+
+def test_table_cells_and_paragraphs_do_not_run_together():
+    text = plain_text("<p>one</p><p>two</p><table><tr><td>capsule</td><td>カプセル</td></tr></table>")
+    assert text == "one two capsule カプセル"
+
+
+def test_titles_and_texts_hold_no_live_markup():
+    notes = ('<h2>T<img src=x onerror="alert(1)"></h2><p>a &lt;b&gt; <b onclick="x()">bold</b>'
+             '<script>alert(2)</script></p>')
+    page = Page(file_id="m", lang="en", title="<i>x</i>", description="",
+                sections=(PageSection(anchor="t", number=0, notes_html=notes, code_html=""),))
+    from site_builder.model import FrontMatter, Section, SectionKind, SourceFile, SourceKind
+    source = SourceFile(id="m", path=Path("m.py"), kind=SourceKind.PYTHON, front=FrontMatter(title="x"),
+                        sections=(Section(kind=SectionKind.MARKDOWN, notes="", code=(), line=1, id="t"),))
+    entries = page_entries(page, source, "m.html")
+    dumped = json.dumps(entries)
+    assert "<img" not in dumped and "onclick" not in dumped and "<script" not in dumped
+    assert "alert(2)" not in dumped and "<b>" not in dumped
+    assert entries[0]["title"] == "&lt;i&gt;x&lt;/i&gt;" and "a &lt;b&gt; bold" in entries[1]["text"]
+
+
+def test_merging_keeps_the_theme_config_and_cleans_its_entries():
+    theme = {"config": {"lang": ["ja"]}, "docs": [{"location": "a.html", "title": "<img src=x onerror=y>A",
+                                                 "text": "t"}]}
+    merged = json.loads(merged_index(theme, [{"location": "b.html", "title": "B", "text": ""}]))
+    assert merged["config"] == {"lang": ["ja"]}
+    assert [doc["location"] for doc in merged["docs"]] == ["a.html", "b.html"]
+    assert merged["docs"][0]["title"] == "A"
+
+
+def test_chinese_text_is_split_into_words_by_zero_width_spaces():
+    pytest.importorskip("jieba")
+    segment = segmenter("zh")
+    assert segment is not None and segmenter("ja") is None and segmenter("en") is None
+    words = segment("胶囊网络使用动态路由 (routing)")
+    assert "\u200b" in words and words.replace("\u200b", "") == "胶囊网络使用动态路由 (routing)"
+
+
+@pytest.mark.slow
+def test_a_built_site_indexes_every_section_and_not_the_page_html(tmp_path, write_corpus, monkeypatch):
+    write_corpus(tmp_path, {"src/pkg/routing.py": MODULE})
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--source", "src", "--translations", "translations", "--languages", "en,ja",
+                 "--site-dir", str(tmp_path / "out")]) == 0
+    for index_file in ("out/search/search_index.json", "out/ja/search/search_index.json"):
+        docs = json.loads((tmp_path / index_file).read_text(encoding="utf-8"))["docs"]
+        page = [doc for doc in docs if doc["location"].startswith("pkg/routing.html")]
+        assert [doc["location"] for doc in page] == [
+            "pkg/routing.html", "pkg/routing.html#routing", "pkg/routing.html#Router",
+            "pkg/routing.html#Router.squash", "pkg/routing.html#Router.squash+1"]
+        # Material's own parse of the page would carry the page's chrome ("#" permalinks).
+        assert not any("View source" in doc["text"] or doc["text"].startswith("#") for doc in page)
