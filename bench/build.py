@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -89,8 +90,13 @@ def _rss(pid: int) -> int:
     return 0
 
 
-def timed_run(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Run ``command``; (wall seconds, peak RSS bytes of its process tree). Fails loudly."""
+def timed_run(command: list[str], cwd: Path) -> tuple[float, int, float]:
+    """Run ``command``; (wall seconds, peak RSS bytes of its process tree, CPU seconds of the
+    tree: user + system, workers included). Fails loudly.
+
+    CPU seconds are reported beside wall time because on a shared machine the wall time
+    also measures everyone else's load."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     memory = PeakMemory(process.pid)
@@ -98,7 +104,10 @@ def timed_run(command: list[str], cwd: Path) -> tuple[float, int]:
     peak = memory.stop()
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{err[-3000:]}")
-    return time.perf_counter() - start, peak
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, peak, cpu
 
 
 # --- plain MkDocs + Material on the same content ----------------------------------------------------
@@ -234,19 +243,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = SiteConfig(source_dir=work / "src", translations_dir=work / "translations",
                             languages=LANGUAGES, include=("**/*.py",))
+        # A fresh build: no cache from an earlier run of this benchmark (the judged case).
+        shutil.rmtree(work / ".cache", ignore_errors=True)
         write_sources(config.source_dir, args.modules)
         write_caches(config)
         projects = write_markdown_projects(config, work / "plain")
-        ours_s, ours_peak = timed_run(
+        ours_s, ours_peak, ours_cpu = timed_run(
             ["site-builder", "build", "--source", "src", "--translations", "translations", "--languages",
              ",".join(LANGUAGES), "--site-dir", str(work / "site"), "--jobs", str(args.jobs)], work)
-        print(f"ours : full build {ours_s:7.2f} s, peak RSS {ours_peak / 2**20:6.0f} MB "
+        print(f"ours : full build {ours_s:7.2f} s ({ours_cpu:.1f} CPU s), peak RSS {ours_peak / 2**20:6.0f} MB "
               f"({args.modules} modules x {len(LANGUAGES)} languages, --jobs {args.jobs})")
-        plain_s, plain_peak = 0.0, 0
+        plain_s, plain_peak, plain_cpu = 0.0, 0, 0.0
         for project in projects:
-            seconds, peak = timed_run([sys.executable, "-m", "mkdocs", "build", "-q"], project)
-            plain_s, plain_peak = plain_s + seconds, max(plain_peak, peak)
-        print(f"plain: full build {plain_s:7.2f} s, peak RSS {plain_peak / 2**20:6.0f} MB "
+            seconds, peak, cpu = timed_run([sys.executable, "-m", "mkdocs", "build", "-q"], project)
+            plain_s, plain_peak, plain_cpu = plain_s + seconds, max(plain_peak, peak), plain_cpu + cpu
+        print(f"plain: full build {plain_s:7.2f} s ({plain_cpu:.1f} CPU s), peak RSS {plain_peak / 2**20:6.0f} MB "
               f"(mkdocs build per language, Markdown pages, Material search)")
         serve = {} if args.no_serve else measure_serve(work, config, args.timeout)
         for name, value in serve.items():
@@ -258,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
                       "cores": len(os.sched_getaffinity(0)),
                       "ours_build_s": round(ours_s, 3), "plain_mkdocs_build_s": round(plain_s, 3),
                       "build_ratio": round(ours_s / plain_s, 3) if plain_s else None,
+                      "ours_build_cpu_s": round(ours_cpu, 2), "plain_mkdocs_build_cpu_s": round(plain_cpu, 2),
+                      "build_cpu_ratio": round(ours_cpu / plain_cpu, 3) if plain_cpu else None,
                       "ours_peak_rss_mb": round(ours_peak / 2**20, 1),
                       "plain_peak_rss_mb": round(plain_peak / 2**20, 1), **serve}))
     return 0

@@ -186,3 +186,11 @@ def test_a_hand_written_config_with_directory_urls_and_material_fonts_is_mended_
     japanese = read(site / "ja/shapes/index.html")
     assert re.search(r"<title>Shapes - 手書き</title>", japanese)
     assert re.search(r"<title>\s*手書き\s*</title>", read(site / "ja/index.html"))
+
+
+def test_site_name_flag_names_a_one_off_build_in_every_language(built, tmp_path):
+    project = built.parent
+    run(project, "build", "--site-name", "Figures, once", "--site-dir", str(tmp_path / "once"))
+    for prefix in ("", "ja/"):
+        assert re.search(r"<title>\s*Figures, once\s*</title>", read(tmp_path / "once" / prefix / "index.html"))
+    assert "site_name: \"Plane Figures\"" in read(project / "mkdocs.yml")  # the config is untouched

@@ -189,7 +189,7 @@ def test_a_value_that_breaks_the_html_falls_back_and_strict_fails(project, monke
     assert '<a href="x"><a href="y">' not in japanese
     assert main(["build", "--strict"]) == 1
     result = mkdocs_build(project)
-    assert f"translations/pkg/__init__.ja.json:{line}: a link inside a link" in result.stderr
+    assert f"translations/pkg/__init__.ja.json:{line}: a link inside another link" in result.stderr
 
 
 def test_math_that_does_not_convert_is_counted_and_strict_fails(project):

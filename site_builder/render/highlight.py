@@ -4,10 +4,10 @@
 that spans sections lexes as it does in the file, then cuts the token stream back into each
 section's lines: one HTML fragment per section, each line carrying its real source line number.
 The number is drawn by CSS from ``data-line`` (``.ln::before``), so it is never part of copied
-text, and each number sits in its own line, so numbers stay aligned when a phone wraps or
+text, its span is ``aria-hidden`` so screen readers read only the code, and each number sits in its own line, so numbers stay aligned when a phone wraps or
 scrolls the code. ``highlight_code`` and ``highlight_inline`` do fenced and inline code in notes;
 ``pygments_css`` makes the light and dark (Material ``slate``) stylesheet shipped in
-``assets/pygments.css``. Pure functions: no file I/O here, and nothing about page layout.
+``assets/pygments.css``, each style's colours shaded where needed to keep 4.5:1 (WCAG AA). Pure functions: no file I/O here, and nothing about page layout.
 """
 
 from __future__ import annotations

@@ -1,15 +1,10 @@
-"""Page stage: SourceFile + UnitResults + language -> Page (HTML fragments per section) -> page HTML.
+"""Layout stage: Page + PageChrome -> the page body's HTML (one grid row per section).
 
-:func:`build_page` renders each section's notes (translated where a usable translation
-exists, else the English original marked ``lang="en"``) and its highlighted code, with an
-anchor per section that survives edits. A translation is used only when its placeholders
-are exactly 0..N-1, its HTML is well formed, and every placeholder restores; otherwise the
-English notes are shown and a :class:`Finding` says which cache file and line to fix, so a
-reader never sees a raw placeholder or a page broken by one value. Translated HTML goes
-through ``sanitize_html`` *before* our own rendered math and code are put back, so the
-sanitizer never sees (or mangles) MathML and Pygments markup. :func:`page_html` lays the
-sections out as rows of a grid (notes left, code right). This module must not read or
-write files, import MkDocs, or know URLs beyond the links handed to it in :class:`PageChrome`.
+Each row holds the section's notes (left) and its code (right), in that order in the document
+so that reading order is notes then code; the row's ``id`` is the section's stable id, with a
+``section-N`` alias so old links land. The chrome around the rows (breadcrumbs, "View source",
+notices) arrives already translated, escaped where it is text, and with relative links. This
+module must not read or write files, import MkDocs, or know URLs beyond :class:`PageChrome`.
 """
 
 from __future__ import annotations

@@ -1,15 +1,14 @@
-"""Page stage: SourceFile + UnitResults + language -> Page (HTML fragments per section) -> page HTML.
+"""Page stage: SourceFile + UnitResults + language -> Page (HTML fragments per section).
 
 :func:`build_page` renders each section's notes (translated where a usable translation
 exists, else the English original marked ``lang="en"``) and its highlighted code, with the
 section's stable id (``Section.id``, see ``core.ids``). A translation is used only when its
 placeholders are exactly 0..N-1, its HTML is well formed (``render.htmltree``), and every
 placeholder restores; otherwise the English notes are shown and a :class:`Finding` says
-which cache file, line and section to fix, so a reader never sees a raw placeholder or a page broken by one value. Translated HTML goes
-through ``sanitize_html`` *before* our own rendered math and code are put back, so the
-sanitizer never sees (or mangles) MathML and Pygments markup. :func:`page_html` lays the
-sections out as rows of a grid (notes left, code right). This module must not read or
-write files, import MkDocs, or know URLs beyond the links handed to it in :class:`PageChrome`.
+which cache file, line and section to fix, so a reader never sees a raw placeholder or a
+page broken by one value. Translated HTML goes through ``sanitize_html`` *before* our own rendered math and code are put back, so the
+sanitizer never sees (or mangles) MathML and Pygments markup; ``render.layout`` then lays the
+sections out. This module must not read or write files, import MkDocs, or know URLs.
 """
 
 from __future__ import annotations

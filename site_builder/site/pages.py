@@ -1,13 +1,11 @@
-"""Site plan stage: SiteConfig + sources + hand-written pages -> SitePlan, and the generated pages.
+"""Generated pages stage: SitePlan + Corpus + language -> HTML of the pages no author writes.
 
-The plan says which pages exist at which URL in each language (English at the root, every
-other language under ``<code>/``), where the language switcher and ``hreflang`` links of a
-page point (always the same page in the other language, or that language's home page if
-the page does not exist there), and the canonical URL. It also renders the pages no author
-writes: the home page listing the tutorials, the translation-status page, the glossary table
-of the translation guide (rows from glossary.py), and the notice above notes shown in English;
-and it puts a source page together (site links + :func:`site_builder.render.page.build_page`). This module must not
-import MkDocs, read or write files (except its own UI-string table), or render notes.
+Renders the home page listing the tutorials, the translation-status page, the glossary table
+of the translation guide (rows from ``translators.glossary``), the notice above notes shown
+in English, and puts a source page together: the plan's links and breadcrumbs around
+:func:`site_builder.render.page.build_page`. Every text that reaches HTML here, English or
+translated, is escaped at the point it becomes HTML. This module must not import MkDocs or
+read or write files.
 """
 
 from __future__ import annotations

@@ -1,13 +1,11 @@
-"""Site plan stage: SiteConfig + sources + hand-written pages -> SitePlan, and the generated pages.
+"""Site plan stage: SiteConfig + sources + hand-written pages -> SitePlan (which page is at which URL).
 
 The plan says which pages exist at which URL in each language (English at the root, every
 other language under ``<code>/``), where the language switcher and ``hreflang`` links of a
-page point (always the same page in the other language, or that language's home page if
-the page does not exist there), and the canonical URL. It also renders the pages no author
-writes: the home page listing the tutorials, the translation-status page, the glossary table
-of the translation guide (rows from glossary.py), and the notice above notes shown in English;
-and it puts a source page together (site links + :func:`site_builder.render.page.build_page`). This module must not
-import MkDocs, read or write files (except its own UI-string table), or render notes.
+page point (the same page in the other language, or that language's home page when the page
+does not exist there), and the canonical URL. Every later stage asks the plan for URLs
+instead of building them. This module must not import MkDocs, read or write files, or
+render anything.
 """
 
 from __future__ import annotations

@@ -1,13 +1,9 @@
-"""Site plan stage: SiteConfig + sources + hand-written pages -> SitePlan, and the generated pages.
+"""The site's own words: UI strings per language (``ui_strings.json``) and language names.
 
-The plan says which pages exist at which URL in each language (English at the root, every
-other language under ``<code>/``), where the language switcher and ``hreflang`` links of a
-page point (always the same page in the other language, or that language's home page if
-the page does not exist there), and the canonical URL. It also renders the pages no author
-writes: the home page listing the tutorials, the translation-status page, the glossary table
-of the translation guide (rows from glossary.py), and the notice above notes shown in English;
-and it puts a source page together (site links + :func:`site_builder.render.page.build_page`). This module must not
-import MkDocs, read or write files (except its own UI-string table), or render notes.
+Generated pages, notices and the layout's chrome take their labels from :func:`ui_text`,
+which falls back to English for a language the table lacks, so adding a language never
+breaks a build. Language names come from Babel's locale data, in the language itself
+(``日本語``). This module reads only its own table and renders nothing.
 """
 
 from __future__ import annotations

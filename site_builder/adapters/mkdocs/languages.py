@@ -13,6 +13,7 @@ not render pages: it only decides which process builds which language.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -60,13 +61,28 @@ class LanguagePool:
         self._next: Any = self._context.Value("i", 0)
         self._results: Any = self._context.Queue()
         self._languages = languages
-        workers = max(0, min(jobs - 1, len(languages)))
-        args = (str(config_file), site, overrides, (findings_folder, cache_folder), languages, self._next,
-                self._results)
-        self._workers = [self._context.Process(target=_work, args=args, daemon=True)
-                         for _ in range(workers)]
-        for worker in self._workers:
-            worker.start()
+        self._count = max(0, min(jobs - 1, len(languages)))
+        self._args = (str(config_file), site, overrides, (findings_folder, cache_folder), languages,
+                      self._next, self._results)
+        self._workers: list[Any] = []
+
+    def start(self, shared: Any) -> None:
+        """Start the workers, once the English build has loaded ``shared`` (its SharedBuild).
+
+        Forked workers inherit it (sources, translations, the name index) instead of loading
+        it again; spawned ones load their own.
+        """
+        global _INHERITED
+        if self._workers:
+            return
+        _INHERITED = shared if self._context.get_start_method() == "fork" else None
+        try:
+            self._workers = [self._context.Process(target=_work, args=self._args, daemon=True)
+                             for _ in range(self._count)]
+            for worker in self._workers:
+                worker.start()
+        finally:
+            _INHERITED = None
 
     def finish(self, build_here: Callable[[str], None]) -> list[LanguageResult]:
         """Build what the workers have not taken with ``build_here``, wait, relog their output.
@@ -107,6 +123,10 @@ def _take(languages: tuple[str, ...], next_index: Any) -> Iterator[str]:
         yield languages[index]
 
 
+#: The English build's SharedBuild while workers are forked (None otherwise): read by _work.
+_INHERITED: Any = None
+
+
 class _Keep(logging.Handler):
     def __init__(self, records: list[tuple[str, int, str]]) -> None:
         super().__init__(logging.INFO)
@@ -132,6 +152,9 @@ def _work(config_file: str, site: SiteConfig, overrides: dict[str, object], fold
         plugin.site_config = site
         plugin.findings_folder, plugin.cache_folder = folders
         plugin.shared = None
+        if _INHERITED is not None:
+            # This process's copy of the English build's state; the counts start from nothing.
+            plugin.shared = dataclasses.replace(_INHERITED, math_failures=0, fallbacks={}, live={})
         for lang in _take(languages, next_index):
             if plugin.shared is None:
                 plugin.shared = plugin.load_shared(config, report=False)

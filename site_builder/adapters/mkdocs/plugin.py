@@ -277,6 +277,8 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
                                                            searchable=False))
         self._add_static(files, config, ASSETS_DIR, ASSETS_URI)
         self._add_static(files, config, site.source_dir, "", suffixes=_IMAGE_SUFFIXES)
+        if self.is_primary and self.language_pool is not None:
+            self.language_pool.start(self.shared)  # now: forked workers inherit what is loaded
         return files
 
     def source_front_matter(self, page: SourcePage) -> str:
@@ -452,9 +454,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # Every page's head carries the policy; the theme's literal inline scripts are
         # allowed by hash (their text is read from the templates this build renders with).
-        names = env.list_templates(filter_func=lambda name: name.endswith(".html")
-                                   and not name.startswith("."))
-        sources = [env.loader.get_source(env, name)[0] for name in names]
+        sources = _template_sources(env, tuple(config.theme.dirs))
         if self.shared is not None and self.shared.cache.folder is not None:
             env.bytecode_cache = _TemplateCache(self.shared.cache)
         env.globals["sb_csp"] = content_security_policy(template_script_hashes(sources),
@@ -661,3 +661,34 @@ class _TemplateCache(jinja2.BytecodeCache):
         data = bucket.bytecode_to_string()
         self._memory[key] = data
         self.cache.put(key, data)
+
+
+_TEMPLATE_SOURCES: dict[tuple[str, ...], tuple[list[str], tuple[tuple[str, float], ...]]] = {}
+
+
+def _template_sources(env: Any, dirs: tuple[str, ...]) -> list[str]:
+    """The text of every HTML template in ``dirs``, read once per process while none changes.
+
+    Listing walks the whole theme (Material ships thousands of icons); every language of a
+    build has the same theme folders, so the others reuse the first one's reading unless a
+    template's mtime moved (``serve`` while someone edits the theme).
+    """
+    cached = _TEMPLATE_SOURCES.get(dirs)
+    if cached is not None and all(_mtime(path) == stamp for path, stamp in cached[1]):
+        return cached[0]
+    names = env.list_templates(filter_func=lambda name: name.endswith(".html") and not name.startswith("."))
+    sources, stamps = [], []
+    for name in names:
+        source, filename, _ = env.loader.get_source(env, name)
+        sources.append(source)
+        if filename:
+            stamps.append((filename, _mtime(filename)))
+    _TEMPLATE_SOURCES[dirs] = (sources, tuple(stamps))
+    return sources
+
+
+def _mtime(path: str) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return -1.0
