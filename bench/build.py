@@ -34,11 +34,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pipeline import LANGUAGES, write_caches, write_sources  # noqa: E402
+from pipeline import LANGUAGES, write_caches, write_sources
 
-from site_builder.config import SiteConfig  # noqa: E402
-from site_builder.core.corpus import load_corpus  # noqa: E402
-from site_builder.model import UnitKind, UnitState  # noqa: E402
+from site_builder.config import SiteConfig
+from site_builder.core.corpus import load_corpus
+from site_builder.model import UnitKind, UnitState
 
 
 # --- measuring -----------------------------------------------------------------------------------

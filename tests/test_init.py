@@ -140,3 +140,15 @@ def test_empty_glossary_is_valid_json_in_the_glossary_format(tmp_path):
     from site_builder.site.scaffold import empty_glossary
 
     assert json.loads(empty_glossary("ja")) == {"language": "ja", "terms": []}
+
+
+def test_init_with_the_project_folder_as_source_keeps_docs_and_outputs_out_of_the_sources(
+        tmp_path, monkeypatch, write_corpus):
+    from site_builder.core.parse import find_sources
+
+    write_corpus(tmp_path, {"mod.py": "x = 1\n", "docs/page.md": "# Page\n", "site/old.md": "# Old\n"})
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "--source", ".", "--site-name", "Here"]) == 0
+    site = load_project_config(tmp_path / "mkdocs.yml")
+    found = find_sources(site.source_dir, site.include, site.exclude)
+    assert [path.relative_to(site.source_dir.resolve()).as_posix() for path in map(Path.resolve, found)] == ["mod.py"]

@@ -27,6 +27,7 @@ import io
 import re
 import sys
 import tokenize
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator, Mapping, Sequence
 
@@ -171,7 +172,9 @@ def _read_module(source: SourceFile) -> _Module | None:
         data = source.path.read_bytes()
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding).lstrip("\ufeff")
-        tree = ast.parse(text, filename=str(source.path))
+        with warnings.catch_warnings():  # "invalid escape sequence" is the parse stage's to report
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=str(source.path))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return None
     module = _Module(name=module_name(source.id), source=source, tree=tree,
@@ -199,7 +202,7 @@ def _signature(node: ast.AST) -> str:
 
 def _collect(module: _Module, resolver: "_Resolver") -> None:
     """Module-level bindings, classes with their members, instance attributes."""
-    resolver.define(module, "", "module", 0, module.source.front.title or module.name)
+    resolver.define(module, "", "module", 0, f"module {module.name}")
     for node in module.tree.body:
         for name, binding in _statement_bindings(module, node, resolver):
             module.bindings.setdefault(name, binding)

@@ -445,7 +445,7 @@ def check_cache_files(paths: Sequence[Path], translations_dir: Path | None = Non
     """
     findings: list[Finding] = []
     errors: list[SiteBuilderError] = []
-    for path in _expand_cache_paths(paths):
+    for path in expand_cache_paths(paths):
         if languages and path.name.split(".")[-2:-1] not in [[lang] for lang in languages]:
             continue
         try:
@@ -455,7 +455,9 @@ def check_cache_files(paths: Sequence[Path], translations_dir: Path | None = Non
     return findings, errors
 
 
-def _expand_cache_paths(paths: Sequence[Path]) -> list[Path]:
+def expand_cache_paths(paths: Sequence[Path]) -> list[Path]:
+    """The cache files ``paths`` name: a file as given, a folder as every cache below it, sorted
+    (fuzzy/archive sidecars and glossaries left out)."""
     expanded: list[Path] = []
     for path in paths:
         if path.is_dir():

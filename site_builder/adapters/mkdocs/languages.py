@@ -1,10 +1,11 @@
 """Languages built in parallel: the English build's other languages, shared out to worker processes.
 
-``site-builder build --jobs N`` starts N-1 worker processes before the English build; they and
-the English build's own process take the other languages from one queue, each building a
-whole language exactly as the serial build does (:meth:`SiteBuilderPlugin.build_language`),
-so the output is the same bytes whoever builds a language. A worker loads the sources and
-translations itself (they are not sent over a pipe), and keeps what it logs: the English
+``site-builder build --jobs N`` starts N-1 worker processes once the English build has loaded
+the sources, translations and name index (its ``on_files``); they and the English build's own
+process then take the other languages one at a time, each building a whole language exactly
+as the serial build does (:meth:`SiteBuilderPlugin.build_language`), so the output is the same
+bytes whoever builds a language. A forked worker inherits what was loaded (a spawned one, where
+fork is not available, loads it again; nothing is sent over a pipe), and keeps what it logs: the English
 process logs it again, language by language, once every language is built, so warnings count
 for ``--strict`` and the build's summary counts every language's fallbacks. Workers are forked
 where the platform allows it (the imports are already done), else spawned. This module must

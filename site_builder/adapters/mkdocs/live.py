@@ -16,6 +16,7 @@ decide what a change affects (site.incremental does) nor render notes itself.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -33,6 +34,7 @@ from site_builder.core.ids import ids_of
 from site_builder.core.names import index_names
 from site_builder.site.incremental import LanguageWork, affected, classify_changes, code_layout
 from site_builder.site.plan import HOME_URI, STATUS_URI
+from site_builder.site.search import merged_index
 from site_builder.site.xref import CodeNavigation
 
 log = logging.getLogger("mkdocs.plugins.site_builder.live")
@@ -110,41 +112,64 @@ class LiveSite:
         if any(item.every_page for item in work.values()):
             return False
         shared.corpus = new
-        self._update_names(old, new, changes.sources, changes.file_ids, work)
+        code_changed, ids_changed = _layout_changes(old, new, changes.sources)
+        for plugin in shared.live.values():
+            _point_at(plugin, new, changes.file_ids)
+            if code_changed and plugin.navigation is not None:
+                for file_id in changes.sources:
+                    # Shown without code links for the moment the name index takes (below).
+                    plugin.navigation.links[file_id] = ()
         for lang in site.languages:
-            _render(shared.live[lang], work[lang])
+            _render(shared.live[lang], work[lang], changes.file_ids)
         log.info("rebuilt %s in %.2f s", _summary(work), time.perf_counter() - start)
+        if code_changed or ids_changed:
+            start = time.perf_counter()
+            if code_changed:
+                shared.names = index_names(file.source for file in new.files)
+            linked = {lang: self._relink(shared.live[lang], new) for lang in site.languages}
+            for lang in site.languages:
+                _render(shared.live[lang], linked[lang], linked[lang].pages)
+            log.info("rebuilt %s (code links) in %.2f s", _summary(linked), time.perf_counter() - start)
         return True
 
-    def _update_names(self, old: Any, new: Any, sources: frozenset[str], reloaded: frozenset[str],
-                      work: dict[str, LanguageWork]) -> None:
-        """Point every language's code navigation at the new corpus; add pages whose links changed."""
-        shared = self.shared
-        before = {file.source.id: file.source for file in old.files}
-        after = {file.source.id: file.source for file in new.files}
-        code_changed = any(code_layout(before[i]) != code_layout(after[i]) for i in sources)
-        ids_changed = any(ids_of(before[i].sections) != ids_of(after[i].sections) for i in sources)
-        if code_changed:
-            shared.names = index_names(file.source for file in new.files)
-        for lang, plugin in shared.live.items():
-            plugin.corpus_files = {file.source.id: file for file in new.files}
-            navigation = plugin.navigation
-            if navigation is None:
-                continue
-            for key in [key for key in navigation.paragraphs if key[0] in reloaded]:
-                del navigation.paragraphs[key]
-            if not (code_changed or ids_changed):
-                continue
-            fresh = CodeNavigation.for_corpus(plugin.plan, new, shared.names, lang)
-            fresh.built = navigation.built
-            for page in plugin.plan.pages:
-                if fresh.page_links(page) != navigation.links.get(page.file_id, ()):
-                    work[lang].pages.add(page.file_id)
-            plugin.navigation = fresh
+    def _relink(self, plugin: Any, corpus: Any) -> LanguageWork:
+        """Give ``plugin`` navigation from the current name index; the pages whose links moved."""
+        work = LanguageWork()
+        navigation = plugin.navigation
+        if navigation is None:
+            return work
+        fresh = CodeNavigation.for_corpus(plugin.plan, corpus, self.shared.names, plugin.language)
+        fresh.built = navigation.built
+        for page in plugin.plan.pages:
+            if fresh.page_links(page) != navigation.links.get(page.file_id, ()):
+                work.pages.add(page.file_id)
+        plugin.navigation = fresh
+        return work
 
 
-def _render(plugin: Any, work: LanguageWork) -> None:
-    """Render ``work``'s pages of one language again and rewrite its cards and search index."""
+def _layout_changes(old: Any, new: Any, sources: frozenset[str]) -> tuple[bool, bool]:
+    """(the code of a changed source moved, a section id of one changed)."""
+    before = {file.source.id: file.source for file in old.files}
+    after = {file.source.id: file.source for file in new.files}
+    return (any(code_layout(before[i]) != code_layout(after[i]) for i in sources),
+            any(ids_of(before[i].sections) != ids_of(after[i].sections) for i in sources))
+
+
+def _point_at(plugin: Any, corpus: Any, reloaded: frozenset[str]) -> None:
+    """The plugin's view of the corpus after a reload; card paragraphs of reloaded files forgotten."""
+    plugin.corpus_files = {file.source.id: file for file in corpus.files}
+    navigation = plugin.navigation
+    if navigation is not None:
+        navigation.section_ids = {**navigation.section_ids,
+                                  **{file.source.id: ids_of(file.source.sections)
+                                     for file in corpus.files if file.source.id in reloaded}}
+        for key in [key for key in navigation.paragraphs if key[0] in reloaded]:
+            del navigation.paragraphs[key]
+
+
+def _render(plugin: Any, work: LanguageWork, reloaded: Iterable[str]) -> None:
+    """Render ``work``'s pages of one language again and rewrite its search index and the card
+    files that show one of ``reloaded`` (or are those pages')."""
     if work.empty:
         return
     config, files, nav, env = plugin.live_state
@@ -168,16 +193,13 @@ def _render(plugin: Any, work: LanguageWork) -> None:
         _build_page(page, config, doc_files, nav, env)
     if search is not None:
         _replace_theme_entries(plugin, [page.url for page in pages], search.search_index.entries)
-    plugin.write_cards(config)
+    plugin.write_cards(config, showing=set(reloaded) | work.pages)
     plugin.save_search_index(config)
 
 
 def _replace_theme_entries(plugin: Any, urls: list[str], entries: list[dict[str, Any]]) -> None:
     """Material's new entries for the pages rendered again take the place of their old ones."""
-    from site_builder.site.search import merged_index
-    import json
-
-    theme_config, by_page = plugin.theme_index
+    by_page = plugin.theme_index[1]
     cleaned = json.loads(merged_index({"docs": entries}, ()))["docs"]
     for url in urls:
         docs = [doc for doc in cleaned if str(doc.get("location", "")).split("#")[0] == url]

@@ -23,7 +23,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 import jinja2
 import jinja2.bccache
@@ -54,6 +54,7 @@ from site_builder.core.parse import parse_file
 from site_builder.errors import ConfigError, SiteBuilderError
 from site_builder.fileio import write_atomic
 from site_builder.render.sanitize import sanitize_page_html, text_html
+from site_builder.render.xref import linked_definitions
 from site_builder.site.csp import (
     allow_scripts,
     content_security_policy,
@@ -475,16 +476,22 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
             log.info("%s", self.shared.names.stats.summary())
         return self.shared.names
 
-    def write_cards(self, config: MkDocsConfig) -> None:
+    def write_cards(self, config: MkDocsConfig, showing: set[str] | None = None) -> None:
         """Each source page's card file, now that every page of this language is rendered.
 
-        A file that already holds those bytes is left alone (``serve`` calls this after
-        rendering a few pages again).
+        ``showing``: only the card files of those pages and of pages whose cards show one
+        of their definitions (``serve``, after rendering a few pages again); a file that
+        already holds its bytes is left alone.
         """
         if self.navigation is None:
             return
+        definitions = self.navigation.index.definitions
         for page in self.generated.values():
-            if self.navigation.links.get(page.file_id):
+            links = self.navigation.links.get(page.file_id)
+            if showing is not None and page.file_id not in showing and not any(
+                    definitions[number].file_id in showing for number in linked_definitions(links or ())):
+                continue
+            if links:
                 path = Path(config.site_dir) / self.navigation.cards_path(page)
                 text = self.navigation.cards_json(page)
                 if not path.is_file() or path.read_text(encoding="utf-8") != text:
@@ -642,7 +649,8 @@ class _TemplateCache(jinja2.BytecodeCache):
     process) would otherwise compile Material's templates again. Jinja checks each entry
     against its template's source, the cache key carries Jinja's and Python's versions."""
 
-    _memory: dict[str, bytes] = {}
+    _memory: ClassVar[dict[str, bytes]] = {}
+    """Entries already read in this process (every language reads the same ones)."""
 
     def __init__(self, cache: BuildCache) -> None:
         self.cache = cache

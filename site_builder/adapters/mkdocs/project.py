@@ -101,6 +101,9 @@ def init_config_text(*, site_name: str, source_dir: str, languages: tuple[str, .
     """
     repo = f"\n      repo_url: {_yaml_scalar(repo_url)}   # \"View source\" links: this + the file's path" \
         if repo_url else ""
+    if source_dir in ("", "."):  # the project folder itself: its pages and outputs are not sources
+        folders = ["docs", "site", translations_dir, "venv"]
+        repo += "\n      exclude: [" + ", ".join(_yaml_scalar(f"{name}/**") for name in folders) + "]"
     return f"""\
 # Written by `site-builder init`; `site-builder build` renders every language (English at /,
 # each other language under /<code>/), `site-builder serve` previews it.

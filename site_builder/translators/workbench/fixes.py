@@ -34,6 +34,9 @@ from site_builder.render.htmltree import BLOCK_TAGS, VOID_TAGS, parse_html, visi
 from site_builder.translators.checks import check_value
 
 _TOKEN = re.compile(r"<[^<>]*>|[^<]+|<", re.DOTALL)
+_PLACEHOLDER_TOKEN = re.compile(r"<span translate=no>_\^_(\d+)_\^_</span>")
+# Tokens for finding what stands between blocks: a whole placeholder is one (text) token.
+_BLOCK_SCAN = re.compile(r"<span translate=no>_\^_\d+_\^_</span>|<[^<>]*>|[^<]+|<", re.DOTALL)
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)\b([^<>]*?)\s*(/?)\s*>", re.DOTALL)
 _SPACED_TAG = re.compile(r"<\s+/?\s*[a-zA-Z][a-zA-Z0-9]*\b[^<>]*>|</\s+[a-zA-Z][a-zA-Z0-9]*\s*>")
 _ATOM = re.compile(r"(?P<placeholder><span translate=no>_\^_\d+_\^_</span>)|<[^<>]*>"
@@ -153,12 +156,22 @@ def _tag_of(token: str) -> tuple[str, str] | None:
 
 
 def _fix_outside_blocks(key: str, value: str, link_texts: LinkTexts) -> str | None:
-    """Move each run of text or inline tags standing between top-level blocks into a block."""
-    tokens = _TOKEN.findall(value)
+    """Move each run of text or inline tags standing between top-level blocks into a block.
+
+    A placeholder the key itself has between blocks (a display formula) stays where it is and
+    ends a run, so ``</p>。<span translate=no>_^_3_^_</span><p>`` moves only the ``。``.
+    """
+    anchored = _top_level_placeholders(key)
+    tokens = _BLOCK_SCAN.findall(value)
     depth, run, runs = 0, [], []  # runs: (first token, last token) index pairs at depth 0
     for index, token in enumerate(tokens):
         tag = _tag_of(token)
         is_block = tag is not None and tag[1] in BLOCK_TAGS
+        if depth == 0 and _placeholder_number(token) in anchored:
+            if run:
+                runs.append(run)
+            run = []
+            continue
         if depth == 0 and not is_block:
             run.append(index)
         elif run:
@@ -175,6 +188,23 @@ def _fix_outside_blocks(key: str, value: str, link_texts: LinkTexts) -> str | No
         if _has_content(tokens, run) and _move_run(tokens, run):
             moved = True
     return "".join(tokens) if moved else None
+
+
+def _top_level_placeholders(text: str) -> set[int]:
+    """Numbers of the placeholders ``text`` has outside any block."""
+    depth, found = 0, set()
+    for token in _BLOCK_SCAN.findall(text):
+        tag = _tag_of(token)
+        if tag is not None and tag[1] in BLOCK_TAGS:
+            depth = depth + 1 if tag[0] == "open" else max(0, depth - 1) if tag[0] == "close" else depth
+        elif depth == 0 and _placeholder_number(token) is not None:
+            found.add(_placeholder_number(token))
+    return found
+
+
+def _placeholder_number(token: str) -> int | None:
+    match = _PLACEHOLDER_TOKEN.fullmatch(token)
+    return int(match.group(1)) if match else None
 
 
 def _has_content(tokens: list[str], run: list[int]) -> bool:

@@ -20,7 +20,7 @@ from site_builder.core.corpus import Corpus
 from site_builder.core.store import load_catalog, save_catalog
 from site_builder.errors import SiteBuilderError, at_file
 from site_builder.model import Protected
-from site_builder.translators.checks import _expand_cache_paths  # the folders-as-caches rule of `check FILE...`
+from site_builder.translators.checks import expand_cache_paths
 from site_builder.translators.workbench.fixes import LinkTexts, fix_value, text_signature, translated_link_texts
 
 
@@ -68,7 +68,7 @@ def plan_files(paths: Sequence[Path], *, languages: Sequence[str] = ()) -> tuple
     """Plans for cache files checked alone (folders stand for the caches below them)."""
     errors: list[SiteBuilderError] = []
     loaded: list[tuple[Path, str, Mapping[str, str]]] = []
-    for path in _expand_cache_paths(paths):
+    for path in expand_cache_paths(paths):
         lang = path.name.split(".")[-2] if path.name.count(".") >= 2 else ""
         if languages and lang not in languages:
             continue
