@@ -41,7 +41,7 @@ def test_init_writes_an_offline_material_config_the_plugin_reads(code_folder):
     assert config["site_name"] == "Heap: notes"
     assert config["theme"]["name"] == "material" and config["theme"]["font"] is False
     assert config["use_directory_urls"] is False
-    assert "site_builder.render.cjk_breaks" in config["markdown_extensions"]
+    assert "site_builder.core.cjk_breaks" in config["markdown_extensions"]
     toc = next(item["toc"] for item in config["markdown_extensions"] if isinstance(item, dict) and "toc" in item)
     assert "slugify" in toc
     assert "repo_url" not in config  # Material would fetch repository facts from another host

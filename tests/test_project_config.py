@@ -27,4 +27,4 @@ def test_the_project_names_its_japanese_site_and_links_to_no_placeholder_reposit
     assert options["site_names"]["ja"]
     assert "example/" not in str(options.get("repo_url", ""))
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "site_builder.render.cjk_breaks" in text  # Japanese lines join without a space
+    assert "site_builder.core.cjk_breaks" in text  # Japanese lines join without a space

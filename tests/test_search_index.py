@@ -122,3 +122,16 @@ def test_a_built_site_indexes_every_section_and_not_the_page_html(tmp_path, writ
             "pkg/routing.html#Router.squash", "pkg/routing.html#Router.squash+1"]
         # Material's own parse of the page would carry the page's chrome ("#" permalinks).
         assert not any("View source" in doc["text"] or doc["text"].startswith("#") for doc in page)
+
+
+def test_the_index_written_by_parts_is_the_same_bytes_as_written_whole():
+    from site_builder.site.search import index_json
+
+    theme = [{"location": "a.html", "title": "Ä", "text": "<p>x</p>"}, {"location": "a.html#b", "title": "B", "text": ""}]
+    ours = [{"location": "c.html", "title": "C", "text": "t\u200bu"}]
+    config = {"lang": ["zh"], "separator": "[\\s\\u200b]+", "pipeline": ["stemmer"]}
+    parts: dict = {}
+    assert index_json(config, [theme, ours, []], parts) == merged_index({"config": config, "docs": theme}, ours,
+                                                                         clean=False)
+    replaced = [{"location": "c.html", "title": "C2", "text": ""}]
+    assert '"title":"C2"' in index_json(config, [theme, replaced], parts)

@@ -172,3 +172,22 @@ def test_an_outer_link_never_closed_ends_where_its_paragraph_ends():
     fixed = fix_value(key, value)
     assert fixed.value == '<p><a href="a">論文と</a><a href="b">コード</a>を読む。</p>\n<p>終わり</p>\n'
     assert checks_of(key, fixed.value) == set()
+
+
+def test_punctuation_moves_while_a_display_formula_between_paragraphs_stays_put():
+    # The key has formula 1 between two paragraphs (a display equation): only the 。 moves.
+    ph = "<span translate=no>_^_{}_^_</span>".format
+    key = f"<p>The rule is</p>\n{ph(0)}<p>where {ph(1)} is the rate.</p>\n"
+    value = f"<p>規則は次のとおりです</p>。\n{ph(0)}<p>{ph(1)}は学習率です</p>。\n"
+    fixed = fix_value(key, value)
+    assert fixed.value == f"<p>規則は次のとおりです。</p>\n{ph(0)}<p>{ph(1)}は学習率です。</p>\n"
+    assert checks_of(key, fixed.value) == set()
+
+
+def test_a_formula_the_key_keeps_outside_blocks_does_not_stop_other_punctuation_moving():
+    ph = "<span translate=no>_^_{}_^_</span>".format
+    key = f"<p>First.</p>\n<p>Second.</p>\n{ph(0)}"
+    value = f"<p>一つ目</p>。\n<p>二つ目</p>。\n{ph(0)}"
+    fixed = fix_value(key, value)
+    assert fixed.value == f"<p>一つ目。</p>\n<p>二つ目。</p>\n{ph(0)}"
+    assert text_signature(fixed.value) == text_signature(value)

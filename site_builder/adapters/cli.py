@@ -309,14 +309,32 @@ def _add_translate(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]
 
 
 def _run_translate(args: argparse.Namespace) -> int:
+    import tempfile
+
     from site_builder.translators.workbench.server import serve
 
+    if args.translations is not None and args.source is None and not args.config.exists():
+        # Caches on their own (a copy of someone's translations): an empty source folder makes
+        # every entry an orphan, still shown, checked against its key and editable.
+        with tempfile.TemporaryDirectory(prefix="site-builder-no-sources-") as empty:
+            args.source = Path(empty)
+            print(f"note: no --source and no {args.config}; editing the caches on their own",
+                  file=sys.stderr)
+            return _serve_workbench(args, serve, sources_expected=False)
+    return _serve_workbench(args, serve, sources_expected=True)
+
+
+def _serve_workbench(args: argparse.Namespace, serve: Callable[..., None], *,
+                     sources_expected: bool) -> int:
     config = project_config(args)
     if not config.translations_dir.is_dir():
         raise ConfigError(f"translations folder {config.translations_dir} does not exist",
                           hint="pass --translations DIR or set translations_dir in mkdocs.yml")
     if not config.source_dir.is_dir():  # caches alone can still be edited, each entry an orphan
         print(f"note: no source folder {config.source_dir}; editing the caches on their own",
+              file=sys.stderr)
+    elif sources_expected and not any(config.source_dir.iterdir()):
+        print(f"note: {config.source_dir} is empty; every cache entry is shown as orphaned",
               file=sys.stderr)
     serve(config, config.target_languages, port=args.port, open_browser=not args.no_browser,
           announce=lambda line: print(line, flush=True))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from site_builder.config import SOURCE_LANGUAGE, SiteConfig
+from site_builder.core.cache import BuildCache
 from site_builder.errors import Location, SiteBuilderError, SourceError, at_file
 from site_builder.model import Catalog, Orphan, SourceFile, Suggestion, Unit, UnitResult, UnitState
 from site_builder.core.parse import file_id, find_sources, parse_file
@@ -99,7 +100,7 @@ class FileStats:
 
 
 def load_corpus(config: SiteConfig, languages: Iterable[str] | None = None, *,
-                keep_going: bool = False) -> Corpus:
+                keep_going: bool = False, cache: BuildCache | None = None) -> Corpus:
     """Load every source under ``config.source_dir`` and look its units up in each language.
 
     Args:
@@ -119,14 +120,31 @@ def load_corpus(config: SiteConfig, languages: Iterable[str] | None = None, *,
         try:
             with at_file(path):
                 _claim_id(ids, path, config.source_dir)
-                source = parse_file(path, config.source_dir)
-                units = tuple(split_units(source))
+                source, units = parse_and_split(path, config.source_dir, cache)
         except SiteBuilderError as err:
             _keep_or_raise(err, errors, keep_going)
             continue
         files.append(_translate_file(source, units, config.translations_dir, langs, errors, keep_going))
     stale = _stale_caches(config.translations_dir, langs, set(ids), errors, keep_going)
     return Corpus(languages=langs, files=tuple(files), stale_caches=stale, errors=tuple(errors))
+
+
+def parse_and_split(path: Path, root: Path, cache: BuildCache | None = None) -> tuple[SourceFile, tuple[Unit, ...]]:
+    """``parse_file`` then ``split_units``, from ``cache`` when this file's bytes were split before.
+
+    Raises:
+        SourceError: as :func:`parse_file` (a file that does not parse is never cached).
+    """
+    if cache is None or cache.folder is None:
+        source = parse_file(path, root)
+        return source, tuple(split_units(source))
+    key = cache.key("units", str(path), str(root), path.read_bytes())
+    stored = cache.get(key)
+    if stored is None:
+        source = parse_file(path, root)
+        stored = (source, tuple(split_units(source)))
+        cache.put(key, stored)
+    return stored
 
 
 def translate_units(source: SourceFile, units: Sequence[Unit], translations_dir: Path,

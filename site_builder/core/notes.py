@@ -43,6 +43,7 @@ from markdown.inlinepatterns import (HTML_RE, DelimiterProcessor, DoubleTagInlin
 from markdown.preprocessors import Preprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
+from site_builder.core.cjk_breaks import CjkBreaksExtension
 from site_builder.core.masking import TOKEN, MaskingExtension, Slots, Stashed, number_placeholders
 from site_builder.model import Masked, Protected
 
@@ -185,7 +186,10 @@ class _Renderer:
 
     def __init__(self) -> None:
         self.masking = MaskingExtension()
-        self.md = Markdown(extensions=[self.masking, _DialectExtension()], output_format="html")
+        # CjkBreaksExtension: notes written in Japanese or Chinese wrap like English ones, and
+        # a wrapped line must not become a space between two characters on the page.
+        self.md = Markdown(extensions=[self.masking, _DialectExtension(), CjkBreaksExtension()],
+                           output_format="html")
 
     def render(self, markdown: str) -> RenderedNotes:
         self.md.reset()

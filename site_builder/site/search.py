@@ -136,3 +136,24 @@ def merged_index(theme_index: Mapping[str, Any], entries: Iterable[dict[str, str
     docs.extend(entries)
     return json.dumps({"config": theme_index.get("config", {}), "docs": docs},
                       ensure_ascii=False, separators=(",", ":"))
+
+
+def index_json(config: Mapping[str, Any], pages: Iterable[list[dict[str, Any]]],
+               serialised: dict[int, tuple[list[dict[str, Any]], str]]) -> str:
+    """The index document from entries made safe already, grouped by page, in order.
+
+    The same bytes as :func:`merged_index` writes; each page's part is serialised once and
+    kept in ``serialised`` (keyed by the entry list, which a page rendered again replaces),
+    so rewriting the index after one page changed costs little more than joining strings.
+    """
+    parts = []
+    for entries in pages:
+        kept = serialised.get(id(entries))
+        if kept is None or kept[0] is not entries:
+            kept = (entries, ",".join(json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+                                      for entry in entries))
+            serialised[id(entries)] = kept
+        if kept[1]:
+            parts.append(kept[1])
+    head = json.dumps(dict(config), ensure_ascii=False, separators=(",", ":"))
+    return f'{{"config":{head},"docs":[{",".join(parts)}]}}'

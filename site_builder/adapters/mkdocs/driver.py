@@ -74,7 +74,7 @@ def synthesised_config(*, site_name: str, docs_dir: Path, site_dir: Path) -> str
         },
         # As init writes them (adapters/mkdocs/project.py), less the Unicode slugify tag.
         "markdown_extensions": ["tables", "attr_list", "md_in_html", "admonition",
-                                {"toc": {"permalink": True}}, "site_builder.render.cjk_breaks"],
+                                {"toc": {"permalink": True}}, "site_builder.core.cjk_breaks"],
         "plugins": ["search", PLUGIN_NAME],
     }
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)

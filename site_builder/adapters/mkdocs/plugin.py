@@ -84,7 +84,7 @@ from site_builder.site.plan import (
     split_language_suffix,
 )
 from site_builder.site.ui import language_name, ui_text
-from site_builder.site.search import merged_index, page_entries, segmenter
+from site_builder.site.search import index_json, merged_index, page_entries, segmenter
 from site_builder.site.xref import CodeNavigation
 
 log = get_plugin_logger(__name__)
@@ -172,6 +172,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         """(config, files, navigation, template env) of this build, kept for ``serve``."""
         self._nav: Navigation | None = None
         self._digest: str | None = None
+        self._index_parts: dict[int, tuple[list[dict[str, Any]], str]] = {}
         self.cache_folder: Path | None = None
         """Where the build cache lives: set by ``site-builder``; None: ``.cache/site_builder``
         beside mkdocs.yml."""
@@ -226,12 +227,13 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
             site = self.site_config or self.config.site_config(config_folder)
         except ConfigError as err:
             raise PluginError(str(err.with_path(config.config_file_path or "<config>"))) from err
-        corpus = load_corpus(site, keep_going=True)
+        cache = BuildCache(self.cache_folder or config_folder / CACHE_FOLDER)
+        corpus = load_corpus(site, keep_going=True, cache=cache)
         for err in corpus.errors if report else ():
             log.warning("%s", err)
         return SharedBuild(site=site, corpus=corpus, root_site_url=config.site_url or "",
                            findings_folder=self.findings_folder or config_folder,
-                           cache=BuildCache(self.cache_folder or config_folder / CACHE_FOLDER))
+                           cache=cache)
 
     def _language_homes(self) -> list[tuple[str, str, str]]:
         assert self.shared is not None
@@ -535,10 +537,9 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
     def save_search_index(self, config: MkDocsConfig) -> None:
         """Write this language's index: Material's entries, then the source pages' entries."""
         theme_config, by_page = self.theme_index
-        theme_docs = [doc for docs in by_page.values() for doc in docs]
-        ours = [entry for entries in self.search_entries.values() for entry in entries]
+        pages = [*by_page.values(), *self.search_entries.values()]
         write_atomic(Path(config.site_dir) / "search" / "search_index.json",
-                     merged_index({"config": theme_config, "docs": theme_docs}, ours, clean=False))
+                     index_json(theme_config, pages, self._index_parts))
 
     def build_language(self, parent: MkDocsConfig, lang: str) -> None:
         """Build ``lang`` into ``<site_dir>/<lang>/``: the English build's config file, loaded again.
