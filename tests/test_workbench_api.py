@@ -324,3 +324,33 @@ def test_a_cache_broken_on_disk_is_a_conflict_not_a_crash_and_stays_as_it_is(ser
     assert cache.read_text() == '{\n "Capsule Networks": "x",\n}'
     status, body = request(server, "GET", units_path("capsnet/__init__"))
     assert status == 409 and "__init__.ja.json:2:" in body["error"] and "comma" in body["error"]
+
+
+def test_translate_on_a_folder_of_caches_alone_needs_no_sources_config_or_language(tmp_path):
+    """`translate --translations DIR` on a copy of someone's caches: languages come from the names."""
+    import re
+    import subprocess
+    import sys
+
+    translations = tmp_path / "copy"
+    save_catalog(translations / "a" / "m.ja.json", {"<p>Create experiment</p>\n": "<p>実験を作成</p>\n"})
+    save_catalog(translations / "b.ja.json", {"<p>Create experiment</p>\n": ""})
+    command = [sys.executable, "-m", "site_builder.adapters.cli", "translate", "--no-browser",
+               "--config", str(tmp_path / "absent.yml"), "--translations", str(translations), "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               cwd=tmp_path)
+    try:
+        line = process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=(\S+)", line)
+        assert match, line + process.stderr.read() if process.poll() is not None else line
+        port, token = int(match.group(1)), match.group(2)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        connection.request("GET", f"/api/units?lang=ja&file=b&token={token}", headers={"Host": f"127.0.0.1:{port}"})
+        response = connection.getresponse()
+        units = json.loads(response.read())
+        connection.close()
+        assert response.status == 200
+        assert [(u["state"], u["suggestions"][0]["file"]) for u in units] == [("orphaned", "a/m")]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -22,7 +22,7 @@ from site_builder.config import SiteConfig
 from site_builder.core.corpus import FileStats, language_stats, load_corpus
 from site_builder.errors import ConfigError, Location, SiteBuilderError
 from site_builder.translators.update import UpdatePlan, short_key, update_corpus
-from site_builder.translators.checks import check_cache_files, check_corpus, has_errors
+from site_builder.translators.checks import check_cache_files, check_corpus, expand_cache_paths, has_errors
 from site_builder.translators.glossary import load_glossaries
 from site_builder.model import Finding, path_shown_from
 from site_builder.translators.po import apply_import, export_corpus, import_errors, plan_import
@@ -336,9 +336,16 @@ def _serve_workbench(args: argparse.Namespace, serve: Callable[..., None], *,
     elif sources_expected and not any(config.source_dir.iterdir()):
         print(f"note: {config.source_dir} is empty; every cache entry is shown as orphaned",
               file=sys.stderr)
-    serve(config, config.target_languages, port=args.port, open_browser=not args.no_browser,
+    languages = config.target_languages or _cache_languages(config.translations_dir)
+    serve(config, languages, port=args.port, open_browser=not args.no_browser,
           announce=lambda line: print(line, flush=True))
     return 0
+
+
+def _cache_languages(translations_dir: Path) -> tuple[str, ...]:
+    """The languages of the caches found (``x.ja.json`` -> ja), when none are configured."""
+    found = sorted({path.name.split(".")[-2] for path in expand_cache_paths([translations_dir])})
+    return tuple(code for code in found if code != "en")
 
 
 _COMMANDS.append(_add_translate)
@@ -512,9 +519,10 @@ def _run_build(args: argparse.Namespace) -> int:
 def _add_serve(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
     parser = subparsers.add_parser(
         "serve", help="serve the site locally, rebuilding on changes",
-        description="Build every language into a temporary folder and serve it; a change to a "
-                    "source (.py, .md), a translation file, docs/ or mkdocs.yml rebuilds all "
-                    "languages and reloads the browser.")
+        description="Build every language into a temporary folder and serve it. Saving a "
+                    "source (.py, .md) or a translation file renders again only the pages it "
+                    "affects, in every language; a change to docs/, mkdocs.yml or the set of files "
+                    "rebuilds everything. The browser reloads either way.")
     _add_site_options(parser)
     parser.add_argument("--dev-addr", "-a", metavar="IP:PORT",
                         help="address to serve on (default: mkdocs.yml's dev_addr, else 127.0.0.1:8000)")

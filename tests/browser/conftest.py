@@ -10,6 +10,7 @@ from typing import Iterator
 
 import pytest
 
+from serving import QuietHandler
 from site_builder.adapters.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,9 +19,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # keep test output readable
-        pass
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +30,7 @@ def site_url(tmp_path_factory) -> Iterator[str]:
     so a site built for its public address would make the browser reach for that host.
     """
     site_dir = tmp_path_factory.mktemp("site")
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    handler = functools.partial(QuietHandler, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     assert main(["build", "--config", str(ROOT / "mkdocs.yml"), "--site-dir", str(site_dir),

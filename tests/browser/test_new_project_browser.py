@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import _QuietHandler
-from tests.test_end_to_end import CODE
+from new_project_code import CODE
+from serving import QuietHandler
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -34,7 +34,7 @@ def new_project_url(tmp_path_factory) -> Iterator[str]:
                  ["build"]):
         subprocess.run([sys.executable, "-m", "site_builder.adapters.cli", *args], cwd=folder,
                        stdin=subprocess.DEVNULL, check=True, capture_output=True, timeout=300)
-    handler = functools.partial(_QuietHandler, directory=str(folder / "site"))
+    handler = functools.partial(QuietHandler, directory=str(folder / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
