@@ -94,8 +94,10 @@ def _fresh_build(root: Path, out: Path) -> None:
 def test_edits_of_each_kind_leave_the_tree_a_fresh_build_writes(project, caplog):
     site, served = _site(project), project / "served"
     with _config_file(site, None, served) as path:
+        requested: list[int] = []
         live = LiveSite(lambda: _load(path, site, site_dir=str(served)), SERVE_URL,
-                        lambda: [site.source_dir, site.translations_dir])
+                        lambda: [site.source_dir, site.translations_dir],
+                        request_rebuild=lambda: requested.append(1))
         live.full_build()
         edits = [
             (project / "src/pkg/squash.py", SQUASH.replace("Short vectors shrink.", "Short ones shrink.")),
@@ -108,6 +110,9 @@ def test_edits_of_each_kind_leave_the_tree_a_fresh_build_writes(project, caplog)
             for file, text in edits:
                 _write(file, text)
                 live.rebuild()
+                while requested:  # what the server does when asked for another rebuild
+                    requested.pop()
+                    live.rebuild()
         partial = [r.getMessage() for r in caplog.records if r.getMessage().startswith("rebuilt ")]
         # Each edit is partial (a new cache of a known source too); the code edit also redid the links.
         assert len([m for m in partial if "(code links)" not in m]) == len(edits)

@@ -255,7 +255,7 @@ def test_english_status_page_has_a_table_per_target_language(plan, corpus):
 def test_glossary_table_shows_the_languages_terms():
     rows = [GlossaryRow(en="capsule", use="カプセル", avoid="", note="unit of neurons")]
     table = glossary_html({"ja": rows}, "ja", {"ja": "日本語"})
-    assert '<td lang="en">capsule</td><td lang="ja">カプセル</td>' in table
+    assert '<td lang="en">capsule</td>\n<td lang="ja">カプセル</td>' in table
     assert "用語集はまだありません" in glossary_html({}, "ja", {})
     english = glossary_html({"ja": rows}, "en", {"ja": "日本語"})
     assert "<h3>日本語</h3>" in english

@@ -191,3 +191,46 @@ def test_a_formula_the_key_keeps_outside_blocks_does_not_stop_other_punctuation_
     fixed = fix_value(key, value)
     assert fixed.value == f"<p>一つ目。</p>\n<p>二つ目。</p>\n{ph(0)}"
     assert text_signature(fixed.value) == text_signature(value)
+
+
+def test_an_outer_link_with_no_words_of_its_own_moves_onto_its_name_earlier_in_the_paragraph():
+    key = ('<p>Ported to <a href="https://jax.dev">JAX</a> from '
+           '<a href="https://example.org/orig">the original code</a>.</p>\n')
+    value = ('<p>JAXへの移植です。<a href="https://jax.dev">'
+             '<a href="https://example.org/orig">元のコードから移植しました</a></p>\n')
+    fixed = fix_value(key, value)
+    assert fixed.value == ('<p><a href="https://jax.dev">JAX</a>への移植です。'
+                           '<a href="https://example.org/orig">元のコードから移植しました</a></p>\n')
+    assert "nested-link" not in checks_of(key, fixed.value)
+    assert text_signature(fixed.value) == text_signature(value)
+
+
+def test_an_empty_outer_link_whose_name_is_already_linked_is_not_moved():
+    key = '<p>See <a href="https://a.example">Alpha</a> and <a href="https://b.example">Beta</a>.</p>\n'
+    value = ('<p><a href="https://c.example">Alpha</a>を参照。<a href="https://a.example">'
+             '<a href="https://b.example">ベータ</a></a></p>\n')
+    fixed = fix_value(key, value)
+    assert '<a href="https://c.example">Alpha</a>' in fixed.value
+    assert text_signature(fixed.value) == text_signature(value)
+
+
+def test_a_nesting_no_repair_can_place_does_not_stop_the_next_one_being_unnested():
+    key = ('<p>Swap <a href="a.html">the first block</a> for <a href="b.html">two others</a>. '
+           'Read <a href="c.html">the code</a> in <a href="https://pytorch.org">PyTorch</a>.</p>\n')
+    value = ('<p><a href="a.html"><a href="b.html">最初のブロックを二つに置き換えます</a></a>。'
+             '<a href="c.html">コードは<a href="https://pytorch.org">PyTorch</a>で書かれています</a>。</p>\n')
+    fixed = fix_value(key, value)
+    assert '<a href="https://pytorch.org">PyTorch</a>' in fixed.value
+    assert fixed.value.count("<a ") == 4
+    assert text_signature(fixed.value) == text_signature(value)
+    unplaced = [p for p in check_value(key, fixed.value) if p.check == "nested-link"]
+    assert len(unplaced) == 1 and "b.html" in unplaced[0].message and "pytorch" not in unplaced[0].message
+
+
+def test_links_joined_by_instead_of_are_split_with_the_parts_in_the_japanese_order():
+    key = '<p>We use <a href="bn.html">Batch norm</a> instead of <a href="ln.html">Layer norm</a>.</p>\n'
+    value = '<p><a href="bn.html"><a href="ln.html">レイヤー正規化の代わりにバッチ正規化を使います</a></a>。</p>\n'
+    fixed = fix_value(key, value)
+    assert fixed.value == ('<p><a href="ln.html">レイヤー正規化</a>の代わりに'
+                           '<a href="bn.html">バッチ正規化を使います</a>。</p>\n')
+    assert "nested-link" not in checks_of(key, fixed.value)

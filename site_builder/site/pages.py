@@ -253,11 +253,13 @@ def glossary_html(glossaries: Mapping[str, Sequence[GlossaryRow]], lang: str,
         if not rows:
             parts.append(f"<p>{html.escape(ui['glossary_none'])}</p>")
             continue
+        # A line break between cells: invisible in the table, but the search indexer reads
+        # text, and without it a row's words run together ("tensorテンソル").
         body = "".join(
-            f'<tr><td lang="{SOURCE_LANGUAGE}">{html.escape(row.en)}</td>'
-            f'<td lang="{html.escape(code)}">{html.escape(row.use)}</td>'
-            f'<td lang="{html.escape(code)}">{html.escape(row.avoid)}</td>'
-            f"<td>{html.escape(row.note)}</td></tr>" for row in rows)
+            f'<tr><td lang="{SOURCE_LANGUAGE}">{html.escape(row.en)}</td>\n'
+            f'<td lang="{html.escape(code)}">{html.escape(row.use)}</td>\n'
+            f'<td lang="{html.escape(code)}">{html.escape(row.avoid)}</td>\n'
+            f"<td>{html.escape(row.note)}</td></tr>\n" for row in rows)
         parts.append(f'<table data-sb-table="glossary" data-lang="{html.escape(code)}"><thead><tr>{head}</tr>'
                      f"</thead><tbody>{body}</tbody></table>")
     return "\n".join(parts) or f"<p>{html.escape(ui['glossary_none'])}</p>"

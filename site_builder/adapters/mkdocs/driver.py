@@ -208,8 +208,16 @@ def _serve(path: Path, site: SiteConfig, extra: dict[str, object], site_dir: Pat
         folders = [Path(config.docs_dir), path, site.source_dir, site.translations_dir]
         return [folder for folder in folders if folder.exists()]
 
+    def request_rebuild() -> None:
+        # LiveReloadServer serves no file while a build runs; a second, queued rebuild lets
+        # the pages a code change affects be seen before the code links are made again.
+        # (MkDocs' watcher callback does exactly this; the server has no public call for it.)
+        with server._rebuild_cond:
+            server._want_rebuild = True
+            server._rebuild_cond.notify_all()
+
     # A change renders again only the pages it affects, in every language (see live.py).
-    live = LiveSite(lambda: _load(path, site, **extra), serve_url, watched)
+    live = LiveSite(lambda: _load(path, site, **extra), serve_url, watched, request_rebuild=request_rebuild)
 
     def builder(config: MkDocsConfig | None = None) -> None:
         if config is not None:

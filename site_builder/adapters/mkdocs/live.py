@@ -70,11 +70,17 @@ def changed_paths(before: Stamps, after: Stamps) -> set[Path]:
 class LiveSite:
     """A served site: a full build first, then partial rebuilds as files change."""
 
-    def __init__(self, load: Callable[[], MkDocsConfig], serve_url: str, watched: Callable[[], list[Path]]):
+    def __init__(self, load: Callable[[], MkDocsConfig], serve_url: str, watched: Callable[[], list[Path]],
+                 *, request_rebuild: Callable[[], None] | None = None):
+        """``request_rebuild``: asks the server for another rebuild soon. With it, the pages
+        a code change affects are served (without code links) as soon as they are rendered,
+        and the links are made in that next rebuild; without it, in this one."""
         self._load = load
         self._serve_url = serve_url
         self._watched = watched
+        self._request_rebuild = request_rebuild
         self._stamps: Stamps = {}
+        self._links_pending = False
         self.shared: Any = None
 
     def full_build(self, config: MkDocsConfig | None = None) -> None:
@@ -82,6 +88,7 @@ class LiveSite:
         config = config or self._load()
         config.site_url = self._serve_url  # canonical/hreflang links point at this server
         self._stamps = stamps(self._watched())
+        self._links_pending = self._names_stale = False
         build(config, serve_url=self._serve_url)
         self.shared = next((plugin.shared for plugin in config.plugins.values()
                             if isinstance(plugin, SiteBuilderPlugin)), None)
@@ -91,6 +98,8 @@ class LiveSite:
         after = stamps(self._watched())
         changed = changed_paths(self._stamps, after)
         if not changed:
+            if self._links_pending:
+                self.relink()
             return
         if self.shared is None or not self.partial_rebuild(changed):
             self.full_build()
@@ -123,14 +132,27 @@ class LiveSite:
             _render(shared.live[lang], work[lang], changes.file_ids)
         log.info("rebuilt %s in %.2f s", _summary(work), time.perf_counter() - start)
         if code_changed or ids_changed:
-            start = time.perf_counter()
-            if code_changed:
-                shared.names = index_names(file.source for file in new.files)
-            linked = {lang: self._relink(shared.live[lang], new) for lang in site.languages}
-            for lang in site.languages:
-                _render(shared.live[lang], linked[lang], linked[lang].pages)
-            log.info("rebuilt %s (code links) in %.2f s", _summary(linked), time.perf_counter() - start)
+            self._links_pending = True
+            self._names_stale = self._names_stale or code_changed
+            if self._request_rebuild is not None:
+                self._request_rebuild()  # served now; the links follow in the next rebuild
+            else:
+                self.relink()
         return True
+
+    _names_stale = False
+
+    def relink(self) -> None:
+        """Make the name index again if code changed, and render every page whose links moved."""
+        start = time.perf_counter()
+        shared = self.shared
+        if self._names_stale:
+            shared.names = index_names(file.source for file in shared.corpus.files)
+        linked = {lang: self._relink(shared.live[lang], shared.corpus) for lang in shared.site.languages}
+        for lang in shared.site.languages:
+            _render(shared.live[lang], linked[lang], linked[lang].pages)
+        self._links_pending = self._names_stale = False
+        log.info("rebuilt %s (code links) in %.2f s", _summary(linked), time.perf_counter() - start)
 
     def _relink(self, plugin: Any, corpus: Any) -> LanguageWork:
         """Give ``plugin`` navigation from the current name index; the pages whose links moved."""

@@ -4,10 +4,13 @@ Four defects have an answer the key shows, so they are mended rather than only r
 damaged placeholders (``_%5e_0_%5e_``, ``&lt;span translate=no&gt;``...) are written
 canonically; stray spaces inside tags (``</ p>``, ``< p>``) are removed; text and inline
 content left outside any block (the ``。`` after ``</p>``, a link after its paragraph) move into
-the block before it (or after it, at the start); a link nested in another link is unnested,
+the block before it (or after it, at the start), while a placeholder the key also has between
+blocks (a display formula) stays put; a link nested in another link is unnested,
 each link wrapping the text the key (or another translation of the same address) shows it wraps
 when that text is in the value, else the text a browser would give it, else the two halves of
-the inner text either side of a joining particle (``による``, ``、``). Every repair only moves or
+the inner text either side of a joining particle (``による``, ``、``); an outer link wrapping no
+words of its own moves onto the words the key shows it wraps when they stand unlinked earlier
+in its block. Every repair only moves or
 rewrites tags: the translator's visible text is compared before and after (whitespace aside)
 and a repair that would change it is not made; nor is one that does not remove an error
 ``check`` reports or adds another. Input is strings, output strings and a list of what was
@@ -98,9 +101,17 @@ def _error_checks(key: str, value: str, originals: Sequence[Protected]) -> Count
 
 
 def _improves(key: str, before: str, after: str, originals: Sequence[Protected]) -> bool:
-    """True when ``after`` has fewer errors than ``before`` and no kind of error it did not have."""
+    """True when ``after`` has fewer errors than ``before`` and no kind of error it did not have.
+
+    One finding reports every nested link of a value, so unnesting some of them (and leaving
+    the rest for a person) counts as fewer errors too.
+    """
     old, new = _error_checks(key, before, originals), _error_checks(key, after, originals)
-    return sum(new.values()) < sum(old.values()) and not (set(new) - set(old))
+    if set(new) - set(old):
+        return False
+    if sum(new.values()) != sum(old.values()):
+        return sum(new.values()) < sum(old.values())
+    return len(parse_html(after).nested_links) < len(parse_html(before).nested_links)
 
 
 # --- damaged placeholders ---------------------------------------------------------------------
@@ -276,14 +287,15 @@ def _fix_nested_links(key: str, value: str, link_texts: LinkTexts) -> str | None
     """Unnest links one pair at a time; each step must leave one nested link fewer."""
     key_texts = {href: [text, *link_texts.get(href, ())] for href, text in _link_texts(key).items()}
     key_order = list(_link_texts(key))
-    current = value
+    current, skipped = value, 0
     for _ in range(20):  # each step removes one nesting; a value holds few links
         nested = len(parse_html(current).nested_links)
-        if not nested:
+        if nested <= skipped:
             break
-        step = _unnest_first(current, key_texts, key_order)
+        step = _unnest_first(current, key_texts, key_order, skip=skipped)
         if step is None or len(parse_html(step).nested_links) >= nested:
-            break
+            skipped += 1  # this one is left for a person; the next may still be mended
+            continue
         current = step
     return current if current != value else None
 
@@ -326,10 +338,14 @@ class _Atom:
     """What a reader sees of it ('' for tags)."""
 
 
-def _unnest_first(value: str, key_texts: Mapping[str, Sequence[str]], key_order: Sequence[str]) -> str | None:
-    """The value with its first link-in-a-link unnested; None when no placement checks out."""
+def _unnest_first(value: str, key_texts: Mapping[str, Sequence[str]], key_order: Sequence[str],
+                  skip: int = 0) -> str | None:
+    """The value with its first link-in-a-link (after ``skip`` others) unnested; None when no
+    placement checks out."""
     tokens = _TOKEN.findall(value)
     found = _first_nesting(tokens)
+    for _ in range(skip):
+        found = found and _first_nesting(tokens, start=found[3] + 1)
     if found is None:
         return None
     outer_open, inner_open, inner_close, outer_close = found
@@ -352,17 +368,47 @@ def _unnest_first(value: str, key_texts: Mapping[str, Sequence[str]], key_order:
         candidate = "".join(tokens[:outer_open]) + middle + "".join(tokens[tail_start:])
         if len(parse_html(candidate).nested_links) < len(parse_html(value).nested_links):
             return candidate
+    if not (_has_words(before, (0, len(before))) or _has_words(after, (0, len(after)))):
+        return _relocate_outer(tokens, found, tail_start, key_texts.get(outer_href, ()))
     return None
 
 
-def _first_nesting(tokens: list[str]) -> tuple[int, int, int, int] | None:
-    """Token indices of <a outer>, <a inner>, the inner's </a> and the outer's </a>.
+def _relocate_outer(tokens: list[str], found: tuple[int, int, int, int], tail_start: int,
+                    outer_texts: Sequence[str]) -> str | None:
+    """An outer link wrapping nothing but the inner one moves onto its own words earlier in
+    the block (``PyTorchの論文…<a outer><a inner>…</a>`` -> ``<a outer>PyTorch</a>の論文…``),
+    when the words the key shows it wraps stand there outside any link."""
+    outer_open, _, _, outer_close = found
+    start = outer_open
+    while start > 0 and not (_tag_of(tokens[start - 1]) or ("", ""))[1] in BLOCK_TAGS:
+        start -= 1
+    prefix = _atoms(tokens[start:outer_open])
+    depth, linked = 0, []
+    for atom in prefix:
+        tag = _tag_of(atom.raw) if atom.raw.startswith("<") else None
+        if tag is not None and tag[1] == "a":
+            depth += 1 if tag[0] == "open" else -1 if tag[0] == "close" else 0
+        linked.append(depth > 0 or tag is not None)
+    spot = _find_any(prefix, [text for text in outer_texts if len(text.strip()) > 1], prefer=None)
+    if spot is None or any(linked[spot[0]:spot[1]]):
+        return None
+    moved = ([atom.raw for atom in prefix[:spot[0]]] + [tokens[outer_open]]
+             + [atom.raw for atom in prefix[spot[0]:spot[1]]] + ["</a>"]
+             + [atom.raw for atom in prefix[spot[1]:]])
+    inner_part = tokens[outer_open + 1:outer_close]
+    return "".join(tokens[:start] + moved + inner_part + tokens[tail_start:])
+
+
+def _first_nesting(tokens: list[str], start: int = 0) -> tuple[int, int, int, int] | None:
+    """Token indices of <a outer>, <a inner>, the inner's </a> and the outer's </a>, for the
+    first nesting from ``start`` on.
 
     When the outer link is never closed, the last index is its block's end tag instead.
     """
     opened: list[int] = []
     outer = inner = inner_close = None
-    for index, token in enumerate(tokens):
+    for index in range(start, len(tokens)):
+        token = tokens[index]
         tag = _tag_of(token)
         if tag is None:
             continue
@@ -448,9 +494,10 @@ def _find_any(atoms: list[_Atom], texts: Sequence[str], prefer: Range | None) ->
 
 
 # Where a translated phrase joins two linked names, and whether the names come in the
-# English order around it: "A and B" is "AとB", but "A with B" is "BによるA" (the modifier
-# first), so after によって-like particles the parts are swapped.
-_SEPARATORS = {"を備えた": True, "を用いた": True, "による": True, "のための": True, "および": False,
+# English order around it: "A and B" is "AとB", but "A with B" is "BによるA" and "A instead
+# of B" is "Bの代わりにA" (the modifier first), so around these the parts are swapped.
+_SEPARATORS = {"を備えた": True, "を用いた": True, "による": True, "のための": True, "の代わりに": True,
+               "および": False,
                "及び": False, "、": False, "，": False, "；": False, "と": False, "和": False,
                " with ": False, " and ": False, ", ": False}
 # Particles left at a link's edge when it was cut at a separator: outside the link.
