@@ -11,35 +11,18 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable
 
 import pytest
 
+from corpus_files import write_corpus
 from site_builder.config import SiteConfig
 from site_builder.core.store import catalog_path
 
 #: The seed: a byte-identical copy of ``shared/seed/capsule_networks.__init__.ja.json``, kept with
 #: the tests so that they read no file outside the repository.
 SEED_PATH = Path(__file__).parent / "data" / "seed_capsule_networks.__init__.ja.json"
-
-
-def write_corpus(root: Path, files: Mapping[str, str | bytes], *, dedent: bool = True) -> Path:
-    """Write ``files`` (relative path -> text or bytes) under ``root`` and return ``root``.
-
-    Text is dedented (so tests can indent it with the code around it) and written as
-    UTF-8 with ``\\n`` line endings; bytes are written as they are.
-    """
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            text = textwrap.dedent(content) if dedent else content
-            path.write_bytes(text.encode("utf-8"))
-    return root
 
 
 @pytest.fixture(name="write_corpus")

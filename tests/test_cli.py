@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import write_corpus
+from corpus_files import write_corpus
 
 from site_builder.adapters.cli import format_table, main
 from site_builder.core.store import catalog_path, save_catalog

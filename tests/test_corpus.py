@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 import pytest
-from conftest import write_corpus
+from corpus_files import write_corpus
 
 from site_builder.config import SiteConfig
 from site_builder.core.corpus import FileStats, file_stats, language_stats, load_corpus

@@ -18,7 +18,7 @@ from site_builder.core.parse import docstring_notes, file_id, find_sources, pars
 from site_builder.core.units import split_units
 from site_builder.render.highlight import highlight_sections
 
-from conftest import write_corpus
+from corpus_files import write_corpus
 
 
 def parse_text(tmp_path: Path, text: str, name: str = "mod.py"):

@@ -9,7 +9,7 @@ from site_builder.model import UnitKind
 from site_builder.core.parse import parse_file
 from site_builder.core.units import SPLIT_LIMIT, split_units
 
-from conftest import write_corpus
+from corpus_files import write_corpus
 
 P = "<span translate=no>_^_{}_^_</span>".format
 SOURCES = Path(__file__).parent / "data" / "sources"

@@ -17,7 +17,7 @@ from site_builder.core.store import catalog_path, dump_catalog, fuzzy_path, save
 from site_builder.model import Suggestion
 from site_builder.translators.workbench.server import WorkbenchServer
 
-from conftest import write_corpus
+from corpus_files import write_corpus
 
 SOURCES = {
     "src/capsnet/__init__.py": '''\

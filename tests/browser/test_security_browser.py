@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 
 from site_builder.adapters.cli import main
-from browser.conftest import _QuietHandler
+from serving import QuietHandler
 from xss_site import plant_corpus
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -38,7 +38,7 @@ def planted_site(tmp_path_factory) -> Iterator[tuple[str, list[str], Path]]:
     site_dir = root / "site"
     assert main(["build", "--config", str(config_file), "--site-dir", str(site_dir)]) == 0
     pages = sorted(path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*.html"))
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    handler = functools.partial(QuietHandler, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
