@@ -23,6 +23,8 @@ in, values out; never raises on malformed input.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Iterator, Sequence
@@ -200,6 +202,70 @@ def structural_problems(parsed: ParsedHtml) -> list[tuple[str, str]]:
 
 
 def html_problem(value: str) -> tuple[str, str] | None:
-    """(check id, description) of the first structural problem of ``value``; None when it has none."""
-    problems = structural_problems(parse_html(value))
+    """(check id, description) of the first structural problem of ``value``; None when it has none.
+
+    The build asks this of every translated value, so plain markup (quoted attributes, no
+    comments, no raw-text elements) is checked by :func:`_simple_problems` without building
+    a tree; anything else goes through the full parser. Both give the same answer.
+    """
+    problems = _simple_problems(value)
+    if problems is None:
+        problems = structural_problems(parse_html(value))
     return problems[0] if problems else None
+
+
+# A start tag, an end tag or a self-closing tag in its plainest spelling; text holds no '<'.
+_SIMPLE_TOKEN = re.compile(
+    r"""([^<]*)(?:<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_][-a-zA-Z0-9_:.]*(?:="[^"<>]*"|='[^'<>]*'|=[^\s"'=<>`/]+(?=[\s>]))?)*)\s*(/?)>"""
+    r"""|</([a-zA-Z][a-zA-Z0-9]*)\s*>|\Z)""")
+_SIMPLE_ATTR = re.compile(r"""\s+([a-zA-Z_][-a-zA-Z0-9_:.]*)(?:="([^"<>]*)"|='([^'<>]*)'|=([^\s"'=<>`/]+(?=\s|\Z)))?""")
+#: Elements whose content the parser reads as raw text: left to the full parser.
+_RAW_TEXT_TAGS = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+                            "noframes", "noscript", "plaintext"})
+
+
+def _simple_problems(value: str) -> list[tuple[str, str]] | None:
+    """The structural problems of ``value`` as :class:`_TreeBuilder` finds them, or None when
+    ``value`` is not plain enough to tokenise with one regular expression."""
+    stack: list[tuple[str, list[tuple[str, str]]]] = []
+    nested, in_paragraph, problems = [], [], []
+    position, end = 0, len(value)
+    while True:
+        match = _SIMPLE_TOKEN.match(value, position)
+        if match is None:
+            return None
+        if match.end() == end and match.group(2) is None and match.group(5) is None:
+            break  # the trailing text
+        position = match.end()
+        if match.group(5) is not None:
+            tag = match.group(5).lower()
+            if tag in _RAW_TEXT_TAGS:
+                return None
+            if tag in VOID_TAGS:
+                continue
+            if all(open_tag != tag for open_tag, _ in stack):
+                problems.append(f"</{tag}> closes nothing")
+                continue
+            while stack[-1][0] != tag:
+                problems.append(f"<{stack.pop()[0]}> is closed by </{tag}>")
+            stack.pop()
+            continue
+        tag = match.group(2).lower()
+        if tag in _RAW_TEXT_TAGS:
+            return None
+        if match.group(4):
+            continue  # <x/>: the parser reports it apart and it opens nothing
+        pairs = [(attr.group(1).lower(), html.unescape(attr.group(2) or attr.group(3) or attr.group(4) or ""))
+                 for attr in _SIMPLE_ATTR.finditer(match.group(3))] if match.group(3) else []
+        if tag in CLOSES_PARAGRAPH and any(open_tag == "p" for open_tag, _ in stack):
+            in_paragraph.append(f"<{tag}> inside <p>")
+        if tag in VOID_TAGS:
+            continue
+        if tag == "a" and any(open_tag == "a" for open_tag, _ in stack):
+            outer = next(attrs for open_tag, attrs in reversed(stack) if open_tag == "a")
+            nested.append(f"{show_tag('a', pairs)} inside {show_tag('a', outer)}")
+        stack.append((tag, pairs))
+    problems.extend(f"<{tag}> is never closed" for tag, _ in reversed(stack))
+    return ([("nested-link", f"a link inside another link: {text}") for text in nested]
+            + [("block-in-paragraph", text) for text in in_paragraph]
+            + [("unbalanced-tags", text) for text in problems])

@@ -12,6 +12,7 @@ on first use, so no card is repeated inline at each use of a name. Pure function
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from html.parser import HTMLParser
@@ -80,6 +81,8 @@ class _FirstParagraph(HTMLParser):
         self.stack.pop()
 
 
+# Cached: the cards of every page that uses a definition ask for the same section's paragraph.
+@functools.lru_cache(maxsize=8192)
 def first_paragraph(notes_html: str) -> tuple[str, bool]:
     """The first ``<p>…</p>`` of ``notes_html`` ('' if none), and whether it is English fallback.
 

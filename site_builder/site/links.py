@@ -27,7 +27,23 @@ _NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\?)")
 
 
 def link_targets(plan: SitePlan) -> dict[str, str]:
-    """Every way a note may name a page (path from the source root) -> the page's source URI."""
+    """Every way a note may name a page (path from the source root) -> the page's source URI.
+
+    Built once per plan (every page of every language asks); callers must not change it."""
+    cached = _TARGETS.get(id(plan))
+    if cached is not None and cached[0] is plan:
+        return cached[1]
+    targets = _link_targets(plan)
+    _TARGETS.clear()  # one plan per build: keep only the latest (and the plan alive with it)
+    _TARGETS[id(plan)] = (plan, targets)
+    return targets
+
+
+#: id(plan) -> (plan, its targets); the plan is kept so its id cannot be reused meanwhile.
+_TARGETS: dict[int, tuple[SitePlan, dict[str, str]]] = {}
+
+
+def _link_targets(plan: SitePlan) -> dict[str, str]:
     targets: dict[str, str] = {}
     for uri in (HOME_URI, STATUS_URI):
         targets[page_url(uri, False)] = uri

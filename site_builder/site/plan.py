@@ -10,6 +10,7 @@ render anything.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 from dataclasses import dataclass
@@ -150,6 +151,8 @@ def _source_pages(config: SiteConfig, sources: Iterable[SourceFile], reserved: s
     return tuple(sorted(pages, key=lambda page: page.file_id))
 
 
+# Cached: every page, link and alternate asks for the same few hundred URLs, again per language.
+@functools.lru_cache(maxsize=65536)
 def page_url(src_uri: str, use_directory_urls: bool) -> str:
     """The URL MkDocs gives a page (``a/index.md`` -> ``a/index.html`` or ``a/``)."""
     folder, filename = posixpath.split(src_uri)
