@@ -10,7 +10,7 @@ import pytest
 from site_builder.core.store import catalog_path
 from site_builder.translators.workbench.server import WorkbenchServer
 
-from test_workbench_api import make_project
+from workbench_project import make_project
 
 pytestmark = pytest.mark.browser
 
