@@ -12,8 +12,12 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Replace ``path`` with ``data`` atomically (str is written as UTF-8), creating folders."""
+def write_atomic(path: Path, data: bytes | str, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` atomically (str is written as UTF-8), creating folders.
+
+    ``durable=False`` skips the flush to disk (still atomic: readers see the old file or the
+    new one), for files that are only ever regenerated, like build cache entries and
+    generated site files, where a flush per file would dominate a large build."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -21,7 +25,8 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(payload)
             tmp.flush()
-            os.fsync(tmp.fileno())
+            if durable:
+                os.fsync(tmp.fileno())
         if path.exists():
             os.chmod(tmp_name, path.stat().st_mode & 0o777)
         else:

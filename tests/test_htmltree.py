@@ -77,3 +77,18 @@ def test_a_value_the_build_refuses_is_reported_by_check_under_the_same_id(value)
     key = f'<p>{placeholder(0)} <a href="a">x</a></p>\n'
     check, _ = html_problem(value)
     assert check in {problem.check for problem in check_value(key, value)}
+
+
+@pytest.mark.parametrize("value", [
+    '<p>Use <span translate=no>_^_0_^_</span> <a href="a.html?x=1&amp;y=2" id=k>here</a></p>\n',
+    "<p><a href=x><a href='y' id=\"z\">inner</a></a></p>",
+    "<p>list <ul><li>one</li></ul></p>",
+    "<p><em>crossed</p></em>", "</div>stray", "<P><A HREF=\"U\">caps", "<p>a < b and c > d</p>",
+    "<span x=1/>open", "<span x=1 />closed", "<br/><hr /><img src=i.png>", "<p><!-- note --></p>",
+    "<p><script>'</p>'</script></p>", '<a href="&lt;b&gt;"><a href=t>', "<p\nclass=\"c\">x</p>", "",
+])
+def test_html_problem_finds_what_the_full_parser_finds(value):
+    from site_builder.render.htmltree import html_problem, parse_html, structural_problems
+
+    problems = structural_problems(parse_html(value))
+    assert html_problem(value) == (problems[0] if problems else None)

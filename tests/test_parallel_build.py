@@ -72,3 +72,24 @@ def test_jobs_must_be_positive(tmp_path, write_corpus, monkeypatch):
     _project(tmp_path, write_corpus)
     monkeypatch.chdir(tmp_path)
     assert _build(tmp_path, "out", "--jobs", "0") != 0
+
+
+def test_sources_split_in_two_processes_load_the_same_corpus_as_one(tmp_path, write_corpus):
+    from site_builder.config import SiteConfig
+    from site_builder.core.cache import BuildCache
+    from site_builder.core.corpus import load_corpus
+
+    files = {f"src/pkg/m{n:02d}.py": MODULE.format(n=n) for n in range(12)}
+    files["src/pkg/broken.py"] = 'def f(:\n    """Never closed\n'
+    files["translations/pkg/m03.ja.json"] = '{\n "<p>Keep the direction</p>\\n": "<p>方向を保つ</p>\\n"\n}'
+    write_corpus(tmp_path, files)
+    config = SiteConfig(source_dir=tmp_path / "src", translations_dir=tmp_path / "translations",
+                        languages=("en", "ja"), include=("**/*.py",))
+    serial = load_corpus(config, keep_going=True)
+    cache = BuildCache(tmp_path / "cache")
+    parallel = load_corpus(config, keep_going=True, cache=cache, jobs=2)
+    assert len(parallel.files) == 12 and parallel.files == serial.files
+    assert [str(err) for err in parallel.errors] == [str(err) for err in serial.errors] != []
+    # The split files went into the cache: loading again reads them back, the same.
+    again = load_corpus(config, keep_going=True, cache=cache, jobs=2)
+    assert again.files == serial.files and cache.hits == 12

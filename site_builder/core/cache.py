@@ -82,6 +82,12 @@ class BuildCache:
         self.hits += 1
         return value
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under ``key`` (not read: it may still turn out unreadable)."""
+        return self.folder is not None and (self.folder / f"{key}.pickle").is_file()
+
     def put(self, key: str, value: Any) -> None:
         if self.folder is not None:
-            write_atomic(self.folder / f"{key}.pickle", pickle.dumps(value, protocol=5))
+            # Not flushed to disk: an entry lost to a crash is only a miss (and a torn one
+            # does not unpickle, so it is a miss too).
+            write_atomic(self.folder / f"{key}.pickle", pickle.dumps(value, protocol=5), durable=False)

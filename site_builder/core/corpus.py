@@ -9,6 +9,7 @@ files, or print: it only loads and looks up. An error from a file carries that f
 
 from __future__ import annotations
 
+import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -100,13 +101,15 @@ class FileStats:
 
 
 def load_corpus(config: SiteConfig, languages: Iterable[str] | None = None, *,
-                keep_going: bool = False, cache: BuildCache | None = None) -> Corpus:
+                keep_going: bool = False, cache: BuildCache | None = None, jobs: int = 1) -> Corpus:
     """Load every source under ``config.source_dir`` and look its units up in each language.
 
     Args:
         languages: target languages to load (default: the config's); English is skipped.
         keep_going: collect errors in ``Corpus.errors`` and go on with the other files,
             instead of raising the first one (status wants the rest reported).
+        jobs: processes to parse and split the files not in ``cache`` (forked; 1: this one).
+            The corpus is the same whatever the number.
 
     Raises:
         SourceError: a source cannot be parsed (path:line:col), unless ``keep_going``.
@@ -116,11 +119,13 @@ def load_corpus(config: SiteConfig, languages: Iterable[str] | None = None, *,
     errors: list[SiteBuilderError] = []
     files: list[CorpusFile] = []
     ids: dict[str, Path] = {}
-    for path in find_sources(config.source_dir, config.include, config.exclude):
+    paths = list(find_sources(config.source_dir, config.include, config.exclude))
+    ready = _split_ahead(paths, config.source_dir, cache, jobs)
+    for path in paths:
         try:
             with at_file(path):
                 _claim_id(ids, path, config.source_dir)
-                source, units = parse_and_split(path, config.source_dir, cache)
+                source, units = parse_and_split(path, config.source_dir, cache, ready=ready.get(path))
         except SiteBuilderError as err:
             _keep_or_raise(err, errors, keep_going)
             continue
@@ -129,22 +134,57 @@ def load_corpus(config: SiteConfig, languages: Iterable[str] | None = None, *,
     return Corpus(languages=langs, files=tuple(files), stale_caches=stale, errors=tuple(errors))
 
 
-def parse_and_split(path: Path, root: Path, cache: BuildCache | None = None) -> tuple[SourceFile, tuple[Unit, ...]]:
+def parse_and_split(path: Path, root: Path, cache: BuildCache | None = None, *,
+                    ready: tuple[SourceFile, tuple[Unit, ...]] | None = None,
+                    ) -> tuple[SourceFile, tuple[Unit, ...]]:
     """``parse_file`` then ``split_units``, from ``cache`` when this file's bytes were split before.
+
+    ``ready``: the same, already made by another process (:func:`_split_ahead`).
 
     Raises:
         SourceError: as :func:`parse_file` (a file that does not parse is never cached).
     """
     if cache is None or cache.folder is None:
-        source = parse_file(path, root)
-        return source, tuple(split_units(source))
+        return ready or _split_file((path, root), raising=True)
     key = cache.key("units", str(path), str(root), path.read_bytes())
     stored = cache.get(key)
     if stored is None:
-        source = parse_file(path, root)
-        stored = (source, tuple(split_units(source)))
+        stored = ready or _split_file((path, root), raising=True)
         cache.put(key, stored)
     return stored
+
+
+def _split_file(job: tuple[Path, Path], raising: bool = False) -> tuple[SourceFile, tuple[Unit, ...]] | None:
+    path, root = job
+    try:
+        source = parse_file(path, root)
+        return source, tuple(split_units(source))
+    except Exception:  # noqa: BLE001 - in a worker: the parent splits it again and reports
+        if raising:
+            raise
+        return None
+
+
+#: Below this many files to split, forking costs more than it saves.
+_MIN_FILES_TO_FORK = 8
+
+
+def _split_ahead(paths: Sequence[Path], root: Path, cache: BuildCache | None,
+                 jobs: int) -> dict[Path, tuple[SourceFile, tuple[Unit, ...]]]:
+    """(source, units) of the files ``cache`` lacks, made in ``jobs`` forked processes.
+
+    Splitting is most of a fresh build's loading and each file is independent. A file that
+    fails is left out: the caller splits it again in order and reports the error as ever.
+    """
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return {}
+    todo = [path for path in paths if cache is None or cache.folder is None
+            or not cache.has(cache.key("units", str(path), str(root), path.read_bytes()))]
+    if len(todo) < _MIN_FILES_TO_FORK:
+        return {}
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
+        results = pool.map(_split_file, [(path, root) for path in todo], chunksize=4)
+    return {path: result for path, result in zip(todo, results) if result is not None}
 
 
 def translate_units(source: SourceFile, units: Sequence[Unit], translations_dir: Path,

@@ -114,6 +114,8 @@ def test_unsaved_text_survives_opening_another_file_and_coming_back(workbench, o
     page.select_option("#wb-file", "capsnet/train")
     unit_for(page, "Training").first.wait_for()
     page.select_option("#wb-file", "capsnet/__init__")
+    # "Create experiment" is in both files: wait until train's units are gone before reading it.
+    unit_for(page, "Training").first.wait_for(state="detached")
     field = unit_for(page, "Create experiment").locator("textarea")
     field.wait_for()
     assert field.input_value() == "<p>下書き</p>"
