@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from site_builder.adapters.cli import main
 from site_builder.core.store import dump_catalog
-from site_builder.translators.checks import check_value, visible_text
+from site_builder.render.htmltree import visible_text
+from site_builder.translators.checks import check_value
 from site_builder.translators.workbench.fixes import fix_value, text_signature
 
 

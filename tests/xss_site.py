@@ -163,7 +163,7 @@ def _plant_translations(corpus, translations: Path, plants: Plants) -> None:
     from site_builder.model import UnitKind
     from site_builder.render.page import use_translation
     from site_builder.render.sanitize import sanitize_html
-    from site_builder.translators.checks import visible_text
+    from site_builder.render.htmltree import visible_text
 
     plain_index = html_index = 0
     for file in corpus.files:

@@ -14,8 +14,6 @@ import re
 from typing import Mapping, Sequence
 
 from site_builder.model import Catalog, Orphan, Suggestion, Unit, UnitResult, UnitState
-# Moved to core.placeholders; re-exported so imports written before the move keep working.
-from site_builder.core.placeholders import find_placeholders, restore_placeholders  # noqa: F401
 
 # HTML's whitespace characters (not Python's \s, which also matches NO-BREAK SPACE and other
 # characters a browser shows).

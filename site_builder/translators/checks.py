@@ -66,7 +66,7 @@ from site_builder.core.placeholders import (
     find_placeholders,
 )
 from site_builder.core.translate import normalize_key
-from site_builder.render.htmltree import (  # noqa: F401 (visible_text, parse_html: part of this API)
+from site_builder.render.htmltree import (
     BLOCK_TAGS,
     Element,
     ParsedHtml,
