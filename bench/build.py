@@ -45,16 +45,23 @@ from site_builder.model import UnitKind, UnitState
 
 
 class PeakMemory:
-    """Peak of the summed RSS of a process and all its descendants, sampled in a thread."""
+    """Peaks of the summed RSS and of the summed PSS of a process and all its descendants,
+    sampled in a thread.
+
+    RSS counts a page shared by forked processes once in each of them, so its sum overstates
+    a parallel build; PSS divides each shared page among the processes sharing it, so its sum
+    is the memory the build really holds. Both are reported; RSS is the stricter figure."""
 
     def __init__(self, pid: int) -> None:
-        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self.pid, self.peak, self.pss_peak, self._stop = pid, 0, 0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.pid)))
+            pids = _tree(self.pid)
+            self.peak = max(self.peak, sum(_rss(pid) for pid in pids))
+            self.pss_peak = max(self.pss_peak, sum(_pss(pid) for pid in pids))
             time.sleep(0.02)
 
     def stop(self) -> int:
@@ -90,9 +97,19 @@ def _rss(pid: int) -> int:
     return 0
 
 
-def timed_run(command: list[str], cwd: Path) -> tuple[float, int, float]:
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def timed_run(command: list[str], cwd: Path) -> tuple[float, int, float, int]:
     """Run ``command``; (wall seconds, peak RSS bytes of its process tree, CPU seconds of the
-    tree: user + system, workers included). Fails loudly.
+    tree: user + system, workers included, peak PSS bytes of the tree). Fails loudly.
 
     CPU seconds are reported beside wall time because on a shared machine the wall time
     also measures everyone else's load."""
@@ -107,7 +124,19 @@ def timed_run(command: list[str], cwd: Path) -> tuple[float, int, float]:
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, peak, cpu
+    return wall, peak, cpu, memory.pss_peak
+
+
+def _index_sizes(site: Path) -> dict[str, object]:
+    """Entries of the English search index, and of its page with the most entries."""
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    per_page: dict[str, int] = {}
+    for doc in docs:
+        page = doc["location"].split("#")[0]
+        per_page[page] = per_page.get(page, 0) + 1
+    longest = max(per_page, key=per_page.get)
+    return {"search_entries": len(docs), "search_longest_page": longest,
+            "search_entries_longest_page": per_page[longest]}
 
 
 # --- plain MkDocs + Material on the same content ----------------------------------------------------
@@ -251,14 +280,18 @@ def main(argv: list[str] | None = None) -> int:
         write_sources(config.source_dir, args.modules)
         write_caches(config)
         projects = write_markdown_projects(config, work / "plain")
-        ours_s, ours_peak, ours_cpu = timed_run(
+        ours_s, ours_peak, ours_cpu, ours_pss = timed_run(
             ["site-builder", "build", "--source", "src", "--translations", "translations", "--languages",
              ",".join(LANGUAGES), "--site-dir", str(work / "site"), "--jobs", str(args.jobs)], work)
+        index = _index_sizes(work / "site")
+        print(f"search: {index['search_entries']} entries in the English index; the page with the most, "
+              f"{index['search_longest_page']}, has {index['search_entries_longest_page']} (one per section)")
         print(f"ours : full build {ours_s:7.2f} s ({ours_cpu:.1f} CPU s), peak RSS {ours_peak / 2**20:6.0f} MB "
+              f"(PSS {ours_pss / 2**20:.0f} MB) "
               f"({args.modules} modules x {len(LANGUAGES)} languages, --jobs {args.jobs})")
         plain_s, plain_peak, plain_cpu = 0.0, 0, 0.0
         for project in projects:
-            seconds, peak, cpu = timed_run([sys.executable, "-m", "mkdocs", "build", "-q"], project)
+            seconds, peak, cpu, _ = timed_run([sys.executable, "-m", "mkdocs", "build", "-q"], project)
             plain_s, plain_peak, plain_cpu = plain_s + seconds, max(plain_peak, peak), plain_cpu + cpu
         print(f"plain: full build {plain_s:7.2f} s ({plain_cpu:.1f} CPU s), peak RSS {plain_peak / 2**20:6.0f} MB "
               f"(mkdocs build per language, Markdown pages, Material search)")
@@ -275,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
                       "ours_build_cpu_s": round(ours_cpu, 2), "plain_mkdocs_build_cpu_s": round(plain_cpu, 2),
                       "build_cpu_ratio": round(ours_cpu / plain_cpu, 3) if plain_cpu else None,
                       "ours_peak_rss_mb": round(ours_peak / 2**20, 1),
-                      "plain_peak_rss_mb": round(plain_peak / 2**20, 1), **serve}))
+                      "ours_peak_pss_mb": round(ours_pss / 2**20, 1),
+                      "plain_peak_rss_mb": round(plain_peak / 2**20, 1), **index, **serve}))
     return 0
 
 

@@ -18,7 +18,8 @@ PACKAGES = {"site_builder": ROOT / "site_builder", "capsule_networks": ROOT / "s
 
 #: site_builder's layers, lowest first. A module may import its own layer or any lower one.
 LAYERS = (
-    ("site_builder.model", "site_builder.errors", "site_builder.config", "site_builder.fileio"),
+    ("site_builder.model", "site_builder.errors", "site_builder.config", "site_builder.fileio",
+     "site_builder.parallel"),
     ("site_builder.core",),
     ("site_builder.render",),
     ("site_builder.translators",),

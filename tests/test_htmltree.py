@@ -86,6 +86,10 @@ def test_a_value_the_build_refuses_is_reported_by_check_under_the_same_id(value)
     "<p><em>crossed</p></em>", "</div>stray", "<P><A HREF=\"U\">caps", "<p>a < b and c > d</p>",
     "<span x=1/>open", "<span x=1 />closed", "<br/><hr /><img src=i.png>", "<p><!-- note --></p>",
     "<p><script>'</p>'</script></p>", '<a href="&lt;b&gt;"><a href=t>', "<p\nclass=\"c\">x</p>", "",
+    "<p>text then <", "a<b", "<p>x</p>trailing <", "</br></img><br></br>", "<ul><li><p>x</ul>",
+    "<A HREF=u><b><A href='&amp;v' ID=w>x</A></b></A>", "<a id=o><p><a href=i>in</a></p></a><a href=n>",
+    "<span translate=no>_^_0_^_</span><p><span translate=no>_^_1_^_</p></span>", "<h2><div>d</div></h2><p><h3>",
+    "<p><textarea>x</textarea></p>", "<em>a</strong></em>", "<p>a</p\n>", "<x-y>z</x-y>",
 ])
 def test_html_problem_finds_what_the_full_parser_finds(value):
     from site_builder.render.htmltree import html_problem, parse_html, structural_problems

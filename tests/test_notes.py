@@ -45,6 +45,11 @@ SPACING = [
     ("\n\n", ""),
     ("\n  \n", ""),
     ("", ""),
+    ("Tabs\tinside\tand  two  spaces  \n\tthen an indented line\n",
+     "<p>Tabs inside and two spaces  then an indented line </p>\n"),
+    (":param\tx: the input\n:return:  the output\n",
+     "<ul><li><span translate=no>_^_0_^_</span>  the input </li>\n<p><em>Returns</em>  the output </p></ul>\n"),
+    ("a: b and :param inside\n", "<p>a: b and :param inside </p>\n"),
 ]
 
 EDGES = [

@@ -29,8 +29,23 @@ def squash(s):
 '''
 
 
-def _project(root: Path, write_corpus) -> Path:
-    files = {f"src/pkg/m{n}.py": MODULE.format(n=n) for n in range(3)}
+#: A module whose code names definitions of the others: its page's code has links.
+USER = '''"""
+# Using the squashes
+"""
+from pkg.m0 import squash
+from pkg import m1
+
+
+def both(s):
+    # Squash twice
+    return m1.squash(squash(s))
+'''
+
+
+def _project(root: Path, write_corpus, modules: int = 3) -> Path:
+    files = {f"src/pkg/m{n}.py": MODULE.format(n=n) for n in range(modules)}
+    files["src/pkg/user.py"] = USER
     files["translations/pkg/m0.ja.json"] = '{\n "<p>Squash <code>s</code>.</p>\\n": "<p><code>s</code> を潰す。</p>\\n"\n}'
     files["translations/pkg/m1.zh.json"] = '{\n "<p>Keep the direction</p>\\n": "<p>保持方向</p>\\n"\n}'
     return write_corpus(root, files)
@@ -46,12 +61,14 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_two_jobs_write_the_same_bytes_as_one(tmp_path, write_corpus, monkeypatch):
-    _project(tmp_path, write_corpus)
+    # Enough files for the sources to be split and the code highlighted in forked processes.
+    _project(tmp_path, write_corpus, modules=10)
     monkeypatch.chdir(tmp_path)
     assert _build(tmp_path, "serial", "--jobs", "1") == 0
     assert _build(tmp_path, "parallel", "--jobs", "2") == 0
     serial, parallel = _tree(tmp_path / "serial"), _tree(tmp_path / "parallel")
     assert "ja/pkg/m0.html" in serial and "zh/search/search_index.json" in serial
+    assert 'sb-n" href="m0.html#squash" data-d=' in serial["ja/pkg/user.html"].decode()
     assert sorted(parallel) == sorted(serial)
     assert [name for name in serial if serial[name] != parallel[name]] == []
 
@@ -82,6 +99,7 @@ def test_sources_split_in_two_processes_load_the_same_corpus_as_one(tmp_path, wr
     files = {f"src/pkg/m{n:02d}.py": MODULE.format(n=n) for n in range(12)}
     files["src/pkg/broken.py"] = 'def f(:\n    """Never closed\n'
     files["translations/pkg/m03.ja.json"] = '{\n "<p>Keep the direction</p>\\n": "<p>方向を保つ</p>\\n"\n}'
+    files["translations/pkg/m05.ja.json"] = '{\n "a": "b",\n "c" "d"\n}'  # reported, by the parent
     write_corpus(tmp_path, files)
     config = SiteConfig(source_dir=tmp_path / "src", translations_dir=tmp_path / "translations",
                         languages=("en", "ja"), include=("**/*.py",))
@@ -89,7 +107,9 @@ def test_sources_split_in_two_processes_load_the_same_corpus_as_one(tmp_path, wr
     cache = BuildCache(tmp_path / "cache")
     parallel = load_corpus(config, keep_going=True, cache=cache, jobs=2)
     assert len(parallel.files) == 12 and parallel.files == serial.files
-    assert [str(err) for err in parallel.errors] == [str(err) for err in serial.errors] != []
+    assert [str(err) for err in parallel.errors] == [str(err) for err in serial.errors]
+    assert len(serial.errors) == 2 and "m05.ja.json:3" in str(serial.errors[1])
+    assert parallel.files[3].translations["ja"].results[-1].text == "<p>方向を保つ</p>\n"
     # The split files went into the cache: loading again reads them back, the same.
     again = load_corpus(config, keep_going=True, cache=cache, jobs=2)
     assert again.files == serial.files and cache.hits == 12

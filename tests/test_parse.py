@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from site_builder.errors import SourceError
 from site_builder.model import SectionKind, SourceKind
+from site_builder.core import parse as parse_module  # its private pass-1 functions, for the C path
 from site_builder.core.parse import docstring_notes, file_id, find_sources, parse_file
 from site_builder.core.units import split_units
 from site_builder.render.highlight import highlight_sections
@@ -546,3 +547,69 @@ def _check_lines(path: Path, source) -> None:
 def _shown(line: str) -> str:
     stripped = line.lstrip(" \t\f")
     return line[: len(line) - len(stripped)].replace("\f", "") + stripped
+
+
+# --- pass 1 with Python 3.11's C tokenizer: the same lines as the reference tokenizer ---------
+
+ACCEPTED_BY_BOTH = {
+    "decorated async def": '@app.route("/")\n@other\nasync def handler():\n    """Serves it."""\n    await x\n',
+    "comments inside brackets and after code": "x = (1,  # one\n     # a full line\n     2)\n# after\n",
+    "comment-like lines inside strings": 'x = """\n# not a comment\n"""\n# a comment\ny = \'a\\\n# still a string\'\n',
+    "continued lines": 'x = 1 + \\\n    2  # two\n# after\ndef f(a, \\\n      b):\n    """Doc."""\n',
+    "non-ASCII before a docstring's line": 'é = 1\nclass Café:\n    """Déjà vu."""\n',
+    "one-line body is no docstring": 'class A:\n  def f(self): "one"\n  def g(self):\n    "two"\n',
+    "form feed before a comment": "x = 1\n\f# after a page break\n",
+    "f-string and bytes are no docstrings": 'f"{x}"\ndef f():\n    b"bytes"\n',
+    "no final newline": '"""Module."""\nx = 1  # last',
+    "header over several lines": 'def f(\n    a: dict[str, int] = {"k": 1},  # why\n) -> None:\n    """Doc."""\n',
+    "comment-only file": "# only\n# comments\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACCEPTED_BY_BOTH))
+def test_c_tokenizer_finds_the_comments_and_docstrings_the_reference_tokenizer_finds(name, monkeypatch):
+    text = ACCEPTED_BY_BOTH[name]
+    assert parse_module._c_tokens(text, text.split("\n")) is not None
+    fast = parse_module._classify(text)
+    monkeypatch.setattr(parse_module, "_c_tokens", lambda text, lines: None)
+    assert fast == parse_module._classify(text)
+
+
+@pytest.mark.parametrize("module", ["tokenize", "dataclasses", "argparse", "typing", "asyncio/tasks"])
+def test_c_tokenizer_classifies_a_standard_library_module_as_the_reference_does(module, monkeypatch):
+    text = (Path(sysconfig.get_paths()["stdlib"]) / f"{module}.py").read_text(encoding="utf-8")
+    fast = parse_module._classify(text)
+    monkeypatch.setattr(parse_module, "_c_tokens", lambda text, lines: None)
+    assert fast == parse_module._classify(text)
+
+
+@pytest.mark.parametrize("text", [
+    "x = 1 \\\n",                      # a continuation at the end of the file
+    "x = (1,\n# c\n",                  # an unclosed bracket (the C tokenizer stops without a word)
+    "if x:\n    y\n  z\n",              # an unindent to no outer level (likewise)
+    "x = 1\ncost = 3 ? 4\n",           # a stray character (the C tokenizer calls it an operator)
+    'y = """never closed\n',           # an unclosed string (the C tokenizer raises)
+    "if x:\n    y = 1\n  \\\n    # c\n",  # a continuation opening a line, indented to no level
+])
+def test_input_the_reference_tokenizer_rejects_is_left_to_it_and_its_error(text):
+    assert parse_module._c_tokens(text, text.split("\n")) is None
+    with pytest.raises(SourceError):
+        parse_module._classify(text)
+
+
+def test_a_name_the_reference_tokenizer_splits_is_left_to_it_and_named_as_it_names_it():
+    text = "def cafe\u0301():\n    \"A combining accent the reference reads as no name.\"\n"
+    assert parse_module._c_tokens(text, text.split("\n")) is None
+    assert [doc.name for doc in parse_module._classify(text).docstrings] == ["cafe"]
+
+
+def test_a_line_opening_with_a_continuation_is_left_to_the_reference_tokenizer():
+    text = 'def f():\n    \\\n    "Doc."\n'
+    assert parse_module._c_tokens(text, text.split("\n")) is None
+    assert [(doc.start, doc.indent) for doc in parse_module._classify(text).docstrings] == [(3, "    ")]
+
+
+def test_indentation_only_the_reference_tokenizer_accepts_is_left_to_it():
+    text = "\tif x:\n        y = 1\n        # a note\n"  # a tab, then eight spaces: one level to it
+    assert parse_module._c_tokens(text, text.split("\n")) is None
+    assert parse_module._classify(text).comments == {3: "# a note"}

@@ -111,3 +111,38 @@ def test_describe_placeholder_is_short_and_names_the_original_when_known():
     assert shortened.endswith("...)") and len(shortened) == len("_^_2_^_ ()") + 40
     assert describe_placeholder(3, originals) == "_^_3_^_ (image f.png)"
     assert describe_placeholder(9, originals) == "_^_9_^_"
+
+
+# --- the canonical-only fast path answers as the full scan does -----------------------------
+
+FAST_PATH_TEXTS = [
+    "<p>a <span translate=no>_^_0_^_</span> b <span translate=no>_^_1_^_</span></p>",
+    "<span translate=no>_^_1_^_</span><span translate=no>_^_1_^_</span>", "no placeholders", "",
+    "<span translate=no>_^_９_^_</span>", "<span translate=no>_^_7_^_</span>",
+    "<span translate=no>_^_0_^_</span> n_iterations", "<span translate=no>_^_0_^_</span> _^_1_^_",
+    "<span translate=no>_^_0_^_</span> ＿^＿1＿^＿", '<span translate="no">_^_0_^_</span>',
+    "&lt;span translate=no&gt;<span translate=no>_^_0_^_</span>", "<span translate=no>_^_0_^_</span>_",
+    "<SPAN translate=no>_^_0_^_</SPAN>", "<span translate=no> _^_0_^_ </span>", "_^_x_^_",
+    "<span translate=no>_^_0_^_</span><span translate=no>_^_0_^_",
+]
+
+
+def _full_scan(text, rendered):
+    from site_builder.core import placeholders
+
+    found = [placeholders.number(m) for m in placeholders.ANY_FORM.finditer(text)]
+    pieces, last = [], 0
+    for match in placeholders.ANY_FORM.finditer(text):
+        n = placeholders.number(match)
+        if n >= len(rendered) or placeholders.REMNANT.search(text[last:match.start()]):
+            return found, None
+        pieces += (text[last:match.start()], rendered[n])
+        last = match.end()
+    tail = text[last:]
+    return found, None if placeholders.REMNANT.search(tail) else "".join(pieces) + tail
+
+
+@pytest.mark.parametrize("text", FAST_PATH_TEXTS)
+def test_find_and_restore_answer_as_the_full_scan_does(text):
+    rendered = ["<math>zero</math>", "<code>one</code>", "_^_2_^_ in code"]
+    assert (find_placeholders(text), restore_placeholders(text, rendered)) == _full_scan(text, rendered)

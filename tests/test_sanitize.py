@@ -159,3 +159,83 @@ def test_tables_and_small_formatting_survive():
     key = "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>"
     assert sanitize_html(key) == key
     assert sanitize_html("x<sup>2</sup><sub>i</sub><br><hr>") == "x<sup>2</sup><sub>i</sub><br><hr>"
+
+
+# --- the fast paths give nh3's answer -----------------------------------------------------------
+
+from site_builder.render import sanitize as _sanitize  # noqa: E402  (private names under test)
+
+#: Values as our key renderer and translators write them, and hostile variations of them.
+NOTE_VALUES = [
+    "<p>[ja] 結合係数 <span translate=no>_^_0_^_</span> は出力について和が 1 です</p>\n",
+    "<ul>\n<li>a <em>b</em> <code>c</code></li>\n<li><p>d</p><ul><li>e</li></ul></li>\n</ul>\n",
+    "<h2>見出し</h2>\n<p>1 &lt; 2 &amp;&amp; 3 &gt; 2&nbsp;x</p>", "plain text", "", "<br>",
+    "<b><i>z</i></b><em><em><em>k</em></em></em>", "<p>\"quoted\" and 'single'</p>",
+    "<p>a > b</p>", "<p>a & b</p>", "<p>&quot;x&quot; &#39;y&#39; &AMP; &ampx</p>", "<p>nb\xa0sp</p>",
+    "<p>cr\r\nlf</p>", "<p>nul\x00</p>", "<p>ctrl\x01\ufffe</p>",
+    "<p><p>nested</p></p>", "<p><ul><li>block in p</li></ul></p>", "<li>bare li</li>", "<ul>text<li>x</li></ul>",
+    "<ul><span translate=no>_^_0_^_</span></ul>", "<h1><h2>h</h2></h1>", "<em><p>p in em</p></em>",
+    "<p><em>crossed</p></em>", "<p>unclosed", "</p>stray", "<P>caps</P>", "<p >space</p>", "<br/>", "</br>",
+    "<span translate=no>_^_１_^_</span>", '<span translate="no">_^_2_^_</span>', "<span translate=no>_^_x_^_</span>",
+    "<span translate=no onclick=alert(1)>_^_0_^_</span>", "<span>bare span</span>",
+    '<a href="javascript:alert(1)">x</a>', "<a>x</a>", "<script>alert(1)</script>", "<p><!-- c --></p>",
+    "<table><td>x</td></table>", "<pre>\ncode</pre>", "<hr>", "<div>d</div>", "<p>x</p><",
+    "<p>\ud800</p>",
+]
+
+
+def _nh3_note(value: str) -> str:
+    return _sanitize.recanonicalise(_sanitize._clean_note(value))
+
+
+@pytest.mark.parametrize("value", NOTE_VALUES + PAYLOADS)
+def test_a_value_that_skips_cleaning_is_one_nh3_returns_unchanged(value):
+    try:
+        expected = _nh3_note(value)
+    except (UnicodeEncodeError, ValueError):
+        expected = None  # nh3 cannot take it: the fast path must not answer either
+    if _sanitize._unchanged_by_note_cleaning(value):
+        assert expected == value
+    if expected is not None:
+        assert sanitize_html(value) == expected
+
+
+def test_plain_paragraphs_lists_and_placeholders_skip_cleaning():
+    assert _sanitize._unchanged_by_note_cleaning(NOTE_VALUES[0])
+    assert _sanitize._unchanged_by_note_cleaning(NOTE_VALUES[1])
+    assert not _sanitize._unchanged_by_note_cleaning('<a href="javascript:alert(1)">x</a>')
+
+
+def test_a_reused_cleaner_cleans_as_nh3_clean_does():
+    import nh3
+
+    options = dict(tags={"p", "a"}, attributes={"a": {"href"}}, strip_comments=True,
+                   attribute_filter=_sanitize._drop_dangerous_urls)
+    clean = _sanitize.cleaner(**options)
+    for value in NOTE_VALUES[:-1] + PAYLOADS:
+        assert clean(value) == nh3.clean(value, **options)
+
+
+SEARCH_VALUES = [
+    "plain &amp; &lt;escaped&gt; text&nbsp;here", "text <pre><code>x = 1 &lt; 2\ny</code></pre>",
+    "<pre><code>only code</code></pre>", "a \u200b分词\u200b b", "<p>tag</p>", "a > b", "a & b",
+    "&quot;q&quot;", "&AMP;", "&amp", "nb\xa0sp", "cr\r", "nul\x00", "x <pre><code>a</code></pre><pre><code>b</code></pre>",
+    "x <pre><code>a</code></pre> tail", "<pre><code>\nlead</code></pre>", "&am<pre><code>p;</code></pre>",
+    "<pre><code></code></pre>", "</code></pre>", "<script>alert(1)</script>",
+]
+
+
+@pytest.mark.parametrize("value", SEARCH_VALUES + PAYLOADS)
+def test_search_text_that_skips_cleaning_is_one_nh3_returns_unchanged(value):
+    if _sanitize._unchanged_by_search_cleaning(value):
+        assert _sanitize._clean_search(value) == value
+    assert _sanitize.search_safe_html(value) == _sanitize._clean_search(value)
+
+
+def test_the_search_fast_path_knows_every_character_nh3_rewrites():
+    # Every code point (surrogates apart) once between letters: the fast path's character
+    # class must hold exactly those nh3 changes.
+    for point in (*range(0xD800), *range(0xE000, 0x110000, 97), 0xFEFF, 0xFFFE, 0xFFFF):
+        text = f"a{chr(point)}b"
+        if _sanitize._unchanged_by_search_cleaning(text):
+            assert _sanitize._clean_search(text) == text, hex(point)

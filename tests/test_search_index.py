@@ -135,3 +135,87 @@ def test_the_index_written_by_parts_is_the_same_bytes_as_written_whole():
                                                                          clean=False)
     replaced = [{"location": "c.html", "title": "C2", "text": ""}]
     assert '"title":"C2"' in index_json(config, [theme, replaced], parts)
+
+
+# --- plain_text's fast path reads our own HTML as nh3 does ------------------------------------
+
+RICH_MODULE = r'''"""
+# Capsules &amp; routing
+
+Each capsule outputs $\mathbf{v}_j$ with $\lVert \mathbf{s}_j \rVert < 1$ and
+$$c_{ij} = \frac{\exp b_{ij}}{\sum_k \exp b_{ik}}$$
+
+* a `code <span>` item & an *emphasised* one, "quoted" 'too'
+* a [link](https://example.org/?a=1&b=2) and **bold**
+
+| name | 容量 |
+|------|------|
+| capsule | カプセル |
+
+```python
+x = "<b>" if a < b else '&amp;'
+```
+"""
+
+x = 1
+'''
+
+PLAIN_TEXT_FRAGMENTS = [
+    '<p>a <math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><mi>x</mi><mo>&lt;</mo>'
+    '<msub><mi>y</mi><mn>1</mn></msub></mrow></math> b</p>',
+    "<p>x<math><mi>a<b>breakout</b></mi></math>y</p>", "<p>x<math><mrow><p>html</p></mrow></math>y</p>",
+    "<p>x<math><mrow><math><mi>n</mi></math>after</mrow></math>y</p>", "<p>x<math><mi>open</math>y</p>",
+    "<p>x<math><mrow>unclosed</math>y</p>", "<p>x<math><mspace width=\"1em\"/>s</math>y</p>",
+    "<p>x<math>no end", "<p>x<MATH><mi>u</mi></MATH>y</p>", "<p>x<mathx>y</mathx></p>",
+    "<p>x<math><annotation encoding=\"application/x-tex\">a &lt; b</annotation></math>y</p>",
+    "<p>x<math><annotation-xml encoding=\"text/html\"><p>h</p></annotation-xml></math>y</p>",
+    "<pre>\nleading newline</pre>", "<pre><code>\nkept</code></pre>", "<pre>x</pre>",
+    "<p>&amp;lt; &quot;q&quot; &#39;s&#39; &#x27;t&#x27; &nbsp; &copy; &amp</p>",
+    "<p>&amp;lt; &quot;q&quot; &#39;s&#39; &#x27;t&#x27; &nbsp;&gt;</p>", "<p>a&am<math><mi>x</mi></math>p;</p>",
+    "<p>cr\r\nlf nul\x00 nb\xa0sp ctrl\x01</p>", "<p>a > b, c < d</p>", "<table><tr><td>a</td>text<td>b</td></tr></table>",
+    "<p><a href=x>1<a href=y>2</a>3</a></p>", "<p><em>crossed</p></em>", "<p>unclosed", "</p>stray", "<br/><br></br>",
+    "<p/>x", "<div><P>Caps</P></div>", "<p><!-- c -->x</p>", "<p><script>s</script><style>t</style>x</p>",
+    "<svg><text>v</text></svg>x", "<button>b</button>x", "<select><option>o</option></select>x",
+    "<textarea><p>t</p></textarea>", "<h2>a<h3>b</h3></h2><li>c<li>d</li></li>", "<p>x<img src=a alt='b'>y</p>",
+]
+
+
+def _slow_plain_text(fragment: str) -> str:
+    from site_builder.site import search
+
+    spaced = search._BLOCK_TAG.sub(r" <\1\2", fragment)
+    return search._SPACES.sub(" ", search._text_only(spaced)).strip()
+
+
+def _rendered_notes(tmp_path: Path, write_corpus) -> list[str]:
+    write_corpus(tmp_path / "src", {"pkg/rich.py": RICH_MODULE, "pkg/routing.py": MODULE})
+    corpus = load_corpus(SiteConfig(source_dir=tmp_path / "src", translations_dir=tmp_path / "t"))
+    return [section.notes_html for file in corpus.files
+            for section in build_page(file.source, _english(file.units), "en").sections]
+
+
+def test_plain_text_of_rendered_notes_is_what_nh3_reads(tmp_path, write_corpus):
+    from site_builder.site import search
+
+    notes = _rendered_notes(tmp_path, write_corpus)
+    assert any("<math" in n for n in notes)
+    assert any(search._plain_markup_text(n) is not None and "<math" in n for n in notes)
+    for fragment in notes:
+        assert plain_text(fragment) == _slow_plain_text(fragment)
+
+
+@pytest.mark.parametrize("fragment", PLAIN_TEXT_FRAGMENTS)
+def test_plain_text_of_hostile_fragments_is_what_nh3_reads(fragment):
+    from site_builder.site import search
+
+    fast = search._plain_markup_text(fragment)
+    slow = search._text_only(search._BLOCK_TAG.sub(r" <\1\2", fragment))
+    assert fast is None or fast == slow
+    assert plain_text(fragment) == _slow_plain_text(fragment)
+
+
+def test_plain_text_reads_our_math_without_nh3():
+    from site_builder.site import search
+
+    assert search._plain_markup_text(PLAIN_TEXT_FRAGMENTS[0]) == " a  b "
+    assert search._plain_markup_text(PLAIN_TEXT_FRAGMENTS[1]) is None  # a tag inside <mi>

@@ -62,8 +62,15 @@ class BuildCache:
         self.hits = self.misses = 0
 
     def key(self, kind: str, *inputs: Any) -> str:
-        """A key for ``inputs`` (picklable values) under ``kind``, versions included."""
-        digest = hashlib.sha256(pickle.dumps((kind, versions(), inputs), protocol=5))
+        """A key for ``inputs`` (picklable values) under ``kind``, versions included.
+
+        Each input is pickled on its own: pickle writes a value seen before in the same call
+        as a reference to it, so one pickle of all the inputs would depend on which of them
+        happen to be the same object (a language code held by two of them), and two processes
+        with equal inputs could make different keys."""
+        digest = hashlib.sha256(pickle.dumps((kind, versions()), protocol=5))
+        for value in inputs:
+            digest.update(pickle.dumps(value, protocol=5))
         return f"{kind}/{digest.hexdigest()}"
 
     def get(self, key: str) -> Any:

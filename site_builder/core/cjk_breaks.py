@@ -33,6 +33,8 @@ _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style", "math"})
 
 def join_cjk_lines(text: str) -> str:
     """``text`` with each soft line break between two CJK characters removed."""
+    if text.isascii():
+        return text  # no CJK character, so no break between two (and no regex scan)
     return _BREAK_BETWEEN_CJK.sub("", text)
 
 

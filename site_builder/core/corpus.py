@@ -9,7 +9,6 @@ files, or print: it only loads and looks up. An error from a file carries that f
 
 from __future__ import annotations
 
-import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -18,6 +17,7 @@ from site_builder.config import SOURCE_LANGUAGE, SiteConfig
 from site_builder.core.cache import BuildCache
 from site_builder.errors import Location, SiteBuilderError, SourceError, at_file
 from site_builder.model import Catalog, Orphan, SourceFile, Suggestion, Unit, UnitResult, UnitState
+from site_builder.parallel import can_fork, fork_map
 from site_builder.core.parse import file_id, find_sources, parse_file
 from site_builder.core.store import (
     catalog_path,
@@ -120,16 +120,18 @@ def load_corpus(config: SiteConfig, languages: Iterable[str] | None = None, *,
     files: list[CorpusFile] = []
     ids: dict[str, Path] = {}
     paths = list(find_sources(config.source_dir, config.include, config.exclude))
-    ready = _split_ahead(paths, config.source_dir, cache, jobs)
+    ready = _load_ahead(paths, config, langs, cache, jobs)
     for path in paths:
+        made, translated = ready.get(path, (None, {}))
         try:
             with at_file(path):
                 _claim_id(ids, path, config.source_dir)
-                source, units = parse_and_split(path, config.source_dir, cache, ready=ready.get(path))
+                source, units = parse_and_split(path, config.source_dir, cache, ready=made)
         except SiteBuilderError as err:
             _keep_or_raise(err, errors, keep_going)
             continue
-        files.append(_translate_file(source, units, config.translations_dir, langs, errors, keep_going))
+        files.append(_translate_file(source, units, config.translations_dir, langs, errors, keep_going,
+                                     ready=translated))
     stale = _stale_caches(config.translations_dir, langs, set(ids), errors, keep_going)
     return Corpus(languages=langs, files=tuple(files), stale_caches=stale, errors=tuple(errors))
 
@@ -139,7 +141,7 @@ def parse_and_split(path: Path, root: Path, cache: BuildCache | None = None, *,
                     ) -> tuple[SourceFile, tuple[Unit, ...]]:
     """``parse_file`` then ``split_units``, from ``cache`` when this file's bytes were split before.
 
-    ``ready``: the same, already made by another process (:func:`_split_ahead`).
+    ``ready``: the same, already made by another process (:func:`_load_ahead`).
 
     Raises:
         SourceError: as :func:`parse_file` (a file that does not parse is never cached).
@@ -165,26 +167,40 @@ def _split_file(job: tuple[Path, Path], raising: bool = False) -> tuple[SourceFi
         return None
 
 
-#: Below this many files to split, forking costs more than it saves.
-_MIN_FILES_TO_FORK = 8
+#: What a forked process made of one file: (source, units), and its translations by language.
+Loaded = tuple[tuple[SourceFile, tuple[Unit, ...]], dict[str, "FileTranslation"]]
 
 
-def _split_ahead(paths: Sequence[Path], root: Path, cache: BuildCache | None,
-                 jobs: int) -> dict[Path, tuple[SourceFile, tuple[Unit, ...]]]:
-    """(source, units) of the files ``cache`` lacks, made in ``jobs`` forked processes.
+def _load_ahead(paths: Sequence[Path], config: SiteConfig, langs: tuple[str, ...],
+                cache: BuildCache | None, jobs: int) -> dict[Path, Loaded]:
+    """Split and translate the files ``cache`` lacks, in ``jobs`` forked processes.
 
-    Splitting is most of a fresh build's loading and each file is independent. A file that
-    fails is left out: the caller splits it again in order and reports the error as ever.
+    Splitting is most of a fresh build's loading and each file is independent, and so is
+    looking its units up in each language's cache. A file or a language that fails is left
+    out: the caller does it again, in order, and reports the error as ever.
     """
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    root = config.source_dir
+    if not can_fork(jobs, len(paths)):
         return {}
     todo = [path for path in paths if cache is None or cache.folder is None
             or not cache.has(cache.key("units", str(path), str(root), path.read_bytes()))]
-    if len(todo) < _MIN_FILES_TO_FORK:
-        return {}
-    with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
-        results = pool.map(_split_file, [(path, root) for path in todo], chunksize=4)
+    jobs_list = [(path, root, config.translations_dir, langs) for path in todo]
+    results = fork_map(_load_file, jobs_list, jobs) or ()
     return {path: result for path, result in zip(todo, results) if result is not None}
+
+
+def _load_file(job: tuple[Path, Path, Path, tuple[str, ...]]) -> Loaded | None:
+    path, root, translations_dir, langs = job
+    made = _split_file((path, root))
+    if made is None:
+        return None
+    translated = {}
+    for lang in langs:
+        try:
+            translated[lang] = translate_units(*made, translations_dir, lang)
+        except Exception:  # noqa: BLE001 - in a worker: the parent reads it again and reports
+            continue
+    return made, translated
 
 
 def translate_units(source: SourceFile, units: Sequence[Unit], translations_dir: Path,
@@ -240,9 +256,12 @@ def _claim_id(ids: dict[str, Path], path: Path, root: Path) -> None:
 
 def _translate_file(source: SourceFile, units: tuple[Unit, ...], translations_dir: Path,
                     langs: tuple[str, ...], errors: list[SiteBuilderError],
-                    keep_going: bool) -> CorpusFile:
+                    keep_going: bool, ready: Mapping[str, FileTranslation] | None = None) -> CorpusFile:
     translations = {}
     for lang in langs:
+        if ready and lang in ready:
+            translations[lang] = ready[lang]
+            continue
         try:
             translations[lang] = translate_units(source, units, translations_dir, lang)
         except SiteBuilderError as err:

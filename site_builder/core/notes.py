@@ -29,6 +29,7 @@ lone ``#``) give ``<p> </p>``, and blank lines alone give nothing. This module m
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import xml.etree.ElementTree as etree
@@ -40,10 +41,11 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import (HTML_RE, DelimiterProcessor, DoubleTagInlineProcessor,
                                      HtmlInlineProcessor, SimpleTagInlineProcessor,
                                      SimpleTextInlineProcessor)
-from markdown.preprocessors import Preprocessor
+from markdown.preprocessors import HtmlBlockPreprocessor, Preprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
 from site_builder.core.cjk_breaks import CjkBreaksExtension
+from site_builder.core.inline_prefilter import PrefilteredInlineProcessor
 from site_builder.core.masking import TOKEN, MaskingExtension, Slots, Stashed, number_placeholders
 from site_builder.model import Masked, Protected
 
@@ -108,8 +110,14 @@ class _SpacingPreprocessor(Preprocessor):
         out: list[str] = []
         in_list = False
         for line in lines:
-            line = _SPACES.sub(" ", line.rstrip())
-            line = _RETURN.sub("* " + _RETURNS + " ", _PARAM.sub(r"* `\1` ", line))
+            line = line.rstrip()
+            # Each substitution only where its pattern can match (a lone space stays itself).
+            if "  " in line or "\t" in line:
+                line = _SPACES.sub(" ", line)
+            if ":param" in line:
+                line = _PARAM.sub(r"* `\1` ", line)
+            if ":return:" in line:
+                line = _RETURN.sub("* " + _RETURNS + " ", line)
             if not out or not out[-1]:
                 # Markdown decides from a block's first line whether the block is a list.
                 in_list = bool(_ITEM.match(line))
@@ -126,6 +134,8 @@ class _DialectExtension(Extension):
     |---------------------------|-------------------|----------|----------------------------------|
     | ``corpus_spacing``        | ``preprocessors`` | 24       | after masking (25), before raw   |
     |                           |                   |          | HTML blocks are found (20)       |
+    | ``html_block``            | ``preprocessors`` | 20       | stock, not run without ``<``/``&``|
+    | ``inline``                | ``treeprocessors``| 20       | stock, patterns prefiltered      |
     | ``html``                  | ``inlinePatterns``| 90       | only known elements are HTML     |
     | ``literal_star``          | ``inlinePatterns``| 75       | ``2*k``, ``x**2`` are text       |
     | ``not_strong``            | ``inlinePatterns``| 70       | a ``*`` between spaces is text   |
@@ -147,8 +157,11 @@ class _DialectExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
         md.preprocessors.register(_SpacingPreprocessor(md), "corpus_spacing", 24)
+        md.preprocessors.register(_TextOnlyHtmlBlocks(md), "html_block", 20)
         md.parser.blockprocessors.deregister("olist")
         md.treeprocessors.deregister("prettify")
+        # The same inline stage, faster: patterns are not tried where they cannot match.
+        md.treeprocessors.register(PrefilteredInlineProcessor(md), "inline", 20)
         patterns = md.inlinePatterns
         patterns.deregister("em_strong")
         patterns.register(SimpleTextInlineProcessor(r"((^| )(\*|_)( |$))"), "not_strong", 70)
@@ -160,6 +173,20 @@ class _DialectExtension(Extension):
         patterns.register(SimpleTextInlineProcessor(_DUNDER), "literal_dunder", 55)
         patterns.register(SimpleTextInlineProcessor(_CODE_STAR), "literal_star", 75)
         patterns.register(_HtmlOrTextProcessor(HTML_RE, md), "html", 90)
+
+
+class _TextOnlyHtmlBlocks(HtmlBlockPreprocessor):
+    """Python-Markdown's raw-HTML block finder, not started on notes without ``<`` or ``&``.
+
+    Exact: its HTML parser looks for nothing else (``[&<]``), so such text goes through it
+    as one run of data, unchanged, and nothing is stashed; the parser is the costly part.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        if "<" not in source and "&" not in source:
+            return source.split("\n")
+        return super().run(lines)
 
 
 class _HtmlOrTextProcessor(HtmlInlineProcessor):
@@ -190,6 +217,10 @@ class _Renderer:
         # a wrapped line must not become a space between two characters on the page.
         self.md = Markdown(extensions=[self.masking, _DialectExtension(), CjkBreaksExtension()],
                            output_format="html")
+        # The stages in order, read from their registries once (they are complete once the
+        # constructor has run the extensions) instead of sorted and copied on every call.
+        self._preprocessors = list(self.md.preprocessors)
+        self._treeprocessors = list(self.md.treeprocessors)
 
     def render(self, markdown: str) -> RenderedNotes:
         self.md.reset()
@@ -199,15 +230,15 @@ class _Renderer:
         root = self._tree(markdown.strip("\n"))
         writer = _Writer(self.masking.stash, self.md.htmlStash.rawHtmlBlocks)
         blocks = _apply_edges([writer.block(element) for element in root], lead, trail)
-        return RenderedNotes(_join(blocks), tuple(_renumber(block) for block in blocks))
+        return _finish(blocks)
 
     def _tree(self, text: str) -> etree.Element:
         # Markdown.convert without its serializer and postprocessors: the same stages in order.
         lines = text.split("\n")
-        for preprocessor in self.md.preprocessors:
+        for preprocessor in self._preprocessors:
             lines = preprocessor.run(lines)
         root = self.md.parser.parseDocument(lines).getroot()
-        for treeprocessor in self.md.treeprocessors:
+        for treeprocessor in self._treeprocessors:
             root = treeprocessor.run(root) or root
         return root
 
@@ -226,11 +257,21 @@ def _renderer() -> _Renderer:
 
 def render_notes(markdown: str) -> Masked:
     """The key HTML of one section's notes, placeholders numbered from 0."""
-    return _renderer().render(markdown).whole
+    return _render_once(markdown).whole
 
 
 def render_blocks(markdown: str) -> RenderedNotes:
     """The whole key and its top-level blocks (for sections too long for one key)."""
+    return _render_once(markdown)
+
+
+#: The same notes recur across a corpus (a shared docstring, "Initialize", a class's
+#: argument list copied into its subclasses). A render depends on the text alone --
+#: ``md.reset()`` empties everything Python-Markdown, the masking stash and the ``_``
+#: delimiter keep between calls -- and :class:`RenderedNotes` is immutable, so a repeat
+#: shares the first result. Bounded: a few megabytes at most.
+@functools.lru_cache(maxsize=8192)
+def _render_once(markdown: str) -> RenderedNotes:
     return _renderer().render(markdown)
 
 
@@ -276,22 +317,21 @@ def _apply_edges(blocks: list[_Block], lead: bool, trail: bool) -> list[_Block]:
     return blocks
 
 
-def _join(blocks: Sequence[_Block]) -> Masked:
+def _finish(blocks: Sequence[_Block]) -> RenderedNotes:
+    """The whole key (placeholders numbered on across blocks) and each block on its own."""
     originals: list[Protected] = []
-    parts: list[str] = []
+    whole: list[str] = []
+    alone: list[Masked] = []
     for block in blocks:
-        parts.append(_finish(block, len(originals)))
+        # The gap marker becomes its space only now, after list items were stripped.
+        text = "".join(block.parts).replace(_GAP, " ")
+        own = number_placeholders(text, 0)
+        alone.append(Masked(own, tuple(block.originals)))
+        # Numbered from 0 on its own; in the whole key, after the blocks before it (the same
+        # text when nothing precedes it).
+        whole.append(number_placeholders(text, len(originals)) if originals else own)
         originals.extend(block.originals)
-    return Masked("".join(parts), tuple(originals))
-
-
-def _renumber(block: _Block) -> Masked:
-    return Masked(_finish(block, 0), tuple(block.originals))
-
-
-def _finish(block: _Block, offset: int) -> str:
-    # The gap marker becomes its space only now, after list items were stripped.
-    return number_placeholders("".join(block.parts).replace(_GAP, " "), offset)
+    return RenderedNotes(Masked("".join(whole), tuple(originals)), tuple(alone))
 
 
 # --- the key serializer -----------------------------------------------------------------------
@@ -375,6 +415,10 @@ class _Writer:
     def _text(self, text: str) -> str:
         if not text:
             return ""
+        if "\x02" not in text:
+            # Masking tokens, raw-HTML placeholders, the ``&`` stand-in and the Returns marker
+            # all start with STX: plain text is only escaped (what the general path gives it).
+            return html.escape(text.replace("\n", " "), quote=True)
         pieces = TOKEN.split(text.replace("\n", " "))
         return "".join(self.slots.token(int(piece)) if index % 2 else self._plain(piece)
                        for index, piece in enumerate(pieces))

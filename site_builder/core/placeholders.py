@@ -59,7 +59,24 @@ def find_placeholders(text: str) -> list[int]:
 
     Recognises the canonical form and every variant described in the module docstring.
     """
+    if _only_canonical(text):
+        return canonical_numbers(text)
     return [number(match) for match in ANY_FORM.finditer(text)]
+
+
+#: The one character every variant, marker and remnant holds (see ``_UNDERSCORE``).
+_ANY_UNDERSCORE = re.compile(_UNDERSCORE)
+
+
+def _only_canonical(text: str) -> bool:
+    """Whether the canonical placeholders are all that ``ANY_FORM`` and ``REMNANT`` can find.
+
+    Every variant, bare marker and remnant contains an underscore (ASCII or full-width); when
+    none is left once the canonical placeholders are taken out, each match of ``ANY_FORM`` is
+    exactly one canonical placeholder (scanning from the left it meets the ``<span`` first)
+    and there is no remnant, so the cheap canonical pattern gives the same answer.
+    """
+    return _ANY_UNDERSCORE.search(CANONICAL.sub("", text)) is None
 
 
 def canonical_numbers(text: str) -> list[int]:
@@ -76,6 +93,11 @@ def restore_placeholders(text: str, rendered: Sequence[str]) -> str | None:
     missing or repeated are not refused here: the page still reads correctly, and
     ``site-builder check`` reports them to the translator.
     """
+    if _only_canonical(text):
+        numbers = canonical_numbers(text)
+        if any(found >= len(rendered) for found in numbers):
+            return None
+        return CANONICAL.sub(lambda m: rendered[int(m.group(1))], text)
     pieces: list[str] = []
     last = 0
     for match in ANY_FORM.finditer(text):

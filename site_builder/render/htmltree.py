@@ -214,58 +214,74 @@ def html_problem(value: str) -> tuple[str, str] | None:
     return problems[0] if problems else None
 
 
-# A start tag, an end tag or a self-closing tag in its plainest spelling; text holds no '<'.
-_SIMPLE_TOKEN = re.compile(
-    r"""([^<]*)(?:<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_][-a-zA-Z0-9_:.]*(?:="[^"<>]*"|='[^'<>]*'|=[^\s"'=<>`/]+(?=[\s>]))?)*)\s*(/?)>"""
-    r"""|</([a-zA-Z][a-zA-Z0-9]*)\s*>|\Z)""")
+# A start tag, an end tag or a self-closing tag in its plainest spelling (text between tags
+# holds no '<'); search.py reads the build's own HTML with it too. Group 1: start tag name,
+# 2: its attributes (``PLAIN_ATTRIBUTES``), 3: "/" of <x/>, 4: end tag name.
+PLAIN_ATTRIBUTES = r"""(?:\s+[a-zA-Z_][-a-zA-Z0-9_:.]*(?:="[^"<>]*"|='[^'<>]*'|=[^\s"'=<>`/]+(?=[\s>]))?)*"""
+PLAIN_TAG = re.compile(
+    rf"""<(?:([a-zA-Z][a-zA-Z0-9]*)({PLAIN_ATTRIBUTES})\s*(/?)|/([a-zA-Z][a-zA-Z0-9]*)\s*)>""")
 _SIMPLE_ATTR = re.compile(r"""\s+([a-zA-Z_][-a-zA-Z0-9_:.]*)(?:="([^"<>]*)"|='([^'<>]*)'|=([^\s"'=<>`/]+(?=\s|\Z)))?""")
 #: Elements whose content the parser reads as raw text: left to the full parser.
 _RAW_TEXT_TAGS = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
                             "noframes", "noscript", "plaintext"})
 
 
+def _simple_attrs(raw: str) -> list[tuple[str, str]]:
+    """The (name, decoded value) pairs of a start tag's attribute text, as the parser reads them."""
+    return [(attr.group(1).lower(), html.unescape(attr.group(2) or attr.group(3) or attr.group(4) or ""))
+            for attr in _SIMPLE_ATTR.finditer(raw)]
+
+
 def _simple_problems(value: str) -> list[tuple[str, str]] | None:
     """The structural problems of ``value`` as :class:`_TreeBuilder` finds them, or None when
-    ``value`` is not plain enough to tokenise with one regular expression."""
-    stack: list[tuple[str, list[tuple[str, str]]]] = []
+    ``value`` is not plain enough to tokenise with one regular expression.
+
+    Every translated value of every page comes through here, so the loop does the least it
+    can: it visits tags only (the text between them is checked once for a stray ``<``), and
+    attributes are decoded only for the ``<a>`` tags a nested-link message names.
+    """
+    if "<" not in value:
+        return []
+    # [text, start name, attributes, "/" or "", end name, text, ...]: one C call, no match objects.
+    tokens = PLAIN_TAG.split(value)
+    if "<" in "".join(tokens[0::5]):
+        return None  # a '<' that starts no plain tag: the full parser decides what it is
+    tags: list[str] = []        # the open elements' names, outermost first
+    attrs: list[str] = []       # their raw attribute text, in step with ``tags``
     nested, in_paragraph, problems = [], [], []
-    position, end = 0, len(value)
-    while True:
-        match = _SIMPLE_TOKEN.match(value, position)
-        if match is None:
-            return None
-        if match.end() == end and match.group(2) is None and match.group(5) is None:
-            break  # the trailing text
-        position = match.end()
-        if match.group(5) is not None:
-            tag = match.group(5).lower()
+    for index in range(1, len(tokens), 5):
+        tag = tokens[index]
+        if tag is None:
+            tag = tokens[index + 3].lower()
             if tag in _RAW_TEXT_TAGS:
                 return None
             if tag in VOID_TAGS:
                 continue
-            if all(open_tag != tag for open_tag, _ in stack):
+            if tag not in tags:
                 problems.append(f"</{tag}> closes nothing")
                 continue
-            while stack[-1][0] != tag:
-                problems.append(f"<{stack.pop()[0]}> is closed by </{tag}>")
-            stack.pop()
+            while tags[-1] != tag:
+                problems.append(f"<{tags.pop()}> is closed by </{tag}>")
+                attrs.pop()
+            tags.pop()
+            attrs.pop()
             continue
-        tag = match.group(2).lower()
+        tag = tag.lower()
         if tag in _RAW_TEXT_TAGS:
             return None
-        if match.group(4):
+        if tokens[index + 2]:
             continue  # <x/>: the parser reports it apart and it opens nothing
-        pairs = [(attr.group(1).lower(), html.unescape(attr.group(2) or attr.group(3) or attr.group(4) or ""))
-                 for attr in _SIMPLE_ATTR.finditer(match.group(3))] if match.group(3) else []
-        if tag in CLOSES_PARAGRAPH and any(open_tag == "p" for open_tag, _ in stack):
+        if tag in CLOSES_PARAGRAPH and "p" in tags:
             in_paragraph.append(f"<{tag}> inside <p>")
         if tag in VOID_TAGS:
             continue
-        if tag == "a" and any(open_tag == "a" for open_tag, _ in stack):
-            outer = next(attrs for open_tag, attrs in reversed(stack) if open_tag == "a")
-            nested.append(f"{show_tag('a', pairs)} inside {show_tag('a', outer)}")
-        stack.append((tag, pairs))
-    problems.extend(f"<{tag}> is never closed" for tag, _ in reversed(stack))
+        if tag == "a" and "a" in tags:
+            outer = attrs[len(tags) - 1 - tags[::-1].index("a")]
+            nested.append(f"{show_tag('a', _simple_attrs(tokens[index + 1]))} inside "
+                          f"{show_tag('a', _simple_attrs(outer))}")
+        tags.append(tag)
+        attrs.append(tokens[index + 1])
+    problems.extend(f"<{tag}> is never closed" for tag in reversed(tags))
     return ([("nested-link", f"a link inside another link: {text}") for text in nested]
             + [("block-in-paragraph", text) for text in in_paragraph]
             + [("unbalanced-tags", text) for text in problems])

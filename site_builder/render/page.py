@@ -217,9 +217,8 @@ def _unit_html(result: UnitResult, rendered: Sequence[str], lang: str, renderers
                where: PageSources, findings: list[Finding]) -> tuple[str, bool]:
     """The notes HTML of one unit and whether it fell back to English."""
     unit = result.unit
-    english = restore_canonical(unit.key, rendered)
     if lang == SOURCE_LANGUAGE:
-        return english, False
+        return restore_canonical(unit.key, rendered), False
     if result.state is UnitState.TRANSLATED and result.text is not None:
         translated, problem = use_translation(result.text, rendered, renderers.sanitize)
         if translated is not None:
@@ -227,6 +226,7 @@ def _unit_html(result: UnitResult, rendered: Sequence[str], lang: str, renderers
         findings.append(Finding(file=where.catalog_file, key=unit.key, check=problem[0],
                                 severity=Severity.WARNING, message=problem[1], section=unit.section_id,
                                 line=where.catalog_lines.get(result.matched_key or unit.key, 0)))
+    english = restore_canonical(unit.key, rendered)  # only now: most units are translated
     return f'<div class="sb-fallback" lang="{SOURCE_LANGUAGE}">{english}</div>', True
 
 

@@ -7,7 +7,8 @@ emphasis, inline code, the placeholder ``<span translate=no>``, simple tables an
 drops everything else: scripts and styles with their content, event-handler attributes, inline
 styles, frames and embeds, forms, and any URL whose scheme is not http, https or mailto
 (``javascript:``, ``vbscript:`` and ``data:`` in any spelling). The work is done by nh3 (the Rust
-Ammonia sanitiser, an HTML5 parser), not by regular expressions.
+Ammonia sanitiser, an HTML5 parser), not by regular expressions; the only shortcut is to
+recognise a value nh3 would return exactly as given and return it (``_unchanged_by_note_cleaning``).
 
 Order for page.py: sanitise the translated key HTML first, then restore the placeholders with
 the project's own rendered math, code and images (``placeholders.restore_placeholders``). That
@@ -27,9 +28,11 @@ This module only transforms strings: no I/O, and it never raises on malformed in
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import secrets
+from typing import Any, Callable
 
 import nh3
 
@@ -79,6 +82,30 @@ def _drop_dangerous_urls(tag: str, attribute: str, value: str) -> str | None:
 DROPPED_WITH_CONTENT = frozenset({"script", "style"})
 
 
+def cleaner(**options: Any) -> Callable[[str], str]:
+    """``nh3.clean`` with ``options`` fixed: ``cleaner(**o)(html) == nh3.clean(html, **o)``.
+
+    The build cleans tens of thousands of short fragments; ``nh3.clean`` converts its option
+    sets to an Ammonia builder on every call, which costs more than cleaning a paragraph.
+    nh3's ``Cleaner`` (0.3 on) builds it once; older nh3 gets the same result per call.
+    """
+    if hasattr(nh3, "Cleaner"):
+        return nh3.Cleaner(**options).clean
+    return functools.partial(nh3.clean, **options)
+
+
+_clean_note = cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags=set(DROPPED_WITH_CONTENT),
+    attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+    tag_attribute_values={"span": {"translate": {"no", "yes"}}},
+    url_schemes=set(ALLOWED_URL_SCHEMES),
+    attribute_filter=_drop_dangerous_urls,
+    strip_comments=True,
+    link_rel="noopener noreferrer",
+)
+
+
 def sanitize_html(html: str) -> str:
     """Return ``html`` with only allowlisted tags, attributes and URL schemes left.
 
@@ -89,18 +116,52 @@ def sanitize_html(html: str) -> str:
         Safe HTML. Text is kept (escaped as needed); placeholders come out exactly as
         ``<span translate=no>_^_N_^_</span>`` so ``restore_placeholders`` still finds them.
     """
-    cleaned = nh3.clean(
-        html,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(DROPPED_WITH_CONTENT),
-        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-        tag_attribute_values={"span": {"translate": {"no", "yes"}}},
-        url_schemes=set(ALLOWED_URL_SCHEMES),
-        attribute_filter=_drop_dangerous_urls,
-        strip_comments=True,
-        link_rel="noopener noreferrer",
-    )
-    return recanonicalise(cleaned)
+    if _unchanged_by_note_cleaning(html):
+        return html
+    return recanonicalise(_clean_note(html))
+
+
+# Most translated values are paragraphs and lists of text, emphasis and placeholders, spelled
+# as our key renderer spells them. For those nh3 returns the value as it was given (and the
+# placeholders recanonicalise), so cleaning can be skipped: exactly when every tag is one of
+# these, bare, nested as the HTML parser builds it without repair (no implied end tags, no
+# reopened formatting), and the text has nothing nh3 writes differently. Anything else is
+# cleaned; tests/test_sanitize.py compares both on real and hostile values.
+_INLINE_TAGS = frozenset({"em", "strong", "b", "i", "code", "sup", "sub", "kbd", "small", "del"})
+#: What each element may directly contain here ("" is the value's top level).
+_PLAIN_CHILDREN = {
+    "": _INLINE_TAGS | {"p", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "br"},
+    "p": _INLINE_TAGS | {"br"},
+    "ul": frozenset({"li"}),
+    "ol": frozenset({"li"}),
+    "li": _INLINE_TAGS | {"p", "ul", "ol", "br"},
+    **{tag: _INLINE_TAGS | {"br"} for tag in ("h1", "h2", "h3", "h4", "h5", "h6", *_INLINE_TAGS)},
+}
+#: A canonical placeholder (ASCII digits: recanonicalise would rewrite others), or a bare tag.
+_PLAIN_NOTE_TOKEN = re.compile(r"<span translate=no>_\^_[0-9]+_\^_</span>|<(/?)([a-z][a-z0-9]*)>")
+#: Text nh3 would not write back as it is (see ``_NOT_AS_SERIALISED``).
+_NOT_PLAIN_NOTE_TEXT = re.compile(r"[<>\x00\r\xa0\ud800-\udfff]|&(?!amp;|lt;|gt;|nbsp;)")
+
+
+def _unchanged_by_note_cleaning(value: str) -> bool:
+    """Whether ``recanonicalise(_clean_note(value)) == value``, by the rules above (False: not sure)."""
+    if _NOT_PLAIN_NOTE_TEXT.search(_PLAIN_NOTE_TOKEN.sub(" ", value)):
+        return False
+    open_tags = [""]
+    for match in _PLAIN_NOTE_TOKEN.finditer(value):
+        tag = match.group(2)
+        if tag is None:  # a placeholder: an inline element
+            if open_tags[-1] in ("ul", "ol"):
+                return False
+        elif match.group(1):
+            if open_tags[-1] != tag:
+                return False
+            open_tags.pop()
+        elif tag not in _PLAIN_CHILDREN[open_tags[-1]]:
+            return False
+        elif tag != "br":
+            open_tags.append(tag)
+    return len(open_tags) == 1
 
 
 #: What a translated hand-written page (``docs/*.<lang>.md``, rendered by the engine's Markdown)
@@ -192,5 +253,32 @@ def search_safe_html(fragment: str) -> str:
     every attribute (``"*": ()`` too: without it nh3 keeps ``title`` and ``lang`` on any
     tag). Text that is already escaped stays escaped.
     """
-    return nh3.clean(fragment, tags=set(SEARCH_TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT),
-                     attributes={"*": set()}, strip_comments=True, link_rel=None)
+    if _unchanged_by_search_cleaning(fragment):
+        return fragment
+    return _clean_search(fragment)
+
+
+# What makes nh3 write text other than as it was given: the characters its parser drops or
+# changes (NUL, CR) or its serialiser escapes (& < > U+00A0), and any character reference but
+# the four it writes itself. A lone surrogate cannot be handed to nh3 at all. Measured over
+# every code point in tests/test_search_index.py.
+_NOT_AS_SERIALISED = re.compile(r"[<>\x00\r\xa0\ud800-\udfff]|&(?!amp;|lt;|gt;|nbsp;)")
+
+
+def _unchanged_by_search_cleaning(fragment: str) -> bool:
+    """Whether ``_clean_search`` would return ``fragment`` as it is (then it need not run).
+
+    True for text as nh3 serialises it, optionally followed by one ``<pre><code>`` block of
+    such text: what the search index's entries are made of. Both tags are allowed and
+    written back as they are; no other markup is accepted here.
+    """
+    body = fragment
+    if body.endswith("</code></pre>"):
+        start = body.find("<pre><code>")
+        if start != -1:
+            body = body[:start] + " " + body[start + len("<pre><code>"):-len("</code></pre>")]
+    return _NOT_AS_SERIALISED.search(body) is None
+
+
+_clean_search = cleaner(tags=set(SEARCH_TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT),
+                        attributes={"*": set()}, strip_comments=True, link_rel=None)

@@ -26,10 +26,9 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
-import nh3
-
 from site_builder.model import Page, SourceFile
-from site_builder.render.sanitize import search_safe_html
+from site_builder.render.htmltree import PLAIN_ATTRIBUTES
+from site_builder.render.sanitize import cleaner, search_safe_html
 
 #: Elements whose end separates words (a space is put before each of their tags).
 _BLOCK_TAG = re.compile(r"<(/?)(p|li|ul|ol|td|th|tr|table|thead|tbody|caption|h[1-6]|br|div|pre|"
@@ -43,12 +42,127 @@ _DROPPED = {"math", "script", "style", "svg", "button"}
 
 Segmenter = Callable[[str], str]
 
+_text_only = cleaner(tags=set(), clean_content_tags=_DROPPED, attributes={}, strip_comments=True)
+
 
 def plain_text(fragment: str) -> str:
     """The text of an HTML fragment, escaped for HTML, whitespace collapsed, math dropped."""
-    spaced = _BLOCK_TAG.sub(r" <\1\2", fragment)
-    text = nh3.clean(spaced, tags=set(), clean_content_tags=_DROPPED, attributes={}, strip_comments=True)
+    text = _plain_markup_text(fragment)
+    if text is None:
+        text = _text_only(_BLOCK_TAG.sub(r" <\1\2", fragment))
     return _SPACES.sub(" ", text).strip()
+
+
+# --- plain text without nh3, for the HTML the build writes itself ---------------------------
+# The notes HTML of a page is ours: sanitised values, MathML and Pygments spans, well nested,
+# no comments or raw-text elements, and mostly MathML by size. For such a fragment the text
+# nh3 keeps is simply the text between the tags outside <math>, with its few character
+# references decoded and written back as html5ever escapes text. `_plain_markup_text` reads
+# only fragments for which that is certain and returns None for anything else, which then
+# goes through nh3: tests/test_search_index.py compares both on hostile and real fragments.
+
+#: HTML elements whose text the parser keeps in order when they are well nested (no tables:
+#: their text can be moved; no forms, raw-text or foreign elements but whole <math>).
+_TEXT_TAGS = frozenset({"p", "a", "em", "strong", "b", "i", "code", "span", "ul", "ol", "li", "h1",
+                        "h2", "h3", "h4", "h5", "h6", "pre", "br", "img", "sup", "sub", "blockquote",
+                        "hr", "del", "kbd", "small", "div"})
+_TEXT_VOID_TAGS = frozenset({"br", "img", "hr"})
+#: The names ``_BLOCK_TAG`` puts a space before.
+_BLOCK_NAMES = frozenset({"p", "li", "ul", "ol", "td", "th", "tr", "table", "thead", "tbody",
+                          "caption", "h1", "h2", "h3", "h4", "h5", "h6", "br", "div", "pre",
+                          "blockquote", "dd", "dt", "figcaption", "hr", "img"})
+# A <math> element as our math renderer writes it, matched whole: MathML elements only, no
+# <math> inside, and the five token elements (the only places HTML could start inside math)
+# holding text alone. Whatever its nesting, such content stays inside the <math> until the
+# first </math>, and nh3 drops all of it.
+_MATH_CONTAINERS = ("mrow|msubsup|msub|msup|mfrac|msqrt|mroot|mstyle|mtable|mtr|mtd|munderover|"
+                    "mover|munder|menclose|mpadded|mphantom|semantics|annotation|merror|mfenced|mspace")
+_MATH_CONTENT = (rf"(?:[^<]+(?=<)|<(?:{_MATH_CONTAINERS})(?=[\s/>]){PLAIN_ATTRIBUTES}\s*/?>"
+                 rf"|</(?:{_MATH_CONTAINERS})\s*>"
+                 rf"|<(?P<token>mi|mo|mn|ms|mtext)(?=[\s/>]){PLAIN_ATTRIBUTES}\s*(?:/>|>[^<]*</(?P=token)\s*>))*")
+_PLAIN_MATH = re.compile(rf"<math{PLAIN_ATTRIBUTES}\s*>{_MATH_CONTENT}</math>")
+#: A plain HTML tag; its three groups (start name, "/" of <x/>, end name) are all it captures.
+_PLAIN_TOKEN = re.compile(
+    rf"<(?:([a-zA-Z][a-zA-Z0-9]*){PLAIN_ATTRIBUTES}\s*(/?)|/([a-zA-Z][a-zA-Z0-9]*)\s*)>")
+#: Text the parser would change (NUL, CR), that nh3 could not take (lone surrogates), or a
+#: character reference other than the few our renderers write.
+_UNPLAIN_TEXT = re.compile(r"[\x00\r\ud800-\udfff]|&(?!amp;|lt;|gt;|quot;|#39;|#x27;|nbsp;)")
+_REFERENCES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#x27;": "'",
+               "&nbsp;": "\xa0"}
+_REFERENCE = re.compile("|".join(_REFERENCES))
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\xa0": "&nbsp;"})
+
+
+@lru_cache(maxsize=16384)
+def _is_plain_math(element: str) -> bool:
+    """Whether ``element`` (``<math ...>`` to its first ``</math>``) is one nh3 drops whole.
+
+    Cached: the same formulas come back in every language's pages (and often within one),
+    and MathML is most of the notes' bytes.
+    """
+    return _PLAIN_MATH.fullmatch(element) is not None and _UNPLAIN_TEXT.search(element) is None
+
+
+def _outside_math(fragment: str) -> list[str] | None:
+    """The fragment's parts between its <math> elements, or None when one is not plain."""
+    parts, start = [], 0
+    while (math := fragment.find("<math", start)) != -1:
+        end = fragment.find("</math>", math) + len("</math>")
+        if end < len("</math>") or not _is_plain_math(fragment[math:end]):
+            return None
+        parts.append(fragment[start:math])
+        start = end
+    parts.append(fragment[start:])
+    return parts
+
+
+def _plain_markup_text(fragment: str) -> str | None:
+    """``_text_only`` of the fragment with a space before each block tag, or None when not sure."""
+    parts = _outside_math(fragment)
+    if parts is None:
+        return None
+    pieces: list[str] = []
+    open_tags: list[str] = []
+    for part in parts:
+        if _UNPLAIN_TEXT.search(part):
+            return None
+        # [text, start name, "/" or "", end name, text, ...]: one C call, no match objects.
+        tokens = _PLAIN_TOKEN.split(part)
+        if "<" in "".join(tokens[0::4]):
+            return None  # a '<' that starts no plain tag
+        for index in range(1, len(tokens), 4):
+            pieces.append(tokens[index - 1])
+            tag = tokens[index + 2]
+            if tag is not None:  # an end tag: must close the innermost open element
+                tag = tag.lower()
+                if not open_tags or open_tags[-1] != tag:
+                    return None
+                open_tags.pop()
+            else:
+                tag = tokens[index].lower()
+                void = tag in _TEXT_VOID_TAGS
+                if (tag not in _TEXT_TAGS or tokens[index + 1] and not void
+                        or tag == "a" and "a" in open_tags):
+                    return None
+                if tag == "pre" and tokens[index + 3].startswith("\n"):
+                    return None  # the parser drops a newline right after <pre>
+                if not void:
+                    open_tags.append(tag)
+            if tag in _BLOCK_NAMES:
+                pieces.append(" ")  # what _BLOCK_TAG puts before the tag
+        pieces.append(tokens[-1])
+    if open_tags:
+        return None
+    # Each '&' starts one of _REFERENCES within its own text (_UNPLAIN_TEXT saw to that), so
+    # decoding the joined text decodes each piece as the parser does.
+    text = "".join(pieces)
+    if "&" in text:
+        text = _REFERENCE.sub(_decoded, text)
+    return text.translate(_TEXT_ESCAPES)
+
+
+def _decoded(reference: re.Match[str]) -> str:
+    return _REFERENCES[reference.group(0)]
 
 
 def section_title(notes_html: str, fallback: str) -> tuple[str, str]:

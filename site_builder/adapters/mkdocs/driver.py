@@ -152,6 +152,7 @@ def build_site(site: SiteConfig, config_file: Path | None = None, *, site_dir: P
         with _config_file(site, config_file, target, overrides) as path:
             config = _load(path, site, **overrides)
             plugin = find_plugin(config)
+            plugin.release_when_written = True  # a one-off build: no page is rendered again
             if jobs > 1 and site.target_languages:
                 plugin.language_pool = LanguagePool(path, site, overrides, site.target_languages,
                                                     jobs, plugin.findings_folder or Path.cwd(),

@@ -1,15 +1,18 @@
 """Languages built in parallel: the English build's other languages, shared out to worker processes.
 
 ``site-builder build --jobs N`` starts N-1 worker processes once the English build has loaded
-the sources, translations and name index (its ``on_files``); they and the English build's own
+the sources and translations (its ``on_files``; each process then makes the name index, the
+same in all, rather than have the others wait for one); they and the English build's own
 process then take the other languages one at a time, each building a whole language exactly
 as the serial build does (:meth:`SiteBuilderPlugin.build_language`), so the output is the same
 bytes whoever builds a language. A forked worker inherits what was loaded (a spawned one, where
 fork is not available, loads it again; nothing is sent over a pipe), and keeps what it logs: the English
 process logs it again, language by language, once every language is built, so warnings count
-for ``--strict`` and the build's summary counts every language's fallbacks. Workers are forked
-where the platform allows it (the imports are already done), else spawned. This module must
-not render pages: it only decides which process builds which language.
+for ``--strict`` and the build's summary counts every language's fallbacks. A process with no
+language left to take helps one still being built, page by page (:class:`PageClaims`), so
+the last language to finish is not built by one core while the other waits. Workers are
+forked where the platform allows it (the imports are already done), else spawned. This
+module must not render pages: it only decides which process builds (or helps with) what.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import dataclasses
 import logging
 import multiprocessing
 import os
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +54,65 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+class PageClaims:
+    """Which process renders each source page of each language; one table for all processes.
+
+    A process with no language left to take helps a language another process is building:
+    it renders that language's pages from the last one back into the build cache, while the
+    builder goes through them in order and finds those pages made (the cache is where the
+    page goes either way, so the bytes are the same whoever rendered it). The table makes
+    each page rendered once: a page is FREE, taken by its language's BUILDER, or by a HELPER
+    until it is HELPED (in the cache). The builder waits for a page a helper is rendering.
+    """
+
+    FREE, BUILDER, HELPER, HELPED = 0, 1, 2, 3
+    #: Seconds a builder waits for a helper's page before rendering it itself (a helper that
+    #: died); far above the time one page takes.
+    PATIENCE = 30.0
+
+    def __init__(self, context: Any, languages: tuple[str, ...], pages: int) -> None:
+        self.languages = languages
+        self.pages = pages
+        self._row = {lang: index * pages for index, lang in enumerate(languages)}
+        self._states: Any = context.Array("b", max(1, len(languages) * pages))
+        self._finished: Any = context.Array("b", max(1, len(languages)))
+
+    def build(self, lang: str, page: int) -> None:
+        """The builder of ``lang`` is at ``page``: claim it, or wait until its helper is done."""
+        if lang not in self._row:
+            return
+        cell = self._row[lang] + page
+        with self._states.get_lock():
+            state = self._states[cell]
+            if state == self.FREE:
+                self._states[cell] = self.BUILDER
+                return
+        deadline = time.monotonic() + self.PATIENCE
+        while self._states[cell] == self.HELPER and time.monotonic() < deadline:
+            time.sleep(0.002)
+
+    def help(self, lang: str, page: int) -> bool:
+        """Claim ``page`` of ``lang`` for a helper; False when its builder has it already."""
+        cell = self._row[lang] + page
+        with self._states.get_lock():
+            if self._states[cell] != self.FREE:
+                return False
+            self._states[cell] = self.HELPER
+            return True
+
+    def helped(self, lang: str, page: int) -> None:
+        """The helper's page is in the cache."""
+        self._states[self._row[lang] + page] = self.HELPED
+
+    def finish(self, lang: str) -> None:
+        """The builder of ``lang`` is done: nobody helps it any more."""
+        if lang in self._row:
+            self._finished[self.languages.index(lang)] = 1
+
+    def finished(self, lang: str) -> bool:
+        return bool(self._finished[self.languages.index(lang)])
+
+
 class LanguagePool:
     """Worker processes that build some of ``languages`` while this process builds English."""
 
@@ -66,38 +129,47 @@ class LanguagePool:
         self._args = (str(config_file), site, overrides, (findings_folder, cache_folder),
                       _longest_first(languages), self._next, self._results)
         self._workers: list[Any] = []
+        self.claims: PageClaims | None = None
+        """The page table of this build (made in :meth:`start`, once the pages are known)."""
 
     @property
     def jobs(self) -> int:
         """Processes building languages, this one included (also used to load the corpus)."""
         return self._count + 1
 
-    def start(self, shared: Any) -> None:
+    def start(self, shared: Any, pages: int = 0) -> None:
         """Start the workers, once the English build has loaded ``shared`` (its SharedBuild).
 
-        Forked workers inherit it (sources, translations, the name index) instead of loading
-        it again; spawned ones load their own.
+        Forked workers inherit it (sources, translations) instead of loading it again;
+        spawned ones load their own. ``pages``: at least the number of source pages (the
+        table of :class:`PageClaims` has a row of that many per language).
         """
         global _INHERITED
         if self._workers:
             return
+        self.claims = PageClaims(self._context, self._languages, pages)
         _INHERITED = shared if self._context.get_start_method() == "fork" else None
         try:
-            self._workers = [self._context.Process(target=_work, args=self._args, daemon=True)
+            self._workers = [self._context.Process(target=_work, args=(*self._args, self.claims), daemon=True)
                              for _ in range(self._count)]
             for worker in self._workers:
                 worker.start()
         finally:
             _INHERITED = None
 
-    def finish(self, build_here: Callable[[str], None]) -> list[LanguageResult]:
-        """Build what the workers have not taken with ``build_here``, wait, relog their output.
+    def finish(self, build_here: Callable[[str], None],
+               help_here: Callable[[str, PageClaims], None] | None = None) -> list[LanguageResult]:
+        """Build what the workers have not taken with ``build_here``, then ``help_here`` the
+        languages still being built (see :class:`PageClaims`), wait, relog their output.
 
         Raises:
             PluginError: a worker failed (its traceback is in the message).
         """
-        for lang in _take(_longest_first(self._languages), self._next):
+        order = _longest_first(self._languages)
+        for lang in _take(order, self._next):
             build_here(lang)
+        if help_here is not None and self.claims is not None:
+            _help(order, self.claims, help_here)
         results = [self._results.get() for _ in self._workers]
         for worker in self._workers:
             worker.join()
@@ -125,6 +197,13 @@ def _longest_first(languages: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(languages, key=lambda lang: lang.replace("_", "-").split("-")[0] != "zh"))
 
 
+def _help(order: tuple[str, ...], claims: PageClaims, help_here: Callable[[str, PageClaims], None]) -> None:
+    # The languages taken last have the most left to build.
+    for lang in reversed(order):
+        if not claims.finished(lang):
+            help_here(lang, claims)
+
+
 def _take(languages: tuple[str, ...], next_index: Any) -> Iterator[str]:
     while True:
         with next_index.get_lock():
@@ -149,8 +228,8 @@ class _Keep(logging.Handler):
 
 
 def _work(config_file: str, site: SiteConfig, overrides: dict[str, object], folders: tuple[Path, Path],
-          languages: tuple[str, ...], next_index: Any, results: Any) -> None:
-    """A worker: take languages until none is left, build each, report once."""
+          languages: tuple[str, ...], next_index: Any, results: Any, claims: PageClaims) -> None:
+    """A worker: take languages until none is left, build each, help the others, report once."""
     from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
 
     result = LanguageResult()
@@ -163,6 +242,8 @@ def _work(config_file: str, site: SiteConfig, overrides: dict[str, object], fold
         plugin = next(p for p in config.plugins.values() if isinstance(p, SiteBuilderPlugin))
         plugin.site_config = site
         plugin.findings_folder, plugin.cache_folder = folders
+        plugin.page_claims = claims
+        plugin.release_when_written = True  # a worker serves nothing: it builds and exits
         plugin.shared = None
         if _INHERITED is not None:
             # This process's copy of the English build's state; the counts start from nothing.
@@ -172,6 +253,9 @@ def _work(config_file: str, site: SiteConfig, overrides: dict[str, object], fold
                 plugin.shared = plugin.load_shared(config, report=False)
             result.languages.append(lang)
             plugin.build_language(config, lang)
+        built = next(iter(plugin.shared.live.values()), None) if plugin.shared is not None else None
+        if built is not None:  # a built language's plugin knows the pages and renders them
+            _help(languages, claims, built.help_build)
         if plugin.shared is not None:
             result.math_failures, result.fallbacks = plugin.shared.math_failures, dict(plugin.shared.fallbacks)
     except BaseException:  # noqa: BLE001 - reported to the English process, which raises

@@ -173,12 +173,22 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         self._nav: Navigation | None = None
         self._digest: str | None = None
         self._index_parts: dict[int, tuple[list[dict[str, Any]], str]] = {}
+        self._page_keys: dict[str, tuple[CorpusFile, tuple, str]] = {}
+        """File id -> (the file and links its page's cache key was made from, the key)."""
         self.cache_folder: Path | None = None
         """Where the build cache lives: set by ``site-builder``; None: ``.cache/site_builder``
         beside mkdocs.yml."""
         self.language_pool: Any = None
         """Set by ``site-builder build --jobs N`` (the driver's ``LanguagePool``): other processes
         build some of the other languages; None: this build builds them all, one after another."""
+        self.release_when_written = False
+        """Set by ``site-builder build``: drop each language's pages once they are written
+        (``_release_pages``); False keeps them, as ``serve`` and a plain ``mkdocs build`` do."""
+        self.page_claims: Any = None
+        """Set in a parallel build (the pool's ``PageClaims``): which process renders which page
+        of the other languages; None: this process renders every page of its build."""
+        self._page_index: dict[str, int] = {}
+        """File id -> its page's place in the plan (the same in every process of a build)."""
         self.segment: Callable[[str], str] | None = None
         """Word segmentation of this language's search text (set in on_files; None: none needed)."""
 
@@ -259,6 +269,11 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.shared is not None
         site, corpus = self.shared.site, self.shared.corpus
+        if self.is_primary and self.language_pool is not None:
+            # Now: the site folder is cleaned (the workers build into it), the corpus is loaded
+            # (they inherit it), and the name index is not made yet: each process makes its own
+            # (the same), rather than have the others wait for this one's.
+            self.language_pool.start(self.shared, pages=len(corpus.files))
         languages = site.languages
         docs = [f.src_uri for f in files.documentation_pages()]
         self._select_language_docs(files, config, languages)
@@ -268,6 +283,8 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         self.generated = {}
         self.search_entries = {}
         self._digest = None
+        self._page_keys = {}
+        self._page_index = {page.file_id: index for index, page in enumerate(self.plan.pages)}
         # Made before any page is indexed: it also quiets jieba, which Material uses too.
         self.segment = segmenter(self.language)
         self.corpus_files = {file.source.id: file for file in corpus.files}
@@ -282,8 +299,6 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
                                                            searchable=False))
         self._add_static(files, config, ASSETS_DIR, ASSETS_URI)
         self._add_static(files, config, site.source_dir, "", suffixes=_IMAGE_SUFFIXES)
-        if self.is_primary and self.language_pool is not None:
-            self.language_pool.start(self.shared)  # now: forked workers inherit what is loaded
         return files
 
     def source_front_matter(self, page: SourcePage) -> str:
@@ -379,24 +394,74 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         assert self.shared is not None and self.plan is not None
         file = self.corpus_files[planned.file_id]
         cache = self.shared.cache
-        links = self.navigation.page_links(planned) if self.navigation is not None else ()
-        # Everything the page is made from: another build with the same inputs (and the same
-        # versions, see core.cache) gets the same page without rendering it.
-        key = cache.key("page", self.language, self._site_digest(), file, planned, links)
-        stored = cache.get(key)
+        if self.page_claims is not None:  # another process may be rendering it (help_build)
+            self.page_claims.build(self.language, self._page_index[planned.file_id])
+        stored = cache.get(self._page_key(planned))
         if stored is not None:
             body, findings, built = stored
             if self.navigation is not None:
                 self.navigation.built[planned.file_id] = built
         else:
-            body, findings = render_source_page(self.plan, self.shared.site, file,
-                                                planned, self.language, navigation=self.navigation)
-            built = self.navigation.built.get(planned.file_id) if self.navigation is not None else None
-            cache.put(key, (body, findings, built))
+            body, findings, built = self._render_page(planned)
+            cache.put(self._page_key(planned), (body, findings, built))
         self._report(findings)
         if built is not None:
             self.search_entries[url] = page_entries(built, file.source, url, segment=self.segment)
         return body
+
+    def _render_page(self, planned: SourcePage) -> tuple[str, tuple[Finding, ...], Any]:
+        """(body HTML, findings to report, the rendered Page for cards and search) of a source page."""
+        assert self.shared is not None and self.plan is not None
+        body, findings = render_source_page(self.plan, self.shared.site, self.corpus_files[planned.file_id],
+                                            planned, self.language, navigation=self.navigation)
+        built = self.navigation.built.get(planned.file_id) if self.navigation is not None else None
+        return body, findings, built
+
+    def help_build(self, lang: str, claims: Any) -> None:
+        """Render pages of ``lang``, which another process is building, into the build cache.
+
+        From the last page back, every page its builder has not reached (the pool's
+        ``PageClaims``), until the builder is done. The builder reads them from the cache and
+        reports their findings, as for any cached page; a page that fails here is left to it.
+        """
+        assert self.shared is not None and self.plan is not None
+        if self.shared.cache.folder is None:
+            return
+        helper = SiteBuilderPlugin()  # this build's pages and corpus, in ``lang``; never run by MkDocs
+        helper.language, helper.shared, helper.plan = lang, self.shared, self.plan
+        helper.corpus_files, helper._page_index = self.corpus_files, self._page_index
+        helper.navigation = CodeNavigation.for_corpus(self.plan, self.shared.corpus, self._names(), lang)
+        for index in reversed(range(len(self.plan.pages))):
+            if claims.finished(lang):
+                return
+            if not claims.help(lang, index):
+                continue
+            planned = self.plan.pages[index]
+            try:
+                key = helper._page_key(planned)
+                if not self.shared.cache.has(key):
+                    self.shared.cache.put(key, helper._render_page(planned))
+            except Exception:  # noqa: BLE001 - the builder renders this page again and reports it
+                pass
+            finally:
+                claims.helped(lang, index)
+
+    def _page_key(self, planned: SourcePage) -> str:
+        """The build cache's key of a source page in this language (made once per build)."""
+        assert self.shared is not None
+        file = self.corpus_files[planned.file_id]
+        links = self.navigation.page_links(planned) if self.navigation is not None else ()
+        made = self._page_keys.get(planned.file_id)
+        # Made again when serve has reloaded the file or moved its links.
+        if made is not None and made[0] is file and made[1] == links:
+            return made[2]
+        # Everything the page is made from: another build with the same inputs (and the same
+        # versions, see core.cache) gets the same page without rendering it. The units are
+        # made from the source, and only this language's translation is shown.
+        key = self.shared.cache.key("page", self.language, self._site_digest(), file.source,
+                                    file.translations.get(self.language), planned, links)
+        self._page_keys[planned.file_id] = (file, links, key)
+        return key
 
     def _site_digest(self) -> str:
         """The inputs every page of this build shares (plan, config, URL), as one cache key."""
@@ -477,7 +542,8 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         assert self.shared is not None
         if self.shared.names is None:
             self.shared.names = index_names(file.source for file in self.shared.corpus.files)
-            log.info("%s", self.shared.names.stats.summary())
+            if self.is_primary:  # a worker of a parallel build makes the same index: said once
+                log.info("%s", self.shared.names.stats.summary())
         return self.shared.names
 
     def write_cards(self, config: MkDocsConfig, showing: set[str] | None = None) -> None:
@@ -505,11 +571,14 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.write_cards(config)
         self._write_search_index(config)
+        if self.release_when_written:
+            self._release_pages()  # before the next language is built in this process
         if not self.is_primary or self.shared is None:
             return
         if self.language_pool is not None:
             # The pool's processes build some languages; this one takes the rest.
-            for result in self.language_pool.finish(lambda lang: self.build_language(config, lang)):
+            for result in self.language_pool.finish(lambda lang: self.build_language(config, lang),
+                                                    self.help_build):
                 self.shared.math_failures += result.math_failures
                 for lang, count in result.fallbacks.items():
                     self.shared.fallbacks[lang] = self.shared.fallbacks.get(lang, 0) + count
@@ -522,6 +591,23 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
             log.info("math: every expression converted to MathML")
         for lang, count in sorted(self.shared.fallbacks.items()):
             log.info("%s: %d translated unit(s) could not be used and are shown in English", lang, count)
+
+    def _release_pages(self) -> None:
+        """Let go of this language's rendered pages, now that its files are written.
+
+        Only for a one-off build (``release_when_written``): ``serve`` renders single pages
+        again from this state. A process builds its languages one after another, the English
+        build the others from inside its own ``on_post_build``, so without this each language
+        would hold every page of the ones before it. What ``help_build`` needs (the plan, the
+        corpus) stays."""
+        if self.live_state is not None:
+            for file in self.live_state[1].documentation_pages():
+                if file.page is not None:
+                    file.page.content = None  # written by MkDocs; nothing reads it again
+            self.live_state = None
+        if self.navigation is not None:
+            self.navigation.built.clear()
+        self.search_entries, self.theme_index, self._index_parts = {}, ({}, {}), {}
 
     def _write_search_index(self, config: MkDocsConfig) -> None:
         """Add the source pages' entries to the index Material wrote for the other pages."""
@@ -562,10 +648,16 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         # strict is off here on purpose: these warnings reach the English build's counter (the
         # same "mkdocs" logger), which aborts once every language has been built and reported.
         config = load_config(config_file=parent.config_file_path, **overrides)
+        claims = self.page_claims or (self.language_pool.claims if self.language_pool is not None else None)
         for plugin in config.plugins.values():
             if isinstance(plugin, SiteBuilderPlugin):
-                plugin.language, plugin.shared = lang, self.shared
-        build(config)
+                plugin.language, plugin.shared, plugin.page_claims = lang, self.shared, claims
+                plugin.release_when_written = self.release_when_written
+        try:
+            build(config)
+        finally:
+            if claims is not None:
+                claims.finish(lang)  # its helpers stop
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.shared is not None:
