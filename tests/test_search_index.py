@@ -124,6 +124,29 @@ def test_a_built_site_indexes_every_section_and_not_the_page_html(tmp_path, writ
         assert not any("View source" in doc["text"] or doc["text"].startswith("#") for doc in page)
 
 
+@pytest.mark.slow
+def test_materials_indexer_is_not_run_on_pages_we_index_ourselves(tmp_path, write_corpus, monkeypatch):
+    from material.plugins.search.plugin import SearchPlugin
+
+    seen: list[str] = []
+    original = SearchPlugin.on_page_context
+
+    def counting(self, context, *, page, config, nav):
+        seen.append(page.file.src_uri)
+        return original(self, context, page=page, config=config, nav=nav)
+
+    monkeypatch.setattr(SearchPlugin, "on_page_context", counting)
+    write_corpus(tmp_path, {"src/pkg/routing.py": MODULE})
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--source", "src", "--translations", "translations", "--languages", "en",
+                 "--site-dir", str(tmp_path / "out")]) == 0
+    # Material still reads the generated home page; the source page is indexed from the model.
+    assert "index.md" in seen and "pkg/routing.md" not in seen
+    docs = json.loads((tmp_path / "out/search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert any(doc["location"] == "" or doc["location"].startswith("index.html") for doc in docs)
+    assert any(doc["location"].startswith("pkg/routing.html#") for doc in docs)
+
+
 def test_the_index_written_by_parts_is_the_same_bytes_as_written_whole():
     from site_builder.site.search import index_json
 
@@ -219,3 +242,43 @@ def test_plain_text_reads_our_math_without_nh3():
 
     assert search._plain_markup_text(PLAIN_TEXT_FRAGMENTS[0]) == " a  b "
     assert search._plain_markup_text(PLAIN_TEXT_FRAGMENTS[1]) is None  # a tag inside <mi>
+
+
+def test_jiebas_word_table_is_kept_in_the_machine_cache_and_read_back_the_same(tmp_path, monkeypatch):
+    import types
+
+    import jieba
+
+    from site_builder.site import search
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+
+    def library(tokenizer):
+        return types.SimpleNamespace(dt=tokenizer, DEFAULT_DICT=jieba.DEFAULT_DICT, __file__=jieba.__file__,
+                                     __version__=jieba.__version__)
+
+    first = jieba.Tokenizer()
+    search._load_dictionary(library(first))  # jieba builds it, the cache keeps it
+    assert first.initialized and list((tmp_path / "site_builder" / "jieba").glob("*.pickle"))
+    second = jieba.Tokenizer()
+    monkeypatch.setattr(second, "initialize", lambda *a: pytest.fail("read from the cache, not jieba's"))
+    search._load_dictionary(library(second))
+    assert second.initialized and second.total == first.total and second.FREQ == first.FREQ
+    sentence = "胶囊网络的动态路由"
+    assert list(second.cut(sentence)) == list(first.cut(sentence))
+
+
+def test_a_dictionary_of_ones_own_is_left_to_jieba(tmp_path, monkeypatch):
+    import types
+
+    import jieba
+
+    from site_builder.site import search
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    words = tmp_path / "words.txt"
+    words.write_text("胶囊网络 10 n\n", encoding="utf-8")
+    tokenizer = jieba.Tokenizer(str(words))
+    search._load_dictionary(types.SimpleNamespace(dt=tokenizer, DEFAULT_DICT=jieba.DEFAULT_DICT,
+                                                  __file__=jieba.__file__, __version__=jieba.__version__))
+    assert not tokenizer.initialized and not (tmp_path / "site_builder").exists()

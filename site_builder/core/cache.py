@@ -13,6 +13,7 @@ This module stores bytes: it must not render anything or know what a page is.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sys
 from functools import lru_cache
@@ -98,3 +99,19 @@ class BuildCache:
             # Not flushed to disk: an entry lost to a crash is only a miss (and a torn one
             # does not unpickle, so it is a miss too).
             write_atomic(self.folder / f"{key}.pickle", pickle.dumps(value, protocol=5), durable=False)
+
+
+def machine_cache_folder() -> Path:
+    """The user's cache folder for this tool (``$XDG_CACHE_HOME/site_builder``, else
+    ``~/.cache/site_builder``): for what belongs to the machine, not to one project."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "site_builder"
+
+
+def machine_cache() -> BuildCache:
+    """A :class:`BuildCache` in :func:`machine_cache_folder` (one that stores nothing when
+    there is no home folder to put it in)."""
+    try:
+        return BuildCache(machine_cache_folder())
+    except RuntimeError:  # Path.home() with no home
+        return BuildCache(None)

@@ -212,6 +212,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         config.extra["sb_scope_up"] = "" if self.is_primary else "/.."
         config.theme["language"] = self.language.replace("_", "-")
         self._set_search_language(config)
+        _skip_material_indexing_of_excluded_pages(config)
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         stylesheets = [f"{ASSETS_URI}/{p.relative_to(ASSETS_DIR).as_posix()}"
                        for p in sorted(ASSETS_DIR.rglob("*.css"))] if ASSETS_DIR.is_dir() else []
@@ -716,6 +717,33 @@ def _sections(items: list[Any]) -> list[Section]:
         if isinstance(item, Section):
             found += [item, *_sections(item.children)]
     return found
+
+
+def _skip_material_indexing_of_excluded_pages(config: MkDocsConfig) -> None:
+    """Spare Material's search plugin its per-page work on the pages we index ourselves.
+
+    For a page whose meta says ``search: exclude``, Material's ``on_page_context`` indexes
+    nothing and then runs a regular expression over the whole page to drop
+    ``data-search-*`` attributes; our source pages never hold one, and that scan was a
+    measurable share of a large build. The wrapper calls Material as before whenever the
+    page is not excluded or holds the text ``data-search-``, so the pages are the same."""
+    events = config.plugins.events.get("page_context", [])
+    for index, method in enumerate(events):
+        owner = getattr(method, "__self__", None)
+        if type(owner).__module__ != "material.plugins.search.plugin" or getattr(method, "sb_spared", False):
+            continue
+
+        def on_page_context(context: Any, *, page: MkDocsPage, material: Any = method, **kwargs: Any) -> Any:
+            search = page.meta.get("search") or {}
+            if search.get("exclude") and "data-search-" not in (page.content or ""):
+                return None  # nothing to index, nothing to remove: Material's result exactly
+            return material(context, page=page, **kwargs)
+
+        on_page_context.sb_spared = True  # type: ignore[attr-defined]
+        events[index] = on_page_context
+        origins = getattr(config.plugins, "_event_origins", None)
+        if isinstance(origins, dict) and method in origins:
+            origins[on_page_context] = origins[method]
 
 
 def _segment_chinese_only_in_chinese(lang: str) -> None:
