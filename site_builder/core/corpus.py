@@ -141,11 +141,14 @@ def parse_and_split(path: Path, root: Path, cache: BuildCache | None = None, *,
                     ) -> tuple[SourceFile, tuple[Unit, ...]]:
     """``parse_file`` then ``split_units``, from ``cache`` when this file's bytes were split before.
 
-    ``ready``: the same, already made by another process (:func:`_load_ahead`).
+    ``ready``: the same, already made (and put in ``cache``) by another process
+    (:func:`_load_ahead`).
 
     Raises:
         SourceError: as :func:`parse_file` (a file that does not parse is never cached).
     """
+    if ready is not None:
+        return ready
     if cache is None or cache.folder is None:
         return ready or _split_file((path, root), raising=True)
     key = cache.key("units", str(path), str(root), path.read_bytes())
@@ -184,16 +187,19 @@ def _load_ahead(paths: Sequence[Path], config: SiteConfig, langs: tuple[str, ...
         return {}
     todo = [path for path in paths if cache is None or cache.folder is None
             or not cache.has(cache.key("units", str(path), str(root), path.read_bytes()))]
-    jobs_list = [(path, root, config.translations_dir, langs) for path in todo]
+    jobs_list = [(path, root, config.translations_dir, langs, cache) for path in todo]
     results = fork_map(_load_file, jobs_list, jobs) or ()
     return {path: result for path, result in zip(todo, results) if result is not None}
 
 
-def _load_file(job: tuple[Path, Path, Path, tuple[str, ...]]) -> Loaded | None:
-    path, root, translations_dir, langs = job
+def _load_file(job: tuple[Path, Path, Path, tuple[str, ...], BuildCache | None]) -> Loaded | None:
+    path, root, translations_dir, langs, cache = job
     made = _split_file((path, root))
     if made is None:
         return None
+    if cache is not None and cache.folder is not None:
+        # Stored here, on this core, rather than by the parent, which waits for every file.
+        cache.put(cache.key("units", str(path), str(root), path.read_bytes()), made)
     translated = {}
     for lang in langs:
         try:

@@ -291,7 +291,7 @@ def _collect_attributes(module: _Module, info: _Class, method: ast.FunctionDef |
     parameters = _parameters(method.args)
     annotations = {a.arg: a.annotation for a in _all_args(method.args) if a.annotation is not None}
     local = resolver.locals_of(method)
-    for statement in _walk(method):
+    for statement in _walk_statements(method):
         if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None:
             continue
         for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target]):
@@ -371,14 +371,25 @@ def _own_scope_nodes(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
         _push_children(stack, node)
 
 
-def _walk(node: ast.AST) -> Iterator[ast.AST]:
-    """``ast.walk(node)``, in its order (breadth first: the first assignment found defines an
-    attribute), with the cheaper :func:`_push_children`."""
+def _walk_statements(node: ast.AST) -> Iterator[ast.AST]:
+    """The statements under ``node`` (nested functions' and classes' included), in the order
+    ``ast.walk`` gives them. Only statements can hold statements (through an ``except``
+    clause or a ``case`` at most), so leaving the expressions out changes no statement's
+    depth or its place among the others; it spares looking at most of the tree."""
     todo = collections.deque([node])
     while todo:
         node = todo.popleft()
-        _push_children(todo, node)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                todo.extend(item for item in value if isinstance(item, _HOLDS_STATEMENTS))
+            elif isinstance(value, _HOLDS_STATEMENTS):
+                todo.append(value)
         yield node
+
+
+#: Nodes a statement can sit under: statements, ``except`` clauses and ``case`` blocks.
+_HOLDS_STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
 def _push_children(stack: list[ast.AST] | collections.deque, node: ast.AST) -> None:

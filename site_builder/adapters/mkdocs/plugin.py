@@ -432,9 +432,10 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         helper.language, helper.shared, helper.plan = lang, self.shared, self.plan
         helper.corpus_files, helper._page_index = self.corpus_files, self._page_index
         helper.navigation = CodeNavigation.for_corpus(self.plan, self.shared.corpus, self._names(), lang)
+        helped = 0
         for index in reversed(range(len(self.plan.pages))):
             if claims.finished(lang):
-                return
+                break
             if not claims.help(lang, index):
                 continue
             planned = self.plan.pages[index]
@@ -442,10 +443,12 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
                 key = helper._page_key(planned)
                 if not self.shared.cache.has(key):
                     self.shared.cache.put(key, helper._render_page(planned))
+                    helped += 1
             except Exception:  # noqa: BLE001 - the builder renders this page again and reports it
                 pass
             finally:
                 claims.helped(lang, index)
+        log.debug("rendered %d page(s) of %s for the process building it", helped, lang)
 
     def _page_key(self, planned: SourcePage) -> str:
         """The build cache's key of a source page in this language (made once per build)."""
