@@ -4,7 +4,9 @@ A synthetic corpus (``--modules``, default 260, in en, ja and zh; the generator 
 ``bench/pipeline.py``) is written to a temporary folder. Measured in the same run:
 
 * ours, full build: ``site-builder build --jobs N`` (default: the cores available), wall time
-  and the peak resident memory of the whole process tree (sampled from /proc every 20 ms);
+  the peak memory of the whole process tree (summed RSS, and summed PSS, which counts a page
+  forked processes share once; sampled from /proc every 20 ms), and how many search entries
+  the index holds (in all, and for the page with the most);
 * plain MkDocs + Material on the same content as Markdown pages (notes as Markdown, each
   section's code as a fenced block, the translations' text for ja and zh), one ``mkdocs build``
   per language with Material's own search, as a multilingual author would run it otherwise;
