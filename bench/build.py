@@ -90,19 +90,18 @@ def _tree(root: int) -> list[int]:
 
 
 def _rss(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    return _proc_bytes(pid, "status", "VmRSS:")
 
 
 def _pss(pid: int) -> int:
+    return _proc_bytes(pid, "smaps_rollup", "Pss:")
+
+
+def _proc_bytes(pid: int, name: str, field: str) -> int:
+    """A size field (in kB) of ``/proc/<pid>/<name>``, in bytes; 0 when the process is gone."""
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass

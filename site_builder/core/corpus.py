@@ -149,14 +149,21 @@ def parse_and_split(path: Path, root: Path, cache: BuildCache | None = None, *,
     """
     if ready is not None:
         return ready
-    if cache is None or cache.folder is None:
-        return ready or _split_file((path, root), raising=True)
-    key = cache.key("units", str(path), str(root), path.read_bytes())
+    key = _units_key(cache, path, root)
+    if key is None:
+        return _split_file((path, root), raising=True)
     stored = cache.get(key)
     if stored is None:
-        stored = ready or _split_file((path, root), raising=True)
+        stored = _split_file((path, root), raising=True)
         cache.put(key, stored)
     return stored
+
+
+def _units_key(cache: BuildCache | None, path: Path, root: Path) -> str | None:
+    """The cache key of a source's (SourceFile, units): its bytes and where it is; None without a cache."""
+    if cache is None or cache.folder is None:
+        return None
+    return cache.key("units", str(path), str(root), path.read_bytes())
 
 
 def _split_file(job: tuple[Path, Path], raising: bool = False) -> tuple[SourceFile, tuple[Unit, ...]] | None:
@@ -185,21 +192,21 @@ def _load_ahead(paths: Sequence[Path], config: SiteConfig, langs: tuple[str, ...
     root = config.source_dir
     if not can_fork(jobs, len(paths)):
         return {}
-    todo = [path for path in paths if cache is None or cache.folder is None
-            or not cache.has(cache.key("units", str(path), str(root), path.read_bytes()))]
-    jobs_list = [(path, root, config.translations_dir, langs, cache) for path in todo]
+    keyed = [(path, _units_key(cache, path, root)) for path in paths]
+    todo = [(path, key) for path, key in keyed if key is None or not cache.has(key)]
+    jobs_list = [(path, root, config.translations_dir, langs, cache, key) for path, key in todo]
     results = fork_map(_load_file, jobs_list, jobs) or ()
-    return {path: result for path, result in zip(todo, results) if result is not None}
+    return {path: result for (path, _), result in zip(todo, results) if result is not None}
 
 
-def _load_file(job: tuple[Path, Path, Path, tuple[str, ...], BuildCache | None]) -> Loaded | None:
-    path, root, translations_dir, langs, cache = job
+def _load_file(job: tuple[Path, Path, Path, tuple[str, ...], BuildCache | None, str | None]) -> Loaded | None:
+    path, root, translations_dir, langs, cache, key = job
     made = _split_file((path, root))
     if made is None:
         return None
-    if cache is not None and cache.folder is not None:
+    if key is not None:
         # Stored here, on this core, rather than by the parent, which waits for every file.
-        cache.put(cache.key("units", str(path), str(root), path.read_bytes()), made)
+        cache.put(key, made)
     translated = {}
     for lang in langs:
         try:

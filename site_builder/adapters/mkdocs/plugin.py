@@ -733,8 +733,8 @@ def _skip_material_indexing_of_excluded_pages(config: MkDocsConfig) -> None:
     events = config.plugins.events.get("page_context", [])
     for index, method in enumerate(events):
         owner = getattr(method, "__self__", None)
-        if type(owner).__module__ != "material.plugins.search.plugin" or getattr(method, "sb_spared", False):
-            continue
+        if type(owner).__module__ != "material.plugins.search.plugin":
+            continue  # another plugin's, or already ours
 
         def on_page_context(context: Any, *, page: MkDocsPage, material: Any = method, **kwargs: Any) -> Any:
             search = page.meta.get("search") or {}
@@ -742,7 +742,6 @@ def _skip_material_indexing_of_excluded_pages(config: MkDocsConfig) -> None:
                 return None  # nothing to index, nothing to remove: Material's result exactly
             return material(context, page=page, **kwargs)
 
-        on_page_context.sb_spared = True  # type: ignore[attr-defined]
         events[index] = on_page_context
         origins = getattr(config.plugins, "_event_origins", None)
         if isinstance(origins, dict) and method in origins:
