@@ -15,9 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from site_builder.core.store import list_caches, load_catalog
+from site_builder.catalog.store import list_caches, load_catalog
 from site_builder.translators.checks import check_value
-from site_builder.translators.workbench.fixes import fix_value, text_signature
+from site_builder.translators.fixes.values import fix_value, text_signature
 
 LINK = re.compile(r'(<a href="[^"]*">)(.*?)</a>', re.DOTALL)
 

@@ -19,10 +19,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from site_builder.core.store import dump_catalog
+from site_builder.catalog.store import dump_catalog
 from site_builder.render.htmltree import visible_text
 from site_builder.translators.checks import check_cache_files, expand_cache_paths
-from site_builder.translators.workbench.fixfiles import apply_plan, plan_files
+from site_builder.translators.fixes.files import apply_plan, plan_files
 
 KINDS = ("text-after-block", "outside-block", "nested-link")
 _PUNCTUATION = re.compile(r"[\s。、，．,.;:；：！？!?]")

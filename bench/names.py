@@ -1,6 +1,6 @@
 """Code-navigation benchmark: name resolution (ours with ast vs jedi) and its cost in a full build.
 
-1. Resolution: ``site_builder.core.names.index_names`` over every ``.py`` under ``SOURCES``
+1. Resolution: ``site_builder.names.index.index_names`` over every ``.py`` under ``SOURCES``
    (e.g. labml-nn 0.5.1's unpacked wheel: ``pip download labml-nn==0.5.1 --no-deps``), timed,
    with the share of names resolved. With ``--jedi N``, jedi (if installed) resolves every
    name reference of N files picked at random (seed 1) with ``Script.goto(follow_imports=True)``
@@ -26,8 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from site_builder.core.names import index_names
-from site_builder.core.parse import find_sources, parse_file
+from site_builder.names.index import index_names
+from site_builder.source.parse import find_sources, parse_file
 
 
 def resolve_ours(root: Path) -> dict[str, object]:
@@ -76,7 +76,7 @@ def build_once(config: Path, site_dir: Path, navigation: bool) -> float:
         "from mkdocs.commands.build import build\n"
         "from mkdocs.config import load_config\n"
         "from site_builder.adapters.mkdocs import plugin\n"
-        "from site_builder.core.names import NameIndex\n"
+        "from site_builder.names.index import NameIndex\n"
         "if sys.argv[3] == 'off':\n"
         "    plugin.SiteBuilderPlugin._names = lambda self: NameIndex()\n"
         "start = time.process_time()\n"

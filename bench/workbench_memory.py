@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from site_builder.core.store import list_caches, load_catalog
+from site_builder.catalog.store import list_caches, load_catalog
 from site_builder.translators.workbench.memory import MemoryEntry, TranslationMemory
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ command (``site_builder.adapters.cli``). docs/architecture.md draws the whole pi
 """
 
 from site_builder.config import SiteConfig
-from site_builder.core.corpus import Corpus, load_corpus
+from site_builder.catalog.corpus import Corpus, load_corpus
 from site_builder.errors import ConfigError, SiteBuilderError, SourceError, TranslationFileError
 from site_builder.model import (
     Catalog,
@@ -34,13 +34,13 @@ from site_builder.model import (
     UnitResult,
     UnitState,
 )
-from site_builder.core.notes import render_notes
+from site_builder.render.notes import render_notes
 from site_builder.render.page import build_page
-from site_builder.core.parse import find_sources, parse_file
-from site_builder.core.store import catalog_path, dump_catalog, load_catalog, save_catalog
-from site_builder.core.placeholders import restore_placeholders
-from site_builder.core.translate import lookup, normalize_key
-from site_builder.core.units import split_units
+from site_builder.source.parse import find_sources, parse_file
+from site_builder.catalog.store import catalog_path, dump_catalog, load_catalog, save_catalog
+from site_builder.render.placeholders import restore_placeholders
+from site_builder.catalog.translate import lookup, normalize_key
+from site_builder.catalog.units import split_units
 
 __version__ = "0.1.0"
 

@@ -80,8 +80,8 @@ class Section:
     id: str = ""
     """The section's stable id, unique in its file (``squash``, ``Squash.forward``, ``squash+1``):
     the page's ``id`` attribute, the section part of PO msgctxt, the section a Finding names.
-    Set by ``parse_file`` through :func:`site_builder.core.ids.with_section_ids`; '' only on
-    sections made by hand, for which :func:`site_builder.core.ids.ids_of` computes it."""
+    Set by ``parse_file`` through :func:`site_builder.source.ids.with_section_ids`; '' only on
+    sections made by hand, for which :func:`site_builder.source.ids.ids_of` computes it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,11 @@ PACKAGES = {"site_builder": ROOT / "site_builder", "capsule_networks": ROOT / "s
 #: site_builder's layers, lowest first. A module may import its own layer or any lower one.
 LAYERS = (
     ("site_builder.model", "site_builder.errors", "site_builder.config", "site_builder.fileio",
-     "site_builder.parallel"),
-    ("site_builder.core",),
+     "site_builder.parallel", "site_builder.cache"),
+    ("site_builder.source",),
     ("site_builder.render",),
+    ("site_builder.catalog",),
+    ("site_builder.names",),
     ("site_builder.translators",),
     ("site_builder.site",),
     ("site_builder.adapters",),
@@ -112,7 +114,7 @@ def test_no_import_cycle_anywhere_function_level_imports_included():
 
 
 @pytest.mark.parametrize("name", [n for n in MODULES if n.startswith("site_builder.") and
-                                  not n.endswith("__init__")] + ["site_builder.core"])
+                                  not n.endswith("__init__")] + ["site_builder.source"])
 def test_imports_point_down_the_layer_map(name):
     mine = layer_of(name)
     upward = sorted(dep for dep in internal_imports(name)
@@ -146,7 +148,7 @@ def test_the_generator_never_imports_torch_or_the_tutorial(name):
 
 def test_every_stage_has_its_folder():
     folders = {path.parent.name for path in MODULES.values() if path.parent != PACKAGES["site_builder"]}
-    assert {"core", "render", "site", "translators", "adapters", "mkdocs"} <= folders
+    assert {"source", "render", "catalog", "names", "site", "translators", "fixes", "workbench", "adapters", "mkdocs"} <= folders
 
 
 def test_importing_the_cli_does_not_load_mkdocs():

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from site_builder.core import cache as cache_module
-from site_builder.core.cache import BuildCache
-from site_builder.core.corpus import parse_and_split
+from site_builder import cache as cache_module
+from site_builder.cache import BuildCache
+from site_builder.catalog.corpus import parse_and_split
 
 
 def test_a_stored_value_comes_back_under_the_same_key(tmp_path):

@@ -20,7 +20,7 @@ from site_builder.translators.update import (
     update_corpus,
 )
 from site_builder.config import SiteConfig
-from site_builder.core.corpus import file_stats, load_corpus, translate_units
+from site_builder.catalog.corpus import file_stats, load_corpus, translate_units
 from site_builder.model import (
     FrontMatter,
     Masked,
@@ -34,7 +34,7 @@ from site_builder.model import (
     UnitKind,
     UnitState,
 )
-from site_builder.core.store import (
+from site_builder.catalog.store import (
     archive_path,
     catalog_path,
     dump_catalog,

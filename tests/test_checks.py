@@ -15,7 +15,7 @@ from site_builder.translators.checks import (
 )
 from site_builder.errors import TranslationFileError
 from site_builder.model import Catalog, Protected, ProtectedKind, Severity
-from site_builder.core.store import load_catalog
+from site_builder.catalog.store import load_catalog
 
 
 

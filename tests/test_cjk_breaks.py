@@ -3,11 +3,11 @@
 import markdown
 import pytest
 
-from site_builder.core.cjk_breaks import join_cjk_lines
+from site_builder.render.cjk_breaks import join_cjk_lines
 
 
 def render(text: str) -> str:
-    return markdown.markdown(text, extensions=["site_builder.core.cjk_breaks", "fenced_code"])
+    return markdown.markdown(text, extensions=["site_builder.render.cjk_breaks", "fenced_code"])
 
 
 @pytest.mark.parametrize(("text", "expected"), [

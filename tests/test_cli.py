@@ -11,7 +11,7 @@ import pytest
 from corpus_files import write_corpus
 
 from site_builder.adapters.cli import format_table, main
-from site_builder.core.store import catalog_path, save_catalog
+from site_builder.catalog.store import catalog_path, save_catalog
 
 MODULE = '''"""
 ---
@@ -68,7 +68,7 @@ def test_status_json_is_one_object_with_totals_and_files_per_language(project, c
 
 def test_status_counts_translated_orphaned_and_stale_caches(project, capsys):
     from site_builder.config import SiteConfig
-    from site_builder.core.corpus import load_corpus
+    from site_builder.catalog.corpus import load_corpus
 
     config = SiteConfig(source_dir=project / "src", translations_dir=project / "translations",
                         languages=("en", "ja"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.adapters.cli import main
-from site_builder.core.store import archive_path, catalog_path, fuzzy_path, load_catalog
+from site_builder.catalog.store import archive_path, catalog_path, fuzzy_path, load_catalog
 
 
 @pytest.fixture(autouse=True)

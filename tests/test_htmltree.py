@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.core.placeholders import placeholder
+from site_builder.render.placeholders import placeholder
 from site_builder.render.htmltree import (
     BLOCK_TAGS,
     CLOSES_PARAGRAPH,

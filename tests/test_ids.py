@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import SiteConfig
-from site_builder.core.corpus import load_corpus
-from site_builder.core.ids import (
+from site_builder.catalog.corpus import load_corpus
+from site_builder.source.ids import (
     file_anchor,
     first_heading,
     heading_slug,
@@ -18,8 +18,8 @@ from site_builder.core.ids import (
     section_of_unit_id,
     unit_ids,
 )
-from site_builder.core.parse import parse_file
-from site_builder.core.store import catalog_path, save_catalog
+from site_builder.source.parse import parse_file
+from site_builder.catalog.store import catalog_path, save_catalog
 from site_builder.model import CodeLine, Masked, Section, SectionKind, Unit, UnitKind, UnitResult, UnitState
 from site_builder.render.layout import page_html
 from site_builder.render.page import build_page

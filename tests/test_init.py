@@ -41,7 +41,7 @@ def test_init_writes_an_offline_material_config_the_plugin_reads(code_folder):
     assert config["site_name"] == "Heap: notes"
     assert config["theme"]["name"] == "material" and config["theme"]["font"] is False
     assert config["use_directory_urls"] is False
-    assert "site_builder.core.cjk_breaks" in config["markdown_extensions"]
+    assert "site_builder.render.cjk_breaks" in config["markdown_extensions"]
     toc = next(item["toc"] for item in config["markdown_extensions"] if isinstance(item, dict) and "toc" in item)
     assert "slugify" in toc
     assert "repo_url" not in config  # Material would fetch repository facts from another host
@@ -144,7 +144,7 @@ def test_empty_glossary_is_valid_json_in_the_glossary_format(tmp_path):
 
 def test_init_with_the_project_folder_as_source_keeps_docs_and_outputs_out_of_the_sources(
         tmp_path, monkeypatch, write_corpus):
-    from site_builder.core.parse import find_sources
+    from site_builder.source.parse import find_sources
 
     write_corpus(tmp_path, {"mod.py": "x = 1\n", "docs/page.md": "# Page\n", "site/old.md": "# Old\n"})
     monkeypatch.chdir(tmp_path)

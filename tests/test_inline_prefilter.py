@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import InlineProcessor
 
-from site_builder.core import notes
-from site_builder.core.inline_prefilter import REQUIRED, PrefilteredInlineProcessor, required_literals
+from site_builder.render import notes
+from site_builder.render.inline_prefilter import REQUIRED, PrefilteredInlineProcessor, required_literals
 
 #: Plain prose long enough that a trigger after it is far from the start of the text.
 PROSE = "The capsule outputs a vector whose length is the probability. " * 8

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.core import masking
+from site_builder.render import masking
 
 #: The scan's first test (a match starts at a line start or at ``\``, a backtick or ``$``).
 START_TEST = r"(?:(?=[\\$`])|^)(?:"

@@ -12,7 +12,7 @@ from mkdocs.livereload import LiveReloadServer
 from site_builder.adapters.mkdocs import driver
 from site_builder.adapters.mkdocs.plugin import SharedBuild, SiteBuilderPlugin
 from site_builder.config import SiteConfig
-from site_builder.core.corpus import load_corpus
+from site_builder.catalog.corpus import load_corpus
 
 MODULE = '''\
 """A module."""

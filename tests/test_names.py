@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from site_builder.core.names import NameIndex, absolute_module, index_names, module_name
-from site_builder.core.parse import find_sources, parse_file
+from site_builder.names.index import NameIndex, absolute_module, index_names, module_name
+from site_builder.source.parse import find_sources, parse_file
 
 
 def index_of(root: Path) -> NameIndex:

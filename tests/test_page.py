@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.core.placeholders import PLACEHOLDER_TEMPLATE
+from site_builder.render.placeholders import PLACEHOLDER_TEMPLATE
 from site_builder.model import (
     CodeLine,
     FrontMatter,

@@ -11,7 +11,7 @@ import pytest
 from site_builder.adapters.cli import main
 from site_builder.adapters.mkdocs import plugin as plugin_module
 from site_builder.adapters.mkdocs.languages import PageClaims
-from site_builder.core.cache import BuildCache
+from site_builder.cache import BuildCache
 
 
 @pytest.fixture(name="claims")

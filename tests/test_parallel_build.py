@@ -93,8 +93,8 @@ def test_jobs_must_be_positive(tmp_path, write_corpus, monkeypatch):
 
 def test_sources_split_in_two_processes_load_the_same_corpus_as_one(tmp_path, write_corpus):
     from site_builder.config import SiteConfig
-    from site_builder.core.cache import BuildCache
-    from site_builder.core.corpus import load_corpus
+    from site_builder.cache import BuildCache
+    from site_builder.catalog.corpus import load_corpus
 
     files = {f"src/pkg/m{n:02d}.py": MODULE.format(n=n) for n in range(12)}
     files["src/pkg/broken.py"] = 'def f(:\n    """Never closed\n'

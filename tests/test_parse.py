@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from site_builder.errors import SourceError
 from site_builder.model import SectionKind, SourceKind
-from site_builder.core import parse as parse_module  # its private pass-1 functions, for the C path
-from site_builder.core.parse import docstring_notes, file_id, find_sources, parse_file
-from site_builder.core.units import split_units
+from site_builder.source import parse as parse_module  # its private pass-1 functions, for the C path
+from site_builder.source.parse import docstring_notes, file_id, find_sources, parse_file
+from site_builder.catalog.units import split_units
 from site_builder.render.highlight import highlight_sections
 
 from corpus_files import write_corpus

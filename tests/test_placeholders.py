@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.core.placeholders import (
+from site_builder.render.placeholders import (
     PLACEHOLDER_TEMPLATE,
     canonical_numbers,
     describe_placeholder,
@@ -16,7 +16,7 @@ from site_builder.core.placeholders import (
     restore_placeholders,
     show_original,
 )
-from site_builder.core.notes import render_notes
+from site_builder.render.notes import render_notes
 from site_builder.model import Protected, ProtectedKind
 
 RENDERED = ["<math>A</math>", "<code>b</code>"]
@@ -128,7 +128,7 @@ FAST_PATH_TEXTS = [
 
 
 def _full_scan(text, rendered):
-    from site_builder.core import placeholders
+    from site_builder.render import placeholders
 
     found = [placeholders.number(m) for m in placeholders.ANY_FORM.finditer(text)]
     pieces, last = [], 0

@@ -12,10 +12,10 @@ import pytest
 
 from site_builder.adapters.cli import main
 from site_builder.config import SiteConfig
-from site_builder.core.corpus import load_corpus
+from site_builder.catalog.corpus import load_corpus
 from site_builder.model import UnitKind
-from site_builder.core.store import dump_catalog
-from site_builder.core.placeholders import find_placeholders
+from site_builder.catalog.store import dump_catalog
+from site_builder.render.placeholders import find_placeholders
 
 pytestmark = pytest.mark.slow
 

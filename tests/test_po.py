@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import SiteConfig
-from site_builder.core.corpus import load_corpus
+from site_builder.catalog.corpus import load_corpus
 from site_builder.errors import TranslationFileError
 from site_builder.model import (
     CodeLine,
@@ -34,7 +34,7 @@ from site_builder.translators.po import (
     po_path,
     read_po_file,
 )
-from site_builder.core.store import catalog_path, fuzzy_path, load_suggestions, save_catalog
+from site_builder.catalog.store import catalog_path, fuzzy_path, load_suggestions, save_catalog
 
 
 REPO = Path(__file__).parents[1]

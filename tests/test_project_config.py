@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.adapters.mkdocs.project import load_project_config, plugin_options
-from site_builder.core.corpus import load_corpus
+from site_builder.catalog.corpus import load_corpus
 from site_builder.model import UnitKind, UnitState
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,4 +27,4 @@ def test_the_project_names_its_japanese_site_and_links_to_no_placeholder_reposit
     assert options["site_names"]["ja"]
     assert "example/" not in str(options.get("repo_url", ""))
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "site_builder.core.cjk_breaks" in text  # Japanese lines join without a space
+    assert "site_builder.render.cjk_breaks" in text  # Japanese lines join without a space

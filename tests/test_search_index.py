@@ -9,7 +9,7 @@ import pytest
 
 from site_builder.adapters.cli import main
 from site_builder.config import SiteConfig
-from site_builder.core.corpus import load_corpus
+from site_builder.catalog.corpus import load_corpus
 from site_builder.model import Page, PageSection, UnitResult, UnitState
 from site_builder.render.page import build_page
 from site_builder.site.search import merged_index, page_entries, plain_text, segmenter

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import SiteConfig
-from site_builder.core.corpus import Corpus, CorpusFile, FileTranslation
+from site_builder.catalog.corpus import Corpus, CorpusFile, FileTranslation
 from site_builder.translators.glossary import GlossaryRow
 from site_builder.model import (
     Catalog,
@@ -45,7 +45,7 @@ from site_builder.site.pages import (
     status_html,
 )
 from site_builder.site.ui import language_name, ui_text
-from site_builder.core.ids import file_anchor
+from site_builder.source.ids import file_anchor
 
 ROOT = Path("/project/src")
 

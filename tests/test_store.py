@@ -14,7 +14,7 @@ import pytest
 
 from site_builder.errors import TranslationFileError
 from site_builder.model import Suggestion
-from site_builder.core.store import (
+from site_builder.catalog.store import (
     archive_path,
     catalog_path,
     dump_catalog,
@@ -157,7 +157,7 @@ def test_save_refuses_non_string_values(tmp_path):
 _KILLED_WRITER = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
-    from site_builder.core.store import save_catalog
+    from site_builder.catalog.store import save_catalog
 
     def stall(fd):
         print("writing", flush=True)

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from site_builder.model import UnitKind
-from site_builder.core.parse import parse_file
-from site_builder.core.units import SPLIT_LIMIT, split_units
+from site_builder.source.parse import parse_file
+from site_builder.catalog.units import SPLIT_LIMIT, split_units
 
 from corpus_files import write_corpus
 

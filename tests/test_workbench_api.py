@@ -11,8 +11,8 @@ from urllib.parse import quote
 import pytest
 
 from site_builder.config import SiteConfig
-from site_builder.core.store import catalog_path, dump_catalog, fuzzy_path, save_catalog
-from site_builder.translators.workbench.server import WorkbenchServer
+from site_builder.catalog.store import catalog_path, dump_catalog, fuzzy_path, save_catalog
+from site_builder.adapters.workbench.server import WorkbenchServer
 
 from corpus_files import write_corpus
 from workbench_project import P, make_project

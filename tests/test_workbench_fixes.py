@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from site_builder.adapters.cli import main
-from site_builder.core.store import dump_catalog
+from site_builder.catalog.store import dump_catalog
 from site_builder.render.htmltree import visible_text
 from site_builder.translators.checks import check_value
-from site_builder.translators.workbench.fixes import fix_value, text_signature
+from site_builder.translators.fixes.values import fix_value, text_signature
 
 
 

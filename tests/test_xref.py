@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import SiteConfig
-from site_builder.core.corpus import load_corpus
-from site_builder.core.names import Definition, NameIndex, index_names
-from site_builder.core.store import dump_catalog
+from site_builder.catalog.corpus import load_corpus
+from site_builder.names.index import Definition, NameIndex, index_names
+from site_builder.catalog.store import dump_catalog
 from site_builder.model import CodeLine, FrontMatter, Section, SectionKind, SourceFile, SourceKind, UnitKind
 from site_builder.render.highlight import highlight_sections
-from site_builder.render.xref import card_entry, cards_document, code_links, first_paragraph, paragraph_entry
+from site_builder.names.links import card_entry, cards_document, code_links, first_paragraph, paragraph_entry
 from site_builder.site.plan import plan_site
-from site_builder.site.xref import CodeNavigation, cards_path
+from site_builder.site.navigation import CodeNavigation, cards_path
 
 
 def one_section_source(text: str) -> SourceFile:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from corpus_files import write_corpus
 from site_builder.config import SiteConfig
-from site_builder.core.corpus import load_corpus
-from site_builder.core.store import catalog_path, fuzzy_path, save_catalog, save_suggestions
+from site_builder.catalog.corpus import load_corpus
+from site_builder.catalog.store import catalog_path, fuzzy_path, save_catalog, save_suggestions
 from site_builder.model import Suggestion
 
 SOURCES = {

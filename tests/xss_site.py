@@ -76,7 +76,7 @@ def _notes_source(title: str, summary: str, sections: int) -> str:
 def plant_corpus(root: Path) -> tuple[Path, Plants]:
     """Write the corpus under ``root``; return its mkdocs.yml and what the pages must show."""
     from site_builder.config import SiteConfig
-    from site_builder.core.corpus import load_corpus
+    from site_builder.catalog.corpus import load_corpus
 
     plants = Plants()
     src, translations, docs = root / "src", root / "translations", root / "docs"

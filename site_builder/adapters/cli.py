@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 
 from site_builder.adapters.mkdocs.project import CONFIG_FILE, load_project_config
 from site_builder.config import SiteConfig
-from site_builder.core.corpus import FileStats, language_stats, load_corpus
+from site_builder.catalog.corpus import FileStats, language_stats, load_corpus
 from site_builder.errors import ConfigError, Location, SiteBuilderError
 from site_builder.translators.update import UpdatePlan, short_key, update_corpus
 from site_builder.translators.checks import check_cache_files, check_corpus, expand_cache_paths, has_errors
@@ -240,7 +240,7 @@ def _run_check(args: argparse.Namespace) -> int:
 
 def _run_fixes(args: argparse.Namespace) -> None:
     """``check --fix``: repair the caches (or print the diffs with --dry-run) before checking."""
-    from site_builder.translators.workbench.fixfiles import apply_plan, plan_corpus, plan_diff, plan_files
+    from site_builder.translators.fixes.files import apply_plan, plan_corpus, plan_diff, plan_files
 
     if args.files:
         wanted = sorted({code for item in args.lang or () for code in item.split(",") if code})
@@ -311,7 +311,7 @@ def _add_translate(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]
 def _run_translate(args: argparse.Namespace) -> int:
     import tempfile
 
-    from site_builder.translators.workbench.server import serve
+    from site_builder.adapters.workbench.server import serve
 
     if args.translations is not None and args.source is None and not args.config.exists():
         # Caches on their own (a copy of someone's translations): an empty source folder makes

@@ -45,7 +45,7 @@ def highlight_sections(source: SourceFile, links: CodeLinks = ()) -> tuple[str, 
 
     Cached per source and links: every language's page shows the same code with the same
     (relative) links, so it is lexed once per build. ``links`` are ``(line, column, href,
-    definition number)`` of identifiers to wrap in ``<a>`` (see :mod:`site_builder.render.xref`);
+    definition number)`` of identifiers to wrap in ``<a>`` (see :mod:`site_builder.names.links`);
     a link whose position is not the start of a name token is ignored.
 
     The code of all sections is lexed together with blank lines standing in for the lines

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Iterator, Sequence
 
-from site_builder.core.placeholders import CANONICAL
+from site_builder.render.placeholders import CANONICAL
 
 #: Elements with no content and no end tag.
 VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",

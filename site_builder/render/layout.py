@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, replace
 
-from site_builder.core.ids import positional_id
+from site_builder.source.ids import positional_id
 from site_builder.model import (
     Page,
     PageSection,

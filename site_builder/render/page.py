@@ -35,9 +35,9 @@ from site_builder.model import (
     UnitResult,
     UnitState,
 )
-from site_builder.core.ids import ids_of
+from site_builder.source.ids import ids_of
 from site_builder.render.htmltree import html_problem
-from site_builder.core.placeholders import (
+from site_builder.render.placeholders import (
     CANONICAL,
     find_placeholders,
     restore_canonical,
@@ -94,7 +94,7 @@ def build_page(source: SourceFile, results: Sequence[UnitResult], lang: str, *,
         where: file names for Findings.
         image_prefix: prepended to relative image URLs so they resolve from the page's URL.
         code_links: names in the code to link to their definitions, ``(line, column, href,
-            number)`` as :func:`site_builder.render.xref.code_links` makes them.
+            number)`` as :func:`site_builder.names.links.code_links` makes them.
 
     Returns:
         The Page; its findings list math that failed to convert (English only, since every

@@ -36,7 +36,7 @@ from typing import Any, Callable
 
 import nh3
 
-from site_builder.core.placeholders import recanonicalise
+from site_builder.render.placeholders import recanonicalise
 
 #: Tags that notes keys use; anything else is removed and its text kept.
 ALLOWED_TAGS = frozenset({

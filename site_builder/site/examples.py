@@ -16,7 +16,7 @@ import html
 import re
 
 from site_builder.config import SOURCE_LANGUAGE
-from site_builder.core.units import split_units
+from site_builder.catalog.units import split_units
 from site_builder.model import SourceFile, UnitResult, UnitState
 from site_builder.render.layout import PageChrome, rows_html
 from site_builder.render.page import build_page, default_renderers

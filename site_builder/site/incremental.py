@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from site_builder.config import SOURCE_LANGUAGE, SiteConfig
-from site_builder.core.corpus import Corpus, CorpusFile, file_stats
-from site_builder.core.store import catalog_path, fuzzy_path
+from site_builder.catalog.corpus import Corpus, CorpusFile, file_stats
+from site_builder.catalog.store import catalog_path, fuzzy_path
 from site_builder.model import SourceFile
 from site_builder.site.pages import file_titles
 

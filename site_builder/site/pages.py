@@ -21,15 +21,15 @@ from urllib.parse import quote
 from site_builder.site.links import rewrite_note_links
 from site_builder.site.plan import GUIDE_URI, HOME_URI, STATUS_URI, SitePlan, SourcePage, relative_url
 from site_builder.site.ui import ui_text
-from site_builder.site.xref import CodeNavigation
+from site_builder.site.navigation import CodeNavigation
 from site_builder.config import SOURCE_LANGUAGE, SiteConfig
-from site_builder.core.corpus import Corpus, CorpusFile, FileStats, language_stats
-from site_builder.core.ids import file_anchor
+from site_builder.catalog.corpus import Corpus, CorpusFile, FileStats, language_stats
+from site_builder.source.ids import file_anchor
 from site_builder.translators.glossary import GlossaryRow
 from site_builder.model import Finding, UnitResult, UnitState
 from site_builder.render.layout import PageChrome, page_html
 from site_builder.render.page import PageSources, build_page, title_and_description
-from site_builder.core.store import catalog_path
+from site_builder.catalog.store import catalog_path
 #: Where the guide's Markdown asks for the glossary table.
 GLOSSARY_MARKER = "<!-- glossary -->"
 

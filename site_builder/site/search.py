@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from site_builder.core.cache import machine_cache
+from site_builder.cache import machine_cache
 from site_builder.model import Page, SourceFile
 from site_builder.render.htmltree import PLAIN_ATTRIBUTES
 from site_builder.render.sanitize import cleaner, search_safe_html

@@ -54,10 +54,10 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 from site_builder.errors import Location, SiteBuilderError, TranslationFileError, at_file
 from site_builder.translators.glossary import Glossary, find_glossary
 from site_builder.model import Catalog, Finding, Protected, Severity
-from site_builder.core.store import load_catalog
+from site_builder.catalog.store import load_catalog
 from site_builder.render.sanitize import URL_ATTRIBUTES, is_dangerous_url
 from site_builder.render.sanitize import plain_text_markup
-from site_builder.core.placeholders import (
+from site_builder.render.placeholders import (
     CANONICAL,
     MARKER,
     REMNANT,
@@ -65,7 +65,7 @@ from site_builder.core.placeholders import (
     describe_placeholder,
     find_placeholders,
 )
-from site_builder.core.translate import normalize_key
+from site_builder.catalog.translate import normalize_key
 from site_builder.render.htmltree import (
     BLOCK_TAGS,
     Element,
@@ -80,7 +80,7 @@ from site_builder.render.htmltree import (
 )
 
 if TYPE_CHECKING:  # corpus imports the whole pipeline; checks only needs its type
-    from site_builder.core.corpus import Corpus
+    from site_builder.catalog.corpus import Corpus
 
 _UNSAFE_TAGS = frozenset({"script", "style", "iframe", "frame", "frameset", "object", "embed",
                           "applet", "base", "form", "meta", "link"})

@@ -36,7 +36,7 @@ from typing import Mapping
 
 from site_builder.errors import Location, TranslationFileError
 from site_builder.model import Severity
-from site_builder.core.store import load_json_object
+from site_builder.catalog.store import load_json_object
 
 _TERM_FIELDS = ("en", "required", "wrong", "forms", "note")
 _TOP_FIELDS = ("language", "terms")

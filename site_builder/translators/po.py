@@ -7,7 +7,7 @@ placeholders shown as their LaTeX or code); ``#:`` repeats the location for PO e
 that has only a carried-over suggestion is ``#, fuzzy`` with the suggestion as ``msgstr`` and
 the old English as ``#| msgid``. Orphaned cache entries are obsolete (``#~``) entries.
 
-Unit ids come from :func:`site_builder.core.ids.unit_ids`: ``<file id>:title``,
+Unit ids come from :func:`site_builder.source.ids.unit_ids`: ``<file id>:title``,
 ``<file id>:summary``, ``<file id>#<section id>`` for a section's notes and
 ``<file id>#<section id>:<block>`` for the blocks of a split section. The section id is the
 ``id`` of the section on the built page, so a translator can open ``page.html#<section id>``.
@@ -36,9 +36,9 @@ from babel.messages.catalog import Message
 from babel.messages.pofile import PoFileError, normalize, read_po, write_po
 
 from site_builder.translators.checks import check_value
-from site_builder.core.corpus import Corpus, CorpusFile, FileTranslation
-from site_builder.core.ids import unit_ids
-from site_builder.core.placeholders import replace_canonical, show_original
+from site_builder.catalog.corpus import Corpus, CorpusFile, FileTranslation
+from site_builder.source.ids import unit_ids
+from site_builder.render.placeholders import replace_canonical, show_original
 from site_builder.errors import Location, TranslationFileError
 from site_builder.fileio import write_atomic
 from site_builder.translators.glossary import Glossary
@@ -50,7 +50,7 @@ from site_builder.model import (
     UnitResult,
     UnitState,
 )
-from site_builder.core.store import fuzzy_path, save_catalog, save_suggestions
+from site_builder.catalog.store import fuzzy_path, save_catalog, save_suggestions
 from site_builder.render.htmltree import visible_text
 
 #: Fixed header dates keep exported files byte-stable (the cache, not the PO, is the record).

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from site_builder.render.htmltree import visible_text
-from site_builder.core.corpus import Corpus, FileTranslation
+from site_builder.catalog.corpus import Corpus, FileTranslation
 from site_builder.model import Orphan, Suggestion, Unit, UnitState
-from site_builder.core.store import (
+from site_builder.catalog.store import (
     archive_path,
     fuzzy_path,
     load_catalog,

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from site_builder.core.store import catalog_path
-from site_builder.translators.workbench.server import WorkbenchServer
+from site_builder.catalog.store import catalog_path
+from site_builder.adapters.workbench.server import WorkbenchServer
 
 from workbench_project import make_project
 

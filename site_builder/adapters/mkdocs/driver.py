@@ -34,7 +34,7 @@ from site_builder.adapters.mkdocs.live import LiveSite
 from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
 from site_builder.adapters.mkdocs.project import PLUGIN_NAME, docs_dir_of
 from site_builder.config import SiteConfig
-from site_builder.core.cache import CACHE_FOLDER
+from site_builder.cache import CACHE_FOLDER
 from site_builder.errors import ConfigError, Location, SiteBuilderError
 from site_builder.fileio import write_atomic
 
@@ -74,7 +74,7 @@ def synthesised_config(*, site_name: str, docs_dir: Path, site_dir: Path) -> str
         },
         # As init writes them (adapters/mkdocs/project.py), less the Unicode slugify tag.
         "markdown_extensions": ["tables", "attr_list", "md_in_html", "admonition",
-                                {"toc": {"permalink": True}}, "site_builder.core.cjk_breaks"],
+                                {"toc": {"permalink": True}}, "site_builder.render.cjk_breaks"],
         "plugins": ["search", PLUGIN_NAME],
     }
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)

@@ -29,13 +29,13 @@ from mkdocs.structure.files import InclusionLevel
 
 from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
 from site_builder.config import SOURCE_LANGUAGE
-from site_builder.core.corpus import reload_files
-from site_builder.core.ids import ids_of
-from site_builder.core.names import index_names
+from site_builder.catalog.corpus import reload_files
+from site_builder.source.ids import ids_of
+from site_builder.names.index import index_names
 from site_builder.site.incremental import LanguageWork, affected, classify_changes, code_layout
 from site_builder.site.plan import HOME_URI, STATUS_URI
 from site_builder.site.search import merged_index
-from site_builder.site.xref import CodeNavigation
+from site_builder.site.navigation import CodeNavigation
 
 log = logging.getLogger("mkdocs.plugins.site_builder.live")
 

@@ -47,14 +47,14 @@ from site_builder.config import (
     SOURCE_LANGUAGE,
     SiteConfig,
 )
-from site_builder.core.cache import CACHE_FOLDER, BuildCache
-from site_builder.core.corpus import Corpus, CorpusFile, load_corpus
-from site_builder.core.names import NameIndex, index_names
-from site_builder.core.parse import parse_file
+from site_builder.cache import CACHE_FOLDER, BuildCache
+from site_builder.catalog.corpus import Corpus, CorpusFile, load_corpus
+from site_builder.names.index import NameIndex, index_names
+from site_builder.source.parse import parse_file
 from site_builder.errors import ConfigError, SiteBuilderError
 from site_builder.fileio import write_atomic
 from site_builder.render.sanitize import sanitize_page_html, text_html
-from site_builder.render.xref import linked_definitions
+from site_builder.names.links import linked_definitions
 from site_builder.site.csp import (
     allow_scripts,
     content_security_policy,
@@ -85,7 +85,7 @@ from site_builder.site.plan import (
 )
 from site_builder.site.ui import language_name, ui_text
 from site_builder.site.search import index_json, merged_index, page_entries, segmenter
-from site_builder.site.xref import CodeNavigation
+from site_builder.site.navigation import CodeNavigation
 
 log = get_plugin_logger(__name__)
 

@@ -143,7 +143,7 @@ markdown_extensions:
   - md_in_html
   - admonition
   # Japanese and Chinese lines wrapped in the source join without a space on the page.
-  - site_builder.core.cjk_breaks
+  - site_builder.render.cjk_breaks
 
 plugins:
   - search

@@ -1,1 +1,1 @@
-"""The translators' workbench: ``site-builder translate`` (a local editor, its JSON API and translation memory) and ``check --fix``."""
+"""The translators' workbench without HTTP: the session over a corpus (units, saves, checks) and the translation memory; served by adapters.workbench."""

@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from site_builder.core.corpus import Corpus
-from site_builder.core.placeholders import canonical_numbers, placeholder, replace_canonical
-from site_builder.core.translate import normalize_key
+from site_builder.catalog.corpus import Corpus
+from site_builder.render.placeholders import canonical_numbers, placeholder, replace_canonical
+from site_builder.catalog.translate import normalize_key
 from site_builder.model import Protected
 from site_builder.translators.update import comparable_text
 

@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from site_builder.config import SiteConfig
-from site_builder.core.corpus import CorpusFile, FileTranslation, file_stats, load_corpus, translate_units
-from site_builder.core.ids import unit_ids
-from site_builder.core.placeholders import placeholder
-from site_builder.core.store import (
+from site_builder.catalog.corpus import CorpusFile, FileTranslation, file_stats, load_corpus, translate_units
+from site_builder.source.ids import unit_ids
+from site_builder.render.placeholders import placeholder
+from site_builder.catalog.store import (
     archive_path,
     catalog_path,
     fuzzy_path,

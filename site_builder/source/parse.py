@@ -9,7 +9,7 @@ and cuts sections: a comment run or a docstring starts one, and the code lines t
 belong to it until the next one starts. A ``.md`` file is one notes-only section. This stage neither renders Markdown nor looks at translations.
 
 Section notes are kept as the corpus generator saw them (one of the "renderer quirks" the
-translation-format spec lists lives here, the rest in :mod:`site_builder.core.notes`):
+translation-format spec lists lives here, the rest in :mod:`site_builder.render.notes`):
 
 * a comment run gives its lines without the ``#`` and one space, each ending in a newline;
 * a docstring gives the text after its opening quotes (stripped) and a newline, the inner
@@ -17,7 +17,7 @@ translation-format spec lists lives here, the rest in :mod:`site_builder.core.no
   (stripped) and a newline. So a docstring whose text starts on the line after the quotes
   begins with a newline, and one closed on its own line ends with a blank line.
 
-:func:`site_builder.core.notes.render_notes` turns those edge newlines into the edge spaces the
+:func:`site_builder.render.notes.render_notes` turns those edge newlines into the edge spaces the
 keys have. Blank lines belong to the section above them (they follow its notes as code),
 so a blank line between two comments separates two sections, and every line of the file
 is in exactly one section's code or notes, in order, with its own number -- except the
@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from site_builder.errors import Location, SourceError, at_file
-from site_builder.core.ids import with_section_ids
+from site_builder.source.ids import with_section_ids
 from site_builder.model import CodeLine, FrontMatter, Section, SectionKind, SourceFile, SourceKind
 
 #: An encoding declaration (PEP 263); like a shebang it is code, not a note.

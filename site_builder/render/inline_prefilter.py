@@ -41,7 +41,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     LINE_BREAK_RE: ("  \n",),
     HTML_RE: ("<",),                  # every alternative opens with "<"
     ENTITY_RE: ("&",),
-    # The notes dialect (site_builder.core.notes).
+    # The notes dialect (site_builder.render.notes).
     r"((?<=[0-9\])])\*{1,2}(?=[A-Za-z0-9(\[])|(?<=[A-Za-z0-9\])])\*{1,2}(?=[0-9(\[]))": ("*",),
     r"((^| )(\*|_)( |$))": ("*", "_"),
     r"(\*)\1{2}(.+?)\1(.*?)\1{2}": ("***",),

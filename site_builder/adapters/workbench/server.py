@@ -250,7 +250,7 @@ def _static_file(path: str) -> Path | None:
     if path == "/":
         path = "/static/editor.html"
     folder, _, name = path.lstrip("/").partition("/")
-    root = {"static": Path(str(resources.files("site_builder.translators.workbench") / "static")),
+    root = {"static": Path(str(resources.files("site_builder.adapters.workbench") / "static")),
             "assets": Path(str(resources.files("site_builder") / "assets"))}.get(folder)
     if root is None or not name or any(part in ("", ".", "..") for part in name.split("/")):
         return None

@@ -16,12 +16,12 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from site_builder.core.corpus import Corpus
-from site_builder.core.ids import ids_of
-from site_builder.core.names import Definition, NameIndex
+from site_builder.catalog.corpus import Corpus
+from site_builder.source.ids import ids_of
+from site_builder.names.index import Definition, NameIndex
 from site_builder.model import Page
 from site_builder.render.highlight import CodeLinks
-from site_builder.render.xref import (
+from site_builder.names.links import (
     card_entry,
     cards_document,
     code_links,

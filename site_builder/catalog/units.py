@@ -12,9 +12,9 @@ This stage must not read translations or files.
 
 from __future__ import annotations
 
-from site_builder.core.ids import ids_of
+from site_builder.source.ids import ids_of
 from site_builder.model import Masked, SourceFile, Unit, UnitKind
-from site_builder.core.notes import render_blocks
+from site_builder.render.notes import render_blocks
 
 #: A section key longer than this many characters is split into one unit per top-level block.
 SPLIT_LIMIT = 4000

@@ -1,6 +1,6 @@
 """Leaf renderer for code navigation: NameIndex + URLs -> links in the code, and hover-card data.
 
-:func:`code_links` turns one file's resolved names (:mod:`site_builder.core.names`) into the
+:func:`code_links` turns one file's resolved names (:mod:`site_builder.names.index`) into the
 ``(line, column, href, number)`` table that :func:`site_builder.render.highlight.highlight_sections`
 wraps in ``<a class="… sb-n" href data-d>``; hrefs come from a function the site layer hands in,
 so this module knows no URL scheme. :func:`card_entry` makes one definition's card: its
@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from typing import Callable, Iterable, Mapping, Sequence
 
 from site_builder.config import SOURCE_LANGUAGE
-from site_builder.core.names import Definition, NameIndex
+from site_builder.names.index import Definition, NameIndex
 from site_builder.render.highlight import CodeLinks
 
 #: Version of the cards file's layout, read by site_builder.js.

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
-from site_builder.core.placeholders import (
+from site_builder.render.placeholders import (
     canonical_numbers,
     find_placeholders,
     placeholder,

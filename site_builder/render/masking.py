@@ -28,7 +28,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from site_builder.core.placeholders import placeholder
+from site_builder.render.placeholders import placeholder
 from site_builder.model import Protected, ProtectedKind
 
 #: Token text: STX/ETX keep it clear of Markdown syntax and of Python-Markdown's own

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from site_builder.core.corpus import Corpus
-from site_builder.core.store import load_catalog, save_catalog
+from site_builder.catalog.corpus import Corpus
+from site_builder.catalog.store import load_catalog, save_catalog
 from site_builder.errors import SiteBuilderError, at_file
 from site_builder.model import Protected
 from site_builder.translators.checks import expand_cache_paths
-from site_builder.translators.workbench.fixes import LinkTexts, fix_value, text_signature, translated_link_texts
+from site_builder.translators.fixes.values import LinkTexts, fix_value, text_signature, translated_link_texts
 
 
 @dataclass(frozen=True, slots=True)

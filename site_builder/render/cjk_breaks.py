@@ -8,7 +8,7 @@ the characters on both sides are CJK ideographs, kana, full-width forms or CJK p
 leaves every other break as it is. Code spans, code blocks and raw HTML are not touched.
 
 It is a plain Python-Markdown extension: the notes renderer (``core.notes``) uses it, and so do
-hand-written pages (``markdown_extensions: [site_builder.core.cjk_breaks]`` in mkdocs.yml), so
+hand-written pages (``markdown_extensions: [site_builder.render.cjk_breaks]`` in mkdocs.yml), so
 every engine that runs Python-Markdown extensions can use it; it imports nothing else of the
 generator.
 """

@@ -2,7 +2,7 @@
 
 The key of a unit is the HTML the corpus generator produced, so this module reproduces its
 output byte for byte. Python-Markdown does the parsing (one instance, ``reset()`` per call,
-configured with :class:`site_builder.core.masking.MaskingExtension` and without numbered lists);
+configured with :class:`site_builder.render.masking.MaskingExtension` and without numbered lists);
 the key serializer here walks its element tree. What the serializer must reproduce:
 
 * text is escaped with ``html.escape(quote=True)`` (``'`` -> ``&#x27;``, ``"`` -> ``&quot;``);
@@ -44,9 +44,9 @@ from markdown.inlinepatterns import (HTML_RE, DelimiterProcessor, DoubleTagInlin
 from markdown.preprocessors import HtmlBlockPreprocessor, Preprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
-from site_builder.core.cjk_breaks import CjkBreaksExtension
-from site_builder.core.inline_prefilter import PrefilteredInlineProcessor
-from site_builder.core.masking import TOKEN, MaskingExtension, Slots, Stashed, number_placeholders
+from site_builder.render.cjk_breaks import CjkBreaksExtension
+from site_builder.render.inline_prefilter import PrefilteredInlineProcessor
+from site_builder.render.masking import TOKEN, MaskingExtension, Slots, Stashed, number_placeholders
 from site_builder.model import Masked, Protected
 
 _SPACES = re.compile(r"[ \t]+")

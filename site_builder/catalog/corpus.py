@@ -14,20 +14,20 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from site_builder.config import SOURCE_LANGUAGE, SiteConfig
-from site_builder.core.cache import BuildCache
+from site_builder.cache import BuildCache
 from site_builder.errors import Location, SiteBuilderError, SourceError, at_file
 from site_builder.model import Catalog, Orphan, SourceFile, Suggestion, Unit, UnitResult, UnitState
 from site_builder.parallel import can_fork, fork_map
-from site_builder.core.parse import file_id, find_sources, parse_file
-from site_builder.core.store import (
+from site_builder.source.parse import file_id, find_sources, parse_file
+from site_builder.catalog.store import (
     catalog_path,
     fuzzy_path,
     list_caches,
     load_catalog,
     load_suggestions,
 )
-from site_builder.core.translate import lookup
-from site_builder.core.units import split_units
+from site_builder.catalog.translate import lookup
+from site_builder.catalog.units import split_units
 
 
 @dataclass(frozen=True, slots=True)

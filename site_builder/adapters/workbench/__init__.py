@@ -1,0 +1,1 @@
+"""The translators' workbench as a local HTTP server (``site-builder translate``): a third way in, over translators.workbench."""

@@ -1,0 +1,1 @@
+"""Sources: find the project's files, decode them as Python does, and cut them into sections with stable ids."""
