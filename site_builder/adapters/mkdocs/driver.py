@@ -15,11 +15,11 @@ livereload server; a change renders again only the pages it affects (:mod:`.live
 from __future__ import annotations
 
 import contextlib
-from dataclasses import replace
 import logging
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -34,11 +34,14 @@ from site_builder.adapters.mkdocs import internals
 from site_builder.adapters.mkdocs.languages import LanguagePool
 from site_builder.adapters.mkdocs.live import LiveSite
 from site_builder.adapters.mkdocs.plugin import BuildOrders, SiteBuilderPlugin
-from site_builder.adapters.mkdocs.worker import work
-from site_builder.adapters.mkdocs.serving import check_address_free, refuse_foreign_hosts
 from site_builder.adapters.mkdocs.project import PLUGIN_NAME, docs_dir_of
-from site_builder.config import SiteConfig
+from site_builder.adapters.mkdocs.serving import (
+    check_address_free,
+    refuse_foreign_hosts,
+)
+from site_builder.adapters.mkdocs.worker import work
 from site_builder.cache import CACHE_FOLDER
+from site_builder.config import SiteConfig
 from site_builder.errors import ConfigError, Location, SiteBuilderError
 from site_builder.fileio import write_atomic
 

@@ -23,7 +23,11 @@ from site_builder.site.examples import EXAMPLE_MARKER, example_html
 from site_builder.site.pages import GLOSSARY_MARKER, glossary_html, notice_html
 from site_builder.site.plan import SitePlan
 from site_builder.source.parse import parse_file
-from site_builder.translators.glossary import glossary_path, glossary_rows, load_glossary
+from site_builder.translators.glossary import (
+    glossary_path,
+    glossary_rows,
+    load_glossary,
+)
 
 log = get_plugin_logger(__name__)
 

@@ -19,8 +19,8 @@ from typing import Callable
 
 from mkdocs.plugins import get_plugin_logger
 
-from site_builder.adapters.mkdocs.internals import LiveState
 from site_builder.adapters.mkdocs.claims import PageClaims
+from site_builder.adapters.mkdocs.internals import LiveState
 from site_builder.adapters.mkdocs.search_index import SearchIndexFile
 from site_builder.cache import BuildCache
 from site_builder.catalog.corpus import Corpus, CorpusFile

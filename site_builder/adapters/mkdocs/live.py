@@ -31,8 +31,13 @@ from site_builder.adapters.mkdocs.language_build import LanguageBuild, SharedBui
 from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
 from site_builder.catalog.corpus import Corpus, reload_files
 from site_builder.config import SOURCE_LANGUAGE
-from site_builder.site.incremental import LanguageWork, affected, classify_changes, code_layout
 from site_builder.names.index import index_names
+from site_builder.site.incremental import (
+    LanguageWork,
+    affected,
+    classify_changes,
+    code_layout,
+)
 from site_builder.site.plan import HOME_URI, STATUS_URI
 from site_builder.source.ids import ids_of
 

@@ -46,10 +46,10 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils.templates import TemplateContext
 
 from site_builder.adapters.mkdocs import internals
+from site_builder.adapters.mkdocs.claims import PageClaims
 from site_builder.adapters.mkdocs.guard import guard_config
 from site_builder.adapters.mkdocs.hand_pages import hand_page_html
 from site_builder.adapters.mkdocs.language_build import LanguageBuild, SharedBuild
-from site_builder.adapters.mkdocs.claims import PageClaims
 from site_builder.adapters.mkdocs.languages import LanguagePool
 from site_builder.adapters.mkdocs.search_index import LUNR_LANGUAGES
 from site_builder.adapters.mkdocs.serving import refuse_foreign_hosts
@@ -79,7 +79,14 @@ from site_builder.errors import ConfigError
 from site_builder.render.sanitize import text_html
 from site_builder.site.csp import allow_scripts, inline_scripts
 from site_builder.site.pages import home_html, status_html
-from site_builder.site.plan import HOME_URI, STATUS_URI, SourcePage, alternates, head_links, plan_site
+from site_builder.site.plan import (
+    HOME_URI,
+    STATUS_URI,
+    SourcePage,
+    alternates,
+    head_links,
+    plan_site,
+)
 from site_builder.site.ui import language_name, ui_text
 
 log = get_plugin_logger(__name__)

@@ -20,7 +20,12 @@ from pathlib import Path
 from mkdocs.config import load_config
 
 from site_builder.adapters.mkdocs.claims import PageClaims
-from site_builder.adapters.mkdocs.languages import LanguageResult, help_languages, inherited, take_languages
+from site_builder.adapters.mkdocs.languages import (
+    LanguageResult,
+    help_languages,
+    inherited,
+    take_languages,
+)
 from site_builder.adapters.mkdocs.plugin import BuildOrders, SiteBuilderPlugin
 from site_builder.config import SiteConfig
 
