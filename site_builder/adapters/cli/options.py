@@ -11,7 +11,7 @@ import argparse
 import dataclasses
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from site_builder.adapters.mkdocs.project import CONFIG_FILE, load_project_config
 from site_builder.config import SiteConfig
@@ -41,7 +41,7 @@ def project_config(args: argparse.Namespace) -> SiteConfig:
                           hint="run in the project folder, or pass --source DIR --translations DIR")
     else:
         config = SiteConfig(source_dir=args.source.absolute(), translations_dir=args.translations.absolute())
-    flags: dict[str, object] = {}
+    flags: dict[str, Any] = {}  # SiteConfig's field -> the flag's value
     if args.source is not None:
         flags["source_dir"] = args.source.absolute()
     if args.translations is not None:

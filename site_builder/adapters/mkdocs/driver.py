@@ -21,7 +21,7 @@ import shutil
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urlsplit
 
 import yaml
@@ -34,7 +34,7 @@ from site_builder.adapters.mkdocs import internals
 from site_builder.adapters.mkdocs.languages import LanguagePool
 from site_builder.adapters.mkdocs.live import LiveSite
 from site_builder.adapters.mkdocs.plugin import BuildOrders, SiteBuilderPlugin
-from site_builder.adapters.mkdocs.project import PLUGIN_NAME, docs_dir_of
+from site_builder.adapters.mkdocs.project import PLUGIN_NAME, Overrides, docs_dir_of
 from site_builder.adapters.mkdocs.serving import (
     check_address_free,
     refuse_foreign_hosts,
@@ -44,6 +44,9 @@ from site_builder.cache import CACHE_FOLDER
 from site_builder.config import SiteConfig
 from site_builder.errors import ConfigError, Location, SiteBuilderError
 from site_builder.fileio import write_atomic
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 def find_plugin(config: MkDocsConfig) -> SiteBuilderPlugin:
@@ -89,7 +92,7 @@ def synthesised_config(*, site_name: str, docs_dir: Path, site_dir: Path) -> str
 
 @contextlib.contextmanager
 def _config_file(site: SiteConfig, config_file: Path | None, site_dir: Path,
-                 overrides: dict[str, object] | None = None) -> Iterator[Path]:
+                 overrides: Overrides | None = None) -> Iterator[Path]:
     """The project's config file, or a synthesised one that lives as long as the block.
 
     A project without its docs folder (hand-written pages are optional) gets an empty one
@@ -113,7 +116,7 @@ def _config_file(site: SiteConfig, config_file: Path | None, site_dir: Path,
         yield path
 
 
-def _load(path: Path, site: SiteConfig, **overrides: object) -> MkDocsConfig:
+def _load(path: Path, site: SiteConfig, **overrides: Unpack[Overrides]) -> MkDocsConfig:
     """Let MkDocs load ``path``, then give our plugin the CLI's SiteConfig in place of its options."""
     config = load_config(config_file=str(path), **overrides)
     # The CLI's user stands in the working folder: warnings name files from there.
@@ -147,7 +150,7 @@ def build_site(site: SiteConfig, config_file: Path | None = None, *, site_dir: P
     """
     configure_logging()
     target = site_dir or (config_file.parent / "site" if config_file else Path.cwd() / "site")
-    overrides: dict[str, object] = {"strict": strict}
+    overrides: Overrides = {"strict": strict}
     if site_dir is not None or config_file is None:
         overrides["site_dir"] = str(target.resolve())
     if site_url is not None:
@@ -188,7 +191,7 @@ def serve_site(site: SiteConfig, config_file: Path | None = None, *, dev_addr: s
     """
     configure_logging()
     site_dir = Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
-    extra: dict[str, object] = {"site_dir": str(site_dir)}
+    extra: Overrides = {"site_dir": str(site_dir)}
     if dev_addr:
         extra["dev_addr"] = dev_addr
     if site_name:
@@ -203,7 +206,7 @@ def serve_site(site: SiteConfig, config_file: Path | None = None, *, dev_addr: s
         shutil.rmtree(site_dir, ignore_errors=True)
 
 
-def _serve(path: Path, site: SiteConfig, extra: dict[str, object], site_dir: Path,
+def _serve(path: Path, site: SiteConfig, extra: Overrides, site_dir: Path,
            livereload: bool) -> None:
     from mkdocs.livereload import LiveReloadServer
 

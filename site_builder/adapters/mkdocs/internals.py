@@ -262,4 +262,4 @@ def notice_changes_at_once(server: LiveReloadServer) -> None:
     if observer is None or not _allowed(engine(), "the file watcher", "polls every 0.5 s"):
         return
     if Observer is not PollingObserver and not observer.is_alive():
-        server.observer = Observer()
+        setattr(server, "observer", Observer())

@@ -21,6 +21,7 @@ import logging
 import multiprocessing
 import os
 from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
@@ -30,11 +31,12 @@ from mkdocs.exceptions import PluginError
 
 from site_builder.adapters.mkdocs.claims import PageClaims
 from site_builder.adapters.mkdocs.language_build import SharedBuild
+from site_builder.adapters.mkdocs.project import Overrides
 from site_builder.config import SiteConfig
 
 #: What a worker process runs (``worker.work``, handed in by the driver: this module must not
 #: import the plugin, which imports it).
-Work = Callable[[str, SiteConfig, dict[str, object], tuple[Path, Path], tuple[str, ...],
+Work = Callable[[str, SiteConfig, Overrides, tuple[Path, Path], tuple[str, ...],
                  "Synchronized[int]", "Queue[LanguageResult]", PageClaims], None]
 
 
@@ -62,11 +64,12 @@ def available_cores() -> int:
 class LanguagePool:
     """Worker processes that build some of ``languages`` while this process builds English."""
 
-    def __init__(self, config_file: Path, site: SiteConfig, overrides: dict[str, object],
+    def __init__(self, config_file: Path, site: SiteConfig, overrides: Overrides,
                  languages: tuple[str, ...], jobs: int, findings_folder: Path, cache_folder: Path,
                  work: Work) -> None:
         methods = multiprocessing.get_all_start_methods()
-        self._context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._context = (multiprocessing.get_context("fork") if "fork" in methods
+                         else multiprocessing.get_context("spawn"))
         # The next language to take, shared: whoever is free takes it (a lock, not a queue, so
         # "nothing left" is never a feeder thread that has not flushed yet).
         self._next: Any = self._context.Value("i", 0)
@@ -76,7 +79,7 @@ class LanguagePool:
         self._args = (str(config_file), site, overrides, (findings_folder, cache_folder),
                       _longest_first(languages), self._next, self._results)
         self._work = work
-        self._workers: list[Any] = []
+        self._workers: list[BaseProcess] = []
         self.claims: PageClaims | None = None
         """The page table of this build (made in :meth:`start`, once the pages are known)."""
 
@@ -121,8 +124,8 @@ class LanguagePool:
         results = [self._results.get() for _ in self._workers]
         for worker in self._workers:
             worker.join()
-        order = {lang: index for index, lang in enumerate(self._languages)}
-        results.sort(key=lambda result: min((order[lang] for lang in result.languages), default=0))
+        rank = {lang: index for index, lang in enumerate(self._languages)}
+        results.sort(key=lambda result: min((rank[lang] for lang in result.languages), default=0))
         for result in results:
             for name, level, message in result.records:
                 logging.getLogger(name).log(level, "%s", message)

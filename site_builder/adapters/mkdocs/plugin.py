@@ -34,8 +34,7 @@ from typing import Callable, cast
 
 import jinja2
 from mkdocs.commands.build import build
-from mkdocs.config import base, load_config
-from mkdocs.config import config_options as c
+from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -51,6 +50,8 @@ from site_builder.adapters.mkdocs.guard import guard_config
 from site_builder.adapters.mkdocs.hand_pages import hand_page_html
 from site_builder.adapters.mkdocs.language_build import LanguageBuild, SharedBuild
 from site_builder.adapters.mkdocs.languages import LanguagePool
+from site_builder.adapters.mkdocs.options import PluginOptions
+from site_builder.adapters.mkdocs.project import Overrides
 from site_builder.adapters.mkdocs.search_index import LUNR_LANGUAGES
 from site_builder.adapters.mkdocs.serving import refuse_foreign_hosts
 from site_builder.adapters.mkdocs.site_files import (
@@ -67,14 +68,7 @@ from site_builder.adapters.mkdocs.site_files import (
 from site_builder.adapters.mkdocs.templates import install_policy
 from site_builder.cache import CACHE_FOLDER, BuildCache
 from site_builder.catalog.corpus import load_corpus
-from site_builder.config import (
-    DEFAULT_GUIDE_URL,
-    DEFAULT_INCLUDE,
-    DEFAULT_SOURCE_DIR,
-    DEFAULT_TRANSLATIONS_DIR,
-    SOURCE_LANGUAGE,
-    SiteConfig,
-)
+from site_builder.config import SOURCE_LANGUAGE, SiteConfig
 from site_builder.errors import ConfigError
 from site_builder.render.sanitize import text_html
 from site_builder.site.csp import allow_scripts, inline_scripts
@@ -92,29 +86,6 @@ from site_builder.site.ui import language_name, ui_text
 log = get_plugin_logger(__name__)
 
 THEME_DIR = Path(__file__).with_name("theme")
-
-
-class PluginOptions(base.Config):
-    """The plugin's options in ``mkdocs.yml`` (``plugins: - site_builder: {...}``)."""
-
-    # The meaning of each option is documented once, on SiteConfig's field of the same name.
-    source_dir = c.Type(str, default=DEFAULT_SOURCE_DIR)
-    translations_dir = c.Type(str, default=DEFAULT_TRANSLATIONS_DIR)
-    languages = c.ListOfItems(c.Type(str), default=[SOURCE_LANGUAGE])
-    repo_url = c.Type(str, default="")
-    include = c.ListOfItems(c.Type(str), default=list(DEFAULT_INCLUDE))
-    exclude = c.ListOfItems(c.Type(str), default=[])
-    guide_url = c.Type(str, default=DEFAULT_GUIDE_URL)
-    # The site's name in other languages ({ja: ...}); MkDocs' site_name is the English one.
-    site_names = c.DictOfItems(c.Type(str), default={})
-
-    def site_config(self, base_dir: Path) -> SiteConfig:
-        """The options as the core's config, folders relative to ``base_dir`` (mkdocs.yml's)."""
-        return SiteConfig(source_dir=base_dir / self.source_dir,
-                          translations_dir=base_dir / self.translations_dir,
-                          languages=tuple(self.languages), repo_url=self.repo_url,
-                          include=tuple(self.include), exclude=tuple(self.exclude),
-                          guide_url=self.guide_url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,8 +187,8 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         # The language pool's processes are not started yet: their cores split the sources.
         jobs = orders.language_pool.jobs if orders.language_pool is not None else 1
         corpus = load_corpus(site, keep_going=True, cache=cache, jobs=jobs)
-        for err in corpus.errors if report else ():
-            log.warning("%s", err)
+        for problem in corpus.errors if report else ():
+            log.warning("%s", problem)
         self.shared = SharedBuild(site=site, corpus=corpus, root_site_url=config.site_url or "",
                                   findings_folder=orders.findings_folder or config_folder, cache=cache)
         return self.shared
@@ -366,7 +337,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         if not parent.config_file_path:
             raise PluginError("site_builder: the other languages are built from the config file, "
                               "but this build has none")
-        overrides: dict[str, object] = {
+        overrides: Overrides = {
             "site_dir": str(Path(parent.site_dir) / lang), "docs_dir": parent.docs_dir,
             "use_directory_urls": parent.use_directory_urls, "strict": False,
             "site_name": parent.site_name}  # a name given for this build (--site-name) holds too

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from site_builder.fileio import write_atomic
 from site_builder.site.search import index_json, merged_index
@@ -37,14 +38,14 @@ class SearchIndexFile:
     theme_config: dict[str, object] = field(default_factory=dict)
     theme_pages: dict[str, list[Entry]] = field(default_factory=dict)
     """Page URL -> Material's entries for it (made safe)."""
-    source_pages: dict[str, list[Entry]] = field(default_factory=dict)
+    source_pages: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     """Page URL -> the entries of a source page, in render order."""
     found: bool = False
     """Whether a theme index was there to complete (no search plugin: no index is written)."""
     _serialised: dict[int, tuple[list[Entry], str]] = field(default_factory=dict)
     """Each page's entries as JSON text, kept so rewriting after one page changed is cheap."""
 
-    def add_source_page(self, url: str, entries: list[Entry]) -> None:
+    def add_source_page(self, url: str, entries: list[dict[str, str]]) -> None:
         self.source_pages[url] = entries
 
     def read_theme(self, site_dir: Path) -> bool:
@@ -74,7 +75,7 @@ class SearchIndexFile:
         """Write the index: Material's entries, then the source pages' entries."""
         if not self.found:
             return
-        pages = [*self.theme_pages.values(), *self.source_pages.values()]
+        pages = [*self.theme_pages.values(), *cast("list[list[Entry]]", list(self.source_pages.values()))]
         write_atomic(index_path(site_dir), index_json(self.theme_config, pages, self._serialised))
 
     def release(self) -> None:

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from mkdocs.livereload import LiveReloadServer
 
 from site_builder.errors import ConfigError, Location
 
-WsgiApp = Callable[[dict[str, object], Callable[..., object]], Iterable[bytes]]
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
 _WILDCARDS = {"", "0.0.0.0", "::"}
 
 
@@ -68,12 +70,12 @@ def allowed_hosts(host: str, port: int) -> Callable[[str], bool]:
 
 def refuse_foreign_hosts(server: LiveReloadServer) -> None:
     """Answer 403 to requests whose ``Host`` is not the server's own address (idempotent)."""
-    app: WsgiApp = server.get_app()
-    if getattr(app, "sb_checks_host", False):
+    app = server.get_app()
+    if app is None or getattr(app, "sb_checks_host", False):
         return
     host = str(server.server_address[0])  # as given: bound only when the server starts
 
-    def checked(environ: dict[str, object], start_response: Callable[..., object]) -> Iterable[bytes]:
+    def checked(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         allowed = allowed_hosts(host, int(server.server_address[1]))  # port 0: the one bound
         if not allowed(str(environ.get("HTTP_HOST", ""))):
             body = b"403 Forbidden: this preview server answers only to its own address\n"

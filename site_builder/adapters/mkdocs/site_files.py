@@ -92,7 +92,10 @@ def select_language_docs(files: Files, config: MkDocsConfig, languages: tuple[st
             existing = files.get_file_from_path(base_uri)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, base_uri, abs_src_path=file.abs_src_path))
+            if file.abs_src_path is not None:
+                files.append(File.generated(config, base_uri, abs_src_path=file.abs_src_path))
+            else:  # made by another plugin, in memory
+                files.append(File.generated(config, base_uri, content=file.content_bytes))
     if lang == SOURCE_LANGUAGE:
         return set()
     return {uri for uri, found in variants.items() if lang not in found and SOURCE_LANGUAGE in found}

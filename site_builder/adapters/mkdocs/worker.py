@@ -27,6 +27,7 @@ from site_builder.adapters.mkdocs.languages import (
     take_languages,
 )
 from site_builder.adapters.mkdocs.plugin import BuildOrders, SiteBuilderPlugin
+from site_builder.adapters.mkdocs.project import Overrides
 from site_builder.config import SiteConfig
 
 
@@ -39,7 +40,7 @@ class _Keep(logging.Handler):
         self.kept.append((record.name, record.levelno, record.getMessage()))
 
 
-def work(config_file: str, site: SiteConfig, overrides: dict[str, object], folders: tuple[Path, Path],
+def work(config_file: str, site: SiteConfig, overrides: Overrides, folders: tuple[Path, Path],
          languages: tuple[str, ...], next_index: Synchronized[int], results: Queue[LanguageResult],
          claims: PageClaims) -> None:
     """A worker: take languages until none is left, build each, help the others, report once."""
