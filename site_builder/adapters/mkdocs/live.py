@@ -2,16 +2,17 @@
 
 The first build (and any change :mod:`site_builder.site.incremental` calls "full": the config,
 a page added or removed, a hand-written page...) is an ordinary build of every language in
-this process; each language's plugin keeps its MkDocs config, files, navigation and template
-environment (``SiteBuilderPlugin.live_state``). After that, a change to a source or a
-translation cache reloads just those files (``core.corpus.reload_files``), asks the site stage
-which pages of which language it affects, and renders those again through MkDocs' own page
-steps (``_populate_page``, ``_build_page``: the same events, templates and writes as the full
-build), then rewrites the language's card files that changed and its search index. When the
-code of a file changed, the name index is made again and every page whose code links differ is
-rendered too, so the served tree is what a fresh build writes. Changes are found by comparing
-file stamps (size, mtime) of the watched folders before and after. This module must not
-decide what a change affects (site.incremental does) nor render notes itself.
+this process; each language's :class:`LanguageBuild` keeps MkDocs' config, files, navigation
+and template environment of its build (``LanguageBuild.live``). After that, a change to a
+source or a translation cache reloads just those files (``catalog.corpus.reload_files``), asks
+the site stage which pages of which language it affects, and renders those again through
+MkDocs' own page steps (``internals.render_pages_again``: the same events, templates and writes
+as the full build), then rewrites the language's card files that changed and its search index.
+When the code of a file changed, the name index is made again and every page whose code links
+differ is rendered too, so the served tree is what a fresh build writes. On a MkDocs whose page
+steps ``internals`` was not written for, every change is a full build. Changes are found by
+comparing file stamps (size, mtime) of the watched folders before and after. This module must
+not decide what a change affects (site.incremental does) nor render notes itself.
 """
 
 from __future__ import annotations
@@ -85,6 +86,9 @@ class LiveSite:
         self._request_rebuild = request_rebuild
         self._stamps: Stamps = {}
         self._links_pending = False
+        self._names_stale = False
+        self._can_render_pages = True
+        """Whether MkDocs' page steps may be called one page at a time (see internals)."""
         self.shared: SharedBuild | None = None
 
     def full_build(self, config: MkDocsConfig | None = None) -> None:
@@ -143,9 +147,6 @@ class LiveSite:
             else:
                 self.relink()
         return True
-
-    _names_stale = False
-    _can_render_pages = True
 
     def relink(self) -> None:
         """Make the name index again if code changed, and render every page whose links moved."""
