@@ -66,6 +66,12 @@ class SharedBuild:
                 log.info("%s", self.names.stats.summary())
         return self.names
 
+    def reloaded(self, corpus: Corpus, *, code_changed: bool) -> None:
+        """Serve reloaded some files: ``corpus`` from now on (and, if code moved, a new name index)."""
+        self.corpus = corpus
+        if code_changed:
+            self.names = None
+
     def report(self, findings: tuple[Finding, ...], lang: str) -> None:
         """Log each finding as a warning (so ``--strict`` fails) and count it for the summary."""
         for finding in findings:

@@ -32,7 +32,6 @@ from site_builder.adapters.mkdocs.language_build import LanguageBuild, SharedBui
 from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
 from site_builder.catalog.corpus import Corpus, reload_files
 from site_builder.config import SOURCE_LANGUAGE
-from site_builder.names.index import index_names
 from site_builder.site.incremental import (
     LanguageWork,
     affected,
@@ -130,8 +129,8 @@ class LiveSite:
         work = {lang: affected(old, new, changes, lang) for lang in site.languages}
         if any(item.every_page for item in work.values()):
             return False
-        shared.corpus = new
         code_changed, ids_changed = _layout_changes(old, new, changes.sources)
+        shared.reloaded(new, code_changed=False)  # the names are made again in relink
         for language in shared.languages.values():
             # Pages whose code moved are shown without code links for the moment the name
             # index takes (relink, below).
@@ -153,8 +152,7 @@ class LiveSite:
         start = time.perf_counter()
         shared = self.shared
         assert shared is not None
-        if self._names_stale:
-            shared.names = index_names(file.source for file in shared.corpus.files)
+        shared.reloaded(shared.corpus, code_changed=self._names_stale)
         names = shared.name_index(announce=False)
         linked = {lang: LanguageWork(pages=set(shared.languages[lang].relink(names)))
                   for lang in shared.site.languages}
