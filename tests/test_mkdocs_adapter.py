@@ -13,8 +13,8 @@ from mkdocs.livereload import LiveReloadServer
 from site_builder.adapters.mkdocs import driver
 from site_builder.adapters.mkdocs.language_build import SharedBuild
 from site_builder.adapters.mkdocs.plugin import BuildOrders, SiteBuilderPlugin
-from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import load_corpus
+from site_builder.config import SiteConfig
 
 MODULE = '''\
 """A module."""

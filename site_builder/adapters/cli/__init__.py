@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from site_builder.adapters.cli.build import add_build
 from site_builder.adapters.cli.check import add_check
@@ -29,7 +29,7 @@ from site_builder.errors import SiteBuilderError
 __all__ = ["build_parser", "format_table", "main", "print_errors", "print_json", "project_config"]
 
 #: The commands, in the order ``site-builder --help`` lists them.
-COMMANDS: tuple[Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], tuple[str, Runner]], ...] = (
+COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], tuple[str, Runner]], ...] = (
     add_status, add_check, add_translate, add_update, add_export_po, add_import_po, add_build, add_serve, add_init)
 
 

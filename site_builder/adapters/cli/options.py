@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from site_builder.adapters.mkdocs.project import CONFIG_FILE, load_project_config
 from site_builder.config import SiteConfig

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from site_builder.errors import SiteBuilderError
 from site_builder.model import Finding, path_shown_from

@@ -7,7 +7,7 @@ write any file.
 from __future__ import annotations
 
 import argparse
-from typing import Sequence
+from collections.abc import Sequence
 
 from site_builder.adapters.cli.options import (
     Runner,

@@ -7,8 +7,7 @@ cache stops the run before anything is written; no translation is ever deleted.
 from __future__ import annotations
 
 import argparse
-import os
-from typing import Sequence
+from collections.abc import Sequence
 
 from site_builder.adapters.cli.options import (
     Runner,
@@ -53,7 +52,7 @@ def _update_report(plans: Sequence[UpdatePlan]) -> str:
         for key in plan.made:
             suggestion = plan.suggestions[key]
             # Show where the English changed: similar keys often share a long beginning.
-            start = max(0, len(os.path.commonprefix([key, suggestion.previous])) - 20)
+            start = max(0, _shared_start(key, suggestion.previous) - 20)
             lines.append(f"  fuzzy {short_key(key[start:])!r} <- {short_key(suggestion.previous[start:])!r} "
                          f"(similarity {int(suggestion.score * 100)}%)")
         lines += [f"  archived {short_key(key)!r}" for key in plan.archived or {}]
@@ -63,3 +62,8 @@ def _update_report(plans: Sequence[UpdatePlan]) -> str:
     lines.append(f"{made} suggestion(s) made, {dropped} dropped, {archived} orphan(s) archived "
                  f"in {sum(p.changes_anything for p in plans)} of {len(plans)} cache(s)")
     return "\n".join(lines)
+
+
+def _shared_start(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` have in common at their start."""
+    return next((index for index, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))

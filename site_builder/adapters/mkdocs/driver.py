@@ -9,7 +9,8 @@ English build renders ``/`` and its plugin then builds the others
 (:meth:`SiteBuilderPlugin.build_language`).
 Serving builds every language into one temporary folder and serves it with MkDocs'
 livereload server; a change renders again only the pages it affects (:mod:`.live`).
-``--jobs N`` builds the other languages in worker processes (:mod:`.languages`). MkDocs errors become :class:`SiteBuilderError`; this module must not render pages.
+``--jobs N`` builds the other languages in worker processes (:mod:`.languages`). MkDocs errors
+become :class:`SiteBuilderError`; this module must not render pages.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import yaml

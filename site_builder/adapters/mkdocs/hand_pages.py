@@ -1,4 +1,4 @@
-"""Hand-written pages in a language's build: the translator's HTML made safe, the glossary table and live examples put in.
+"""Hand-written pages in a language's build: translated HTML made safe, glossary and live examples put in.
 
 Part of the MkDocs adapter, called from the plugin's ``on_page_content`` for a page of the docs
 folder. A translated page is a translator's text, cleaned like notes; ``<!-- glossary -->``

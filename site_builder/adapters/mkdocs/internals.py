@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import metadata
-from typing import Callable, Iterable, Mapping, Protocol, Sequence
+from typing import Protocol
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -38,6 +39,9 @@ PINS: Mapping[str, str] = {"mkdocs": "mkdocs>=1.6,<1.7", "properdocs": "properdo
                            "mkdocs-material": "mkdocs-material>=9.5,<10"}
 
 SearchEntry = dict[str, object]
+# The live-reload server's private attributes this module reaches (MkDocs 1.6's LiveReloadServer).
+_INJECTOR, _REBUILD_CONDITION, _WANT_REBUILD = "_inject_js_into_html", "_rebuild_cond", "_want_rebuild"
+_OBSERVER = "observer"
 
 
 def installed_version(distribution: str) -> str:
@@ -56,7 +60,7 @@ def engine() -> str:
     return "properdocs" if mkdocs.__name__ == "properdocs" else "mkdocs"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _unsupported(distribution: str) -> str:
     """'' when ``distribution`` is a version this module was written for, else why not."""
     found = installed_version(distribution)
@@ -77,7 +81,7 @@ def _allowed(distribution: str, feature: str, fallback: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=None)
+@cache
 def _say_once(message: str) -> None:
     log.info("%s", message)
 
@@ -199,12 +203,26 @@ def segment_chinese_only_in_chinese(lang: str) -> None:
             jieba = importlib.import_module("jieba")
         except ImportError:
             jieba = None
-        setattr(module, "jieba", jieba)
+        module.jieba = jieba
     else:
-        setattr(module, "jieba", None)
+        module.jieba = None
 
 
 # --- MkDocs' live-reload server -------------------------------------------------------------------
+
+
+class _AllowingInjector:
+    """MkDocs' script injector, then ``allow`` over the page it made."""
+
+    def __init__(self, inject: Callable[[bytes, int], bytes], allow: Callable[[str, str], str]) -> None:
+        self.inject, self.allow = inject, allow
+
+    def __call__(self, content: bytes, epoch: int) -> bytes:
+        served = self.inject(content, epoch)
+        try:
+            return self.allow(content.decode("utf-8"), served.decode("utf-8")).encode("utf-8")
+        except UnicodeDecodeError:
+            return served
 
 
 def allow_live_reload_script(server: LiveReloadServer, allow: Callable[[str, str], str]) -> None:
@@ -215,21 +233,12 @@ def allow_live_reload_script(server: LiveReloadServer, allow: Callable[[str, str
     of MkDocs' LiveReloadServer) is wrapped so ``allow`` can add the script's hash. Fallback:
     pages are served as they are (they do not reload by themselves; reload by hand).
     """
-    inject = getattr(server, "_inject_js_into_html", None)
-    if inject is None or getattr(inject, "sb_allows_scripts", False):
+    inject = getattr(server, _INJECTOR, None)
+    if inject is None or isinstance(inject, _AllowingInjector):
         return
     if not _allowed(engine(), "the live-reload script", "is blocked by the pages' policy (reload by hand)"):
         return
-
-    def inject_allowed(content: bytes, epoch: int) -> bytes:
-        served: bytes = inject(content, epoch)
-        try:
-            return allow(content.decode("utf-8"), served.decode("utf-8")).encode("utf-8")
-        except UnicodeDecodeError:
-            return served
-
-    setattr(inject_allowed, "sb_allows_scripts", True)
-    setattr(server, "_inject_js_into_html", inject_allowed)
+    setattr(server, _INJECTOR, _AllowingInjector(inject, allow))
 
 
 def rebuild_requester(server: LiveReloadServer) -> Callable[[], None] | None:
@@ -237,13 +246,13 @@ def rebuild_requester(server: LiveReloadServer) -> Callable[[], None] | None:
     when the server's private flag is not there (then code links are made in the same rebuild)."""
     if not _allowed(engine(), "code links after an edit", "are made before the edited page is served"):
         return None
-    condition = getattr(server, "_rebuild_cond", None)
-    if condition is None or not hasattr(server, "_want_rebuild"):
+    condition = getattr(server, _REBUILD_CONDITION, None)
+    if condition is None or not hasattr(server, _WANT_REBUILD):
         return None
 
     def request() -> None:
         with condition:
-            setattr(server, "_want_rebuild", True)
+            setattr(server, _WANT_REBUILD, True)
             condition.notify_all()
     return request
 
@@ -258,8 +267,8 @@ def notice_changes_at_once(server: LiveReloadServer) -> None:
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
-    observer = getattr(server, "observer", None)
+    observer = getattr(server, _OBSERVER, None)
     if observer is None or not _allowed(engine(), "the file watcher", "polls every 0.5 s"):
         return
     if Observer is not PollingObserver and not observer.is_alive():
-        setattr(server, "observer", Observer())
+        setattr(server, _OBSERVER, Observer())

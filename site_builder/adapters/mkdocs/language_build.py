@@ -13,9 +13,9 @@ and ``live.py`` do) nor decide which pages a change affects (``site.incremental`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from mkdocs.plugins import get_plugin_logger
 
@@ -185,7 +185,7 @@ class LanguageBuild:
                 if not self.shared.cache.has(key):
                     self.shared.cache.put(key, helper.render(planned))
                     helped += 1
-            except Exception:  # noqa: BLE001 - the builder renders this page again and reports it
+            except Exception:
                 pass
             finally:
                 claims.helped(lang, index)

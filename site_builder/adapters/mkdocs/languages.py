@@ -20,12 +20,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from mkdocs.exceptions import PluginError
 

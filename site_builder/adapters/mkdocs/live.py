@@ -20,8 +20,8 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from mkdocs.commands.build import build
 from mkdocs.config.defaults import MkDocsConfig

@@ -28,9 +28,10 @@ import the driver: the driver drives MkDocs, MkDocs loads the plugin.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, cast
+from typing import cast
 
 import jinja2
 from mkdocs.commands.build import build

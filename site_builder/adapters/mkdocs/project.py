@@ -9,8 +9,9 @@ lets MkDocs load the file (:mod:`site_builder.adapters.mkdocs.driver`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping, TypedDict
+from typing import TypedDict
 
 from site_builder.config import SiteConfig
 from site_builder.errors import ConfigError, Location

@@ -22,8 +22,10 @@ from site_builder.site.search import index_json, merged_index
 
 Entry = dict[str, object]
 #: Languages Material's search (lunr) can tokenise; others get the English pipeline.
-LUNR_LANGUAGES = frozenset("ar da de du el en es fi fr he hi hu hy it ja jp kn ko nl no pt ro ru "
-                           "sa sv ta te th tr vi zh".split())
+LUNR_LANGUAGES = frozenset([
+    "ar", "da", "de", "du", "el", "en", "es", "fi", "fr", "he", "hi", "hu", "hy", "it", "ja", "jp",
+    "kn", "ko", "nl", "no", "pt", "ro", "ru", "sa", "sv", "ta", "te", "th", "tr", "vi", "zh",
+])
 
 
 def index_path(site_dir: Path) -> Path:

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from typing import TYPE_CHECKING, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from mkdocs.livereload import LiveReloadServer
 
 from site_builder.errors import ConfigError, Location
 
 if TYPE_CHECKING:
-    from wsgiref.types import StartResponse, WSGIEnvironment
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 _WILDCARDS = {"", "0.0.0.0", "::"}
 
@@ -68,24 +69,28 @@ def allowed_hosts(host: str, port: int) -> Callable[[str], bool]:
     return allowed
 
 
-def refuse_foreign_hosts(server: LiveReloadServer) -> None:
-    """Answer 403 to requests whose ``Host`` is not the server's own address (idempotent)."""
-    app = server.get_app()
-    if app is None or getattr(app, "sb_checks_host", False):
-        return
-    host = str(server.server_address[0])  # as given: bound only when the server starts
+class _HostCheck:
+    """A WSGI app: 403 for a request whose ``Host`` does not name the server, else ``app``'s answer."""
 
-    def checked(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        allowed = allowed_hosts(host, int(server.server_address[1]))  # port 0: the one bound
+    def __init__(self, app: WSGIApplication, server: LiveReloadServer) -> None:
+        self.app, self.server = app, server
+        self.host = str(server.server_address[0])  # as given: bound only when the server starts
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        allowed = allowed_hosts(self.host, int(self.server.server_address[1]))  # port 0: the one bound
         if not allowed(str(environ.get("HTTP_HOST", ""))):
             body = b"403 Forbidden: this preview server answers only to its own address\n"
             start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8"),
                                              ("Content-Length", str(len(body)))])
             return [body]
-        return app(environ, start_response)
+        return self.app(environ, start_response)
 
-    setattr(checked, "sb_checks_host", True)
-    server.set_app(checked)
+
+def refuse_foreign_hosts(server: LiveReloadServer) -> None:
+    """Answer 403 to requests whose ``Host`` is not the server's own address (idempotent)."""
+    app = server.get_app()
+    if app is not None and not isinstance(app, _HostCheck):
+        server.set_app(_HostCheck(app, server))
 
 
 def _shown(host: str, port: int) -> str:

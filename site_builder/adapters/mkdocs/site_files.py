@@ -10,8 +10,8 @@ other languages' variants are dropped. This module decides file lists; it must n
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 from mkdocs.config.defaults import MkDocsConfig

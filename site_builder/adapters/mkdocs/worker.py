@@ -67,6 +67,6 @@ def work(config_file: str, site: SiteConfig, overrides: Overrides, folders: tupl
             help_languages(languages, claims, built.help)
         if shared is not None:
             result.math_failures, result.fallbacks = shared.math_failures, dict(shared.fallbacks)
-    except BaseException:  # noqa: BLE001 - reported to the English process, which raises
+    except BaseException:
         result.error = traceback.format_exc()
     results.put(result)
