@@ -112,7 +112,11 @@ class BuildOrders:
 
 
 class SiteBuilderPlugin(BasePlugin[PluginOptions]):
-    """Side-by-side pages for every source, in every configured language."""
+    """Side-by-side pages for every source, in every configured language.
+
+    No ``on_startup``: with one, MkDocs would keep this object across config loads, and each
+    language's build needs a plugin of its own (``build_language`` loads the config again).
+    """
 
     def __init__(self) -> None:
         super().__init__()
