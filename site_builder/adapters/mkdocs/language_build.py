@@ -22,6 +22,7 @@ from mkdocs.plugins import get_plugin_logger
 from site_builder.adapters.mkdocs.claims import PageClaims
 from site_builder.adapters.mkdocs.internals import LiveState
 from site_builder.adapters.mkdocs.search_index import SearchIndexFile
+from site_builder.adapters.mkdocs.site_files import front_matter
 from site_builder.cache import BuildCache
 from site_builder.catalog.corpus import Corpus, CorpusFile
 from site_builder.config import SOURCE_LANGUAGE, SiteConfig
@@ -144,6 +145,11 @@ class LanguageBuild:
     def titles(self, planned: SourcePage) -> tuple[str, str]:
         """(title, description) of a source page in this language, as plain text."""
         return file_titles(self.files[planned.file_id], self.lang)
+
+    def front_matter(self, planned: SourcePage) -> str:
+        """The generated Markdown file of a source page: front matter only (its body is :meth:`page`'s)."""
+        title, description = self.titles(planned)
+        return front_matter(title, description, wide=True)
 
     def page_key(self, planned: SourcePage) -> str:
         """The build cache's key of a source page in this language (made once per build)."""

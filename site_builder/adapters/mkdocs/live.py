@@ -188,7 +188,7 @@ def _render(language: LanguageBuild, work: LanguageWork, reloaded: Iterable[str]
             continue
         planned = language.pages.get(uri)
         if planned is not None:
-            file.content_string = SiteBuilderPlugin.source_front_matter(language, planned)
+            file.content_string = language.front_matter(planned)
         again.append(file)
     pages = internals.render_pages_again(state, again, files.documentation_pages(inclusion=inclusion))
     if entries is not None:

@@ -77,7 +77,6 @@ from site_builder.site.pages import home_html, status_html
 from site_builder.site.plan import (
     HOME_URI,
     STATUS_URI,
-    SourcePage,
     alternates,
     head_links,
     plan_site,
@@ -230,7 +229,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         build = self.language_build = LanguageBuild(shared, plan, self.language, claims=self.orders.claims)
         # The files this build adds to the docs folder's: source pages, home, status, assets, images.
         for page in plan.pages:
-            add_generated(files, config, page.src_uri, self.source_front_matter(build, page))
+            add_generated(files, config, page.src_uri, build.front_matter(page))
         if files.get_file_from_path(HOME_URI) is None and files.get_file_from_path("README.md") is None:
             add_generated(files, config, HOME_URI, front_matter(config.site_name, "", wide=False))
         add_generated(files, config, STATUS_URI, front_matter(ui_text(self.language)["translation_status"], "",
@@ -238,12 +237,6 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         add_static(files, config, ASSETS_DIR, ASSETS_URI)
         add_static(files, config, site.source_dir, "", suffixes=IMAGE_SUFFIXES)
         return files
-
-    @staticmethod
-    def source_front_matter(build: LanguageBuild, page: SourcePage) -> str:
-        """The generated Markdown file of a source page: front matter only (on_page_content fills it)."""
-        title, description = build.titles(page)
-        return front_matter(title, description, wide=True)
 
     # --- 3. navigation, 4. templates --------------------------------------------------------------
 
