@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 
 from site_builder.names.index import index_names
-from site_builder.source.parse import find_sources, parse_file
+from site_builder.source.discover import find_sources
+from site_builder.source.parse import parse_file
 
 
 def resolve_ours(root: Path) -> dict[str, object]:

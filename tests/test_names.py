@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from site_builder.names.index import NameIndex, absolute_module, index_names, module_name
-from site_builder.source.parse import find_sources, parse_file
+from site_builder.source.discover import find_sources
+from site_builder.source.parse import parse_file
 
 
 def index_of(root: Path) -> NameIndex:

@@ -14,8 +14,21 @@ from hypothesis import strategies as st
 
 from site_builder.errors import SourceError
 from site_builder.model import SectionKind, SourceKind
-from site_builder.source import parse as parse_module  # its private pass-1 functions, for the C path
-from site_builder.source.parse import docstring_notes, file_id, find_sources, parse_file
+from site_builder.source import tokens
+from site_builder.source.classify import classify
+from site_builder.source.discover import file_id, find_sources
+from site_builder.source.parse import parse_file
+from site_builder.source.sections import docstring_notes
+
+
+def c_path_exact(text: str) -> bool:
+    """Whether the C tokenizer's stream is used for ``text`` (it ran to its end without NotExact)."""
+    try:
+        for _ in tokens.CTokens(text, text.split("\n")):
+            pass
+    except tokens.NotExact:
+        return False
+    return True
 from site_builder.catalog.units import split_units
 from site_builder.render.highlight import highlight_sections
 
@@ -569,18 +582,18 @@ ACCEPTED_BY_BOTH = {
 @pytest.mark.parametrize("name", sorted(ACCEPTED_BY_BOTH))
 def test_c_tokenizer_finds_the_comments_and_docstrings_the_reference_tokenizer_finds(name, monkeypatch):
     text = ACCEPTED_BY_BOTH[name]
-    assert parse_module._c_tokens(text, text.split("\n")) is not None
-    fast = parse_module._classify(text)
-    monkeypatch.setattr(parse_module, "_c_tokens", lambda text, lines: None)
-    assert fast == parse_module._classify(text)
+    assert c_path_exact(text)
+    fast = classify(text)
+    monkeypatch.setattr(tokens, "FAST_PATH", False)
+    assert fast == classify(text)
 
 
 @pytest.mark.parametrize("module", ["tokenize", "dataclasses", "argparse", "typing", "asyncio/tasks"])
 def test_c_tokenizer_classifies_a_standard_library_module_as_the_reference_does(module, monkeypatch):
     text = (Path(sysconfig.get_paths()["stdlib"]) / f"{module}.py").read_text(encoding="utf-8")
-    fast = parse_module._classify(text)
-    monkeypatch.setattr(parse_module, "_c_tokens", lambda text, lines: None)
-    assert fast == parse_module._classify(text)
+    fast = classify(text)
+    monkeypatch.setattr(tokens, "FAST_PATH", False)
+    assert fast == classify(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -592,24 +605,24 @@ def test_c_tokenizer_classifies_a_standard_library_module_as_the_reference_does(
     "if x:\n    y = 1\n  \\\n    # c\n",  # a continuation opening a line, indented to no level
 ])
 def test_input_the_reference_tokenizer_rejects_is_left_to_it_and_its_error(text):
-    assert parse_module._c_tokens(text, text.split("\n")) is None
+    assert not c_path_exact(text)
     with pytest.raises(SourceError):
-        parse_module._classify(text)
+        classify(text)
 
 
 def test_a_name_the_reference_tokenizer_splits_is_left_to_it_and_named_as_it_names_it():
     text = "def cafe\u0301():\n    \"A combining accent the reference reads as no name.\"\n"
-    assert parse_module._c_tokens(text, text.split("\n")) is None
-    assert [doc.name for doc in parse_module._classify(text).docstrings] == ["cafe"]
+    assert not c_path_exact(text)
+    assert [doc.name for doc in classify(text).docstrings] == ["cafe"]
 
 
 def test_a_line_opening_with_a_continuation_is_left_to_the_reference_tokenizer():
     text = 'def f():\n    \\\n    "Doc."\n'
-    assert parse_module._c_tokens(text, text.split("\n")) is None
-    assert [(doc.start, doc.indent) for doc in parse_module._classify(text).docstrings] == [(3, "    ")]
+    assert not c_path_exact(text)
+    assert [(doc.start, doc.indent) for doc in classify(text).docstrings] == [(3, "    ")]
 
 
 def test_indentation_only_the_reference_tokenizer_accepts_is_left_to_it():
     text = "\tif x:\n        y = 1\n        # a note\n"  # a tab, then eight spaces: one level to it
-    assert parse_module._c_tokens(text, text.split("\n")) is None
-    assert parse_module._classify(text).comments == {3: "# a note"}
+    assert not c_path_exact(text)
+    assert classify(text).comments == {3: "# a note"}
