@@ -77,7 +77,7 @@ def build_once(config: Path, site_dir: Path, navigation: bool) -> float:
         "from mkdocs.commands.build import build\n"
         "from mkdocs.config import load_config\n"
         "from site_builder.adapters.mkdocs import plugin\n"
-        "from site_builder.names.index import NameIndex\n"
+        "from site_builder.names.model import NameIndex\n"
         "if sys.argv[3] == 'off':\n"
         "    plugin.SiteBuilderPlugin._names = lambda self: NameIndex()\n"
         "start = time.process_time()\n"

@@ -51,7 +51,8 @@ from site_builder.config import (
 )
 from site_builder.cache import CACHE_FOLDER, BuildCache
 from site_builder.catalog.corpus import Corpus, CorpusFile, load_corpus
-from site_builder.names.index import NameIndex, index_names
+from site_builder.names.index import index_names
+from site_builder.names.model import NameIndex
 from site_builder.source.parse import parse_file
 from site_builder.errors import ConfigError, SiteBuilderError
 from site_builder.fileio import write_atomic
