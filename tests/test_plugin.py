@@ -226,11 +226,15 @@ def test_a_source_leading_out_of_the_source_folder_is_refused_with_a_warning(pro
     (outside / "folder" / "hidden.py").write_text('"""Also secret."""\n', encoding="utf-8")
     (project / "src/pkg/leak.md").symlink_to(outside / "secret.md")
     (project / "src/pkg/linked").symlink_to(outside / "folder")
+    (outside / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (project / "src/pkg/photo.png").symlink_to(outside / "photo.png")
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
     assert re.search(r"WARNING.*src/pkg/leak\.md: refused, it leads outside the source folder", result.stderr)
     assert re.search(r"WARNING.*src/pkg/linked/?: refused", result.stderr)
+    assert len(re.findall(r"WARNING.*src/pkg/photo\.png: refused", result.stderr)) == 1  # once
     site = project / "site"
     assert not (site / "pkg/leak.html").exists() and not (site / "pkg/linked").exists()
+    assert not (site / "pkg/photo.png").exists() and not (site / "ja/pkg/photo.png").exists()
     assert not any("Not the project" in path.read_text(encoding="utf-8", errors="replace")
                    for path in site.rglob("*") if path.is_file() and path.suffix in (".html", ".json"))

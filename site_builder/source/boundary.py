@@ -53,8 +53,8 @@ def files_under(root: Path, keep: Callable[[str], bool] = _always,
     and those whose real path leaves ``root`` (refused, not in the first list).
 
     Folders whose relative path fails ``enter`` are not looked into (hidden ones, say).
-    Symlinked folders are followed only while their real path stays inside ``root``; a
-    folder leading outside is refused once, as a whole, and not listed.
+    Symlinked folders are not followed (as ``Path.glob``'s ``**``): one leading inside is
+    listed where it really is; one leading outside is refused once, as a whole.
     """
     top = real(root)
     kept: list[tuple[str, Path]] = []
@@ -62,29 +62,25 @@ def files_under(root: Path, keep: Callable[[str], bool] = _always,
     for relative, path in _walk(root, enter):
         if not (keep(relative) or relative.endswith("/")):
             continue
+        if not path.is_symlink():  # a real file in a real subfolder (symlinked ones are not walked)
+            kept.append((relative, path))
+            continue
         target = real(path)
-        if target.is_relative_to(top):
-            if target.is_file():
-                kept.append((relative, path))
-        else:
+        if not target.is_relative_to(top):
             refused.append(Refused(path=path, target=target, root=root))
+        elif target.is_file():
+            kept.append((relative, path))
     kept.sort()
     return [path for _, path in kept], refused
 
 
 def _walk(root: Path, enter: Callable[[str], bool]) -> Iterator[tuple[str, Path]]:
-    """(relative POSIX path, path) of every file under ``root`` (and of each symlinked folder
-    leading outside, its path ending in ``/``), following symlinked folders that stay inside
-    (each real folder once, so a loop ends)."""
+    """(relative POSIX path, path) of every file under ``root``, and of each symlinked folder
+    leading outside (its path ending in ``/``)."""
     top = real(root)
-    seen: set[Path] = set()
     stack = [(root, "")]
     while stack:
         folder, prefix = stack.pop()
-        folder_real = real(folder)
-        if folder_real in seen:
-            continue
-        seen.add(folder_real)
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError:
@@ -95,9 +91,11 @@ def _walk(root: Path, enter: Callable[[str], bool]) -> Iterator[tuple[str, Path]
             if entry.is_dir(follow_symlinks=True):
                 if not enter(relative):
                     continue
-                if entry.is_symlink() and not real(path).is_relative_to(top):
-                    yield relative + "/", path  # refused whole: nothing under it is the project's
-                else:
+                if not entry.is_symlink():
                     stack.append((path, relative + "/"))
+                elif not real(path).is_relative_to(top):
+                    yield relative + "/", path  # refused whole: nothing under it is the project's
+                # A symlinked folder inside is not followed (as Path.glob's "**"): its files
+                # are listed where they really are, once.
             else:
                 yield relative, path

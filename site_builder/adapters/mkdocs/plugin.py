@@ -53,6 +53,7 @@ from site_builder.cache import CACHE_FOLDER, BuildCache
 from site_builder.catalog.corpus import Corpus, CorpusFile, load_corpus
 from site_builder.names.index import index_names
 from site_builder.names.model import NameIndex
+from site_builder.source.boundary import Refused, files_under
 from site_builder.source.parse import parse_file
 from site_builder.errors import ConfigError, SiteBuilderError
 from site_builder.fileio import write_atomic
@@ -305,7 +306,9 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         self._add(files, config, STATUS_URI, _front_matter(ui["translation_status"], "", wide=False,
                                                            searchable=False))
         self._add_static(files, config, ASSETS_DIR, ASSETS_URI)
-        self._add_static(files, config, site.source_dir, "", suffixes=_IMAGE_SUFFIXES)
+        refused = self._add_static(files, config, site.source_dir, "", suffixes=_IMAGE_SUFFIXES)
+        for outside in refused if self.is_primary else ():  # said once, not per language
+            log.warning("%s", outside.message("source"))
         return files
 
     def source_front_matter(self, page: SourcePage) -> str:
@@ -339,10 +342,12 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
 
     @staticmethod
     def _add_static(files: Files, config: MkDocsConfig, root: Path, prefix: str,
-                    suffixes: set[str] | None = None) -> None:
+                    suffixes: set[str] | None = None) -> list[Refused]:
+        """Copy the files under ``root``; those whose real path leaves it are refused (returned)."""
         if not root.is_dir():
-            return
-        for path in sorted(root.rglob("*")):
+            return []
+        paths, refused = files_under(root, enter=lambda relative: not relative.rpartition("/")[2].startswith("."))
+        for path in paths:
             relative = path.relative_to(root)
             if (not path.is_file() or any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
                     or (suffixes is not None and path.suffix.lower() not in suffixes)):
@@ -350,6 +355,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
             uri = posixpath.join(prefix, relative.as_posix()) if prefix else relative.as_posix()
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
+        return [r for r in refused if suffixes is None or r.path.suffix.lower() in suffixes]
 
     def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig,
                         files: Files) -> str:
