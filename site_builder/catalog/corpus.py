@@ -122,7 +122,7 @@ def load_corpus(config: SiteConfig, languages: Iterable[str] | None = None, *,
     files: list[CorpusFile] = []
     ids: dict[str, Path] = {}
     found = discover_sources(config.source_dir, config.include, config.exclude)
-    errors += [SourceError(refused.message("source"), location=Location(refused.path))
+    errors += [SourceError(refused.reason("source"), location=Location(refused.path), hint=refused.hint)
                for refused in found.refused]
     paths = list(found.paths)
     ready = _load_ahead(paths, config, langs, cache, jobs)

@@ -26,11 +26,13 @@ class Refused:
     """Where it really is."""
     root: Path
 
-    def message(self, setting: str = "") -> str:
-        """A warning naming the file, where it leads, and what to do."""
+    def reason(self, setting: str = "") -> str:
+        """Why it is refused, naming where it leads (the caller names the file)."""
         folder = f"the {setting} folder" if setting else "its folder"
-        return (f"{self.path}: refused, it leads outside {folder} {self.root} (to {self.target}); "
-                "copy the file into the folder instead of linking to it")
+        return f"refused, it leads outside {folder} {self.root} (to {self.target})"
+
+    #: What to do about it.
+    hint = "copy the file into the folder instead of linking to it"
 
 
 def real(path: Path) -> Path:

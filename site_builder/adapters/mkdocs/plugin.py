@@ -308,7 +308,8 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         self._add_static(files, config, ASSETS_DIR, ASSETS_URI)
         refused = self._add_static(files, config, site.source_dir, "", suffixes=_IMAGE_SUFFIXES)
         for outside in refused if self.is_primary else ():  # said once, not per language
-            log.warning("%s", outside.message("source"))
+            log.warning("%s: %s; %s", path_shown_from(outside.path, self.shared.findings_folder),
+                        outside.reason("source"), outside.hint)
         return files
 
     def source_front_matter(self, page: SourcePage) -> str:
