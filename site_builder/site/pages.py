@@ -115,6 +115,10 @@ def render_source_page(plan: SitePlan, config: SiteConfig, file: CorpusFile, pag
     return page_html(built, page.kind, chrome), built.findings + source_findings(file, lang, navigation)
 
 
+#: The checks of :func:`source_findings`: about the source, not a translation shown in English.
+SOURCE_CHECKS = frozenset({"syntax", "long-line", "names"})
+
+
 def source_findings(file: CorpusFile, lang: str, navigation: CodeNavigation | None = None
                     ) -> tuple[Finding, ...]:
     """What the build says about the source itself (Python cannot compile it, a line over the

@@ -69,6 +69,7 @@ from site_builder.translators.glossary import glossary_path, glossary_rows, load
 from site_builder.model import Finding, path_shown_from
 from site_builder.site.pages import (
     GLOSSARY_MARKER,
+    SOURCE_CHECKS,
     file_titles,
     glossary_html,
     home_html,
@@ -494,7 +495,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
                         finding.message, finding.check)
             if finding.check == "math":
                 self.shared.math_failures += 1
-            elif finding.check != "markup-in-text":  # shown, as text: not a fallback
+            elif finding.check != "markup-in-text" and finding.check not in SOURCE_CHECKS:  # not fallbacks
                 self.shared.fallbacks[self.language] = self.shared.fallbacks.get(self.language, 0) + 1
 
     def _glossary(self) -> str:
