@@ -72,3 +72,22 @@ def test_load_corpus_reports_the_refused_sources_and_goes_on(linked, tmp_path):
     leak = next(err for err in corpus.errors if err.location.path.name == "leak.md")
     assert str(leak).startswith(f"{linked}/pkg/leak.md: refused, it leads outside the source folder")
     assert str(leak).endswith("; copy the file into the folder instead of linking to it")
+
+
+def test_a_translation_file_leading_out_of_the_translations_folder_is_read_as_absent(tmp_path):
+    from site_builder.model import UnitState
+
+    src, translations, outside = tmp_path / "src", tmp_path / "translations", tmp_path / "elsewhere"
+    for folder in (src, translations / "pkg", outside):
+        folder.mkdir(parents=True)
+    (src / "mod.py").write_text('"""Module."""\n', encoding="utf-8")
+    (outside / "stolen.json").write_text('{"<p>Module. </p>\\n": "<p>Leaked. </p>\\n"}', encoding="utf-8")
+    (translations / "mod.ja.json").symlink_to(outside / "stolen.json")
+    (translations / "pkg" / "gone.ja.json").symlink_to(outside / "stolen.json")  # a stale cache
+    config = SiteConfig(source_dir=src, translations_dir=translations, languages=("en", "ja"))
+    corpus = load_corpus(config)  # not keep_going: refused files are warnings, not a stop
+    results = corpus.files[0].translations["ja"].results
+    assert {result.state for result in results} == {UnitState.MISSING}
+    assert corpus.stale_caches == ()
+    assert sorted(err.location.path.name for err in corpus.errors) == ["gone.ja.json", "mod.ja.json"]
+    assert all("refused, it leads outside the translations folder" in str(err) for err in corpus.errors)

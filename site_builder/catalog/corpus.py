@@ -15,9 +15,10 @@ from typing import Iterable, Mapping, Sequence
 
 from site_builder.config import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_CHARS, SOURCE_LANGUAGE, SiteConfig
 from site_builder.cache import BuildCache
-from site_builder.errors import Location, SiteBuilderError, SourceError, at_file
+from site_builder.errors import Location, SiteBuilderError, SourceError, TranslationFileError, at_file
 from site_builder.model import Catalog, Orphan, SourceFile, Suggestion, Unit, UnitResult, UnitState
 from site_builder.parallel import can_fork, fork_map
+from site_builder.source.boundary import Refused, inside, real
 from site_builder.source.discover import discover_sources, file_id
 from site_builder.source.parse import parse_file
 from site_builder.catalog.store import (
@@ -29,6 +30,14 @@ from site_builder.catalog.store import (
 )
 from site_builder.catalog.translate import lookup
 from site_builder.catalog.units import split_units
+
+
+class RefusedFileError(TranslationFileError):
+    """A translation file whose real path leaves the translations folder: read as absent."""
+
+
+def _leads_out(path: Path, folder: Path) -> bool:
+    return (path.is_symlink() or path.exists()) and not inside(path, folder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +262,11 @@ def translate_units(source: SourceFile, units: Sequence[Unit], translations_dir:
         TranslationFileError: the cache or its fuzzy sidecar is malformed (path:line:col).
     """
     path = catalog_path(translations_dir, source.id, lang)
+    refused = [outside for outside in (path, fuzzy_path(path)) if _leads_out(outside, translations_dir)]
+    if refused:
+        raise RefusedFileError(f"refused, it leads outside the translations folder {translations_dir} "
+                               f"(to {real(refused[0])}); the page shows English",
+                               location=Location(refused[0]), hint=Refused.hint)
     with at_file(path):
         catalog = load_catalog(path, lang)
         suggestions = load_suggestions(fuzzy_path(path))
@@ -306,6 +320,12 @@ def _translate_file(source: SourceFile, units: tuple[Unit, ...], translations_di
             continue
         try:
             translations[lang] = translate_units(source, units, translations_dir, lang)
+        except RefusedFileError as err:  # a warning whatever keep_going: the language shows English
+            errors.append(err)
+            empty = Catalog(path=catalog_path(translations_dir, source.id, lang), lang=lang, entries={})
+            results, _ = lookup(units, empty, {})
+            translations[lang] = FileTranslation(lang=lang, catalog=empty, suggestions={},
+                                                 results=tuple(results), orphans=())
         except SiteBuilderError as err:
             _keep_or_raise(err, errors, keep_going)
     return CorpusFile(source=source, units=units, translations=translations)
@@ -317,6 +337,11 @@ def _stale_caches(translations_dir: Path, langs: tuple[str, ...], source_ids: se
     for lang in langs:
         for file_id, path in list_caches(translations_dir, lang).items():
             if file_id in source_ids:
+                continue
+            if _leads_out(path, translations_dir):
+                errors.append(RefusedFileError(
+                    f"refused, it leads outside the translations folder {translations_dir} (to {real(path)})",
+                    location=Location(path), hint=Refused.hint))
                 continue
             try:
                 stale.append(StaleCache(file_id=file_id, catalog=load_catalog(path, lang)))
