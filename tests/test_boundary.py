@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import load_corpus
+from site_builder.config import SiteConfig
 from site_builder.source.boundary import files_under, inside
 from site_builder.source.discover import discover_sources, find_sources
 

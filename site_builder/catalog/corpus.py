@@ -9,18 +9,11 @@ files, or print: it only loads and looks up. An error from a file carries that f
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
-from site_builder.config import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_CHARS, SOURCE_LANGUAGE, SiteConfig
 from site_builder.cache import BuildCache
-from site_builder.errors import Location, SiteBuilderError, SourceError, TranslationFileError, at_file
-from site_builder.model import Catalog, Orphan, SourceFile, Suggestion, Unit, UnitResult, UnitState
-from site_builder.parallel import can_fork, fork_map
-from site_builder.source.boundary import Refused, inside, real
-from site_builder.source.discover import discover_sources, file_id
-from site_builder.source.parse import parse_file
 from site_builder.catalog.store import (
     catalog_path,
     fuzzy_path,
@@ -30,6 +23,13 @@ from site_builder.catalog.store import (
 )
 from site_builder.catalog.translate import lookup
 from site_builder.catalog.units import split_units
+from site_builder.config import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_CHARS, SOURCE_LANGUAGE, SiteConfig
+from site_builder.errors import Location, SiteBuilderError, SourceError, TranslationFileError, at_file
+from site_builder.model import Catalog, Orphan, SourceFile, Suggestion, Unit, UnitResult, UnitState
+from site_builder.parallel import can_fork, fork_map
+from site_builder.source.boundary import Refused, inside, real
+from site_builder.source.discover import discover_sources, file_id
+from site_builder.source.parse import parse_file
 
 
 class RefusedFileError(TranslationFileError):
@@ -100,7 +100,7 @@ class FileStats:
     fuzzy: int = 0
     orphaned: int = 0
 
-    def __add__(self, other: "FileStats") -> "FileStats":
+    def __add__(self, other: FileStats) -> FileStats:
         return FileStats(self.units + other.units, self.translated + other.translated,
                          self.missing + other.missing, self.fuzzy + other.fuzzy,
                          self.orphaned + other.orphaned)
@@ -174,11 +174,11 @@ def parse_and_split(path: Path, root: Path, cache: BuildCache | None = None, *,
         return ready
     limits = limits or (DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_CHARS)
     key = _units_key(cache, path, root, limits)
-    if key is None:
-        return _split_file((path, root, limits), raising=True)
-    stored = cache.get(key)
+    if cache is None or key is None:
+        return _split_file((path, root, limits))
+    stored: tuple[SourceFile, tuple[Unit, ...]] | None = cache.get(key)
     if stored is None:
-        stored = _split_file((path, root, limits), raising=True)
+        stored = _split_file((path, root, limits))
         cache.put(key, stored)
     return stored
 
@@ -196,20 +196,22 @@ def _units_key(cache: BuildCache | None, path: Path, root: Path, limits: Limits)
         return None  # parse_file reports it
 
 
-def _split_file(job: tuple[Path, Path, Limits], raising: bool = False
-                ) -> tuple[SourceFile, tuple[Unit, ...]] | None:
+def _split_file(job: tuple[Path, Path, Limits]) -> tuple[SourceFile, tuple[Unit, ...]]:
+    """``parse_file`` then ``split_units``; running out of memory or recursion is a SourceError."""
     path, root, (max_file_bytes, max_line_chars) = job
+    source = parse_file(path, root, max_file_bytes=max_file_bytes, max_line_chars=max_line_chars)
     try:
-        source = parse_file(path, root, max_file_bytes=max_file_bytes, max_line_chars=max_line_chars)
-        try:
-            units = tuple(split_units(source))
-        except (RecursionError, MemoryError) as err:
-            raise SourceError(f"its notes could not be split into units ({type(err).__name__}): skipped",
-                              location=Location(path), hint="split the file, or exclude it") from None
-        return source, units
-    except Exception:  # noqa: BLE001 - in a worker: the parent splits it again and reports
-        if raising:
-            raise
+        units = tuple(split_units(source))
+    except (RecursionError, MemoryError) as err:
+        raise SourceError(f"its notes could not be split into units ({type(err).__name__}): skipped",
+                          location=Location(path), hint="split the file, or exclude it") from None
+    return source, units
+
+
+def _split_in_worker(job: tuple[Path, Path, Limits]) -> tuple[SourceFile, tuple[Unit, ...]] | None:
+    try:
+        return _split_file(job)
+    except Exception:  # in a worker: the parent splits it again and reports
         return None
 
 
@@ -230,26 +232,26 @@ def _load_ahead(paths: Sequence[Path], config: SiteConfig, langs: tuple[str, ...
         return {}
     limits = _limits(config)
     keyed = [(path, _units_key(cache, path, root, limits)) for path in paths]
-    todo = [(path, key) for path, key in keyed if key is None or not cache.has(key)]
+    todo = [(path, key) for path, key in keyed if cache is None or key is None or not cache.has(key)]
     jobs_list = [(path, root, limits, config.translations_dir, langs, cache, key) for path, key in todo]
     results = fork_map(_load_file, jobs_list, jobs) or ()
-    return {path: result for (path, _), result in zip(todo, results) if result is not None}
+    return {path: result for (path, _), result in zip(todo, results, strict=False) if result is not None}
 
 
 def _load_file(job: tuple[Path, Path, Limits, Path, tuple[str, ...], BuildCache | None, str | None]
                ) -> Loaded | None:
     path, root, limits, translations_dir, langs, cache, key = job
-    made = _split_file((path, root, limits))
+    made = _split_in_worker((path, root, limits))
     if made is None:
         return None
-    if key is not None:
+    if cache is not None and key is not None:
         # Stored here, on this core, rather than by the parent, which waits for every file.
         cache.put(key, made)
     translated = {}
     for lang in langs:
         try:
             translated[lang] = translate_units(*made, translations_dir, lang)
-        except Exception:  # noqa: BLE001 - in a worker: the parent reads it again and reports
+        except Exception:  # in a worker: the parent reads it again and reports
             continue
     return made, translated
 
@@ -335,8 +337,8 @@ def _stale_caches(translations_dir: Path, langs: tuple[str, ...], source_ids: se
                   errors: list[SiteBuilderError], keep_going: bool) -> tuple[StaleCache, ...]:
     stale = []
     for lang in langs:
-        for file_id, path in list_caches(translations_dir, lang).items():
-            if file_id in source_ids:
+        for cache_id, path in list_caches(translations_dir, lang).items():
+            if cache_id in source_ids:
                 continue
             if _leads_out(path, translations_dir):
                 errors.append(RefusedFileError(
@@ -344,7 +346,7 @@ def _stale_caches(translations_dir: Path, langs: tuple[str, ...], source_ids: se
                     location=Location(path), hint=Refused.hint))
                 continue
             try:
-                stale.append(StaleCache(file_id=file_id, catalog=load_catalog(path, lang)))
+                stale.append(StaleCache(file_id=cache_id, catalog=load_catalog(path, lang)))
             except SiteBuilderError as err:
                 _keep_or_raise(err, errors, keep_going)
     return tuple(stale)
@@ -375,7 +377,7 @@ def reload_files(corpus: Corpus, config: SiteConfig, file_ids: Iterable[str]) ->
         path = file.source.path
         try:
             with at_file(path):
-                source, units = _split_file((path, config.source_dir, _limits(config)), raising=True)
+                source, units = _split_file((path, config.source_dir, _limits(config)))
         except SiteBuilderError as err:
             errors.append(err)  # a source that no longer parses: a fresh load leaves it out too
             continue

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import ast
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Protocol
+from typing import Protocol
 
 from site_builder.model import SourceFile
 from site_builder.names.model import SIGNATURE_LIMIT, absolute_module, module_name
@@ -28,17 +29,17 @@ Binding = tuple[str, ...]
 class Definer(Protocol):
     """What collecting needs of the resolver: registering definitions and classes."""
 
-    classes: dict[str, "ClassInfo"]
+    classes: dict[str, ClassInfo]
 
-    def define(self, module: "Module", qualname: str, kind: str, line: int, signature: str) -> str: ...
+    def define(self, module: Module, qualname: str, kind: str, line: int, signature: str) -> str: ...
 
-    def locals_of(self, function: ast.AST) -> frozenset[str]: ...
+    def locals_of(self, function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]: ...
 
 
 @dataclass(slots=True)
 class ClassInfo:
     key: str
-    module: "Module"
+    module: Module
     node: ast.ClassDef
     members: dict[str, str] = field(default_factory=dict)
     """Methods, class attributes and nested classes: name -> definition key."""

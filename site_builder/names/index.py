@@ -27,7 +27,7 @@ HTML or know URLs, and never imports or runs the code it reads.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from site_builder.model import Finding, Severity, SourceFile, SourceKind
 from site_builder.names.bindings import Module, collect, read_module

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import builtins
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from site_builder.model import Finding
 

@@ -11,14 +11,13 @@ small tuples (:data:`Value`). It must not walk trees itself or read files.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Mapping
 
 from site_builder.model import Finding, SectionKind
 from site_builder.names.bindings import Binding, ClassInfo, Module
 from site_builder.names.model import BUILTINS, NEVER_CORPUS, Definition, NameIndex, NameStats
 from site_builder.names.scopes import function_locals
-
 
 #: A resolved value: what an expression is known to be.
 #:   ("def", key)          the class/function/constant/attribute with that definition key
@@ -43,7 +42,7 @@ class Resolver:
         self.counts = {"linked": 0, "local": 0, "external": 0, "unresolved": 0}
         self._locals: dict[int, frozenset[str]] = {}
 
-    def locals_of(self, function: ast.AST) -> frozenset[str]:
+    def locals_of(self, function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]:
         """:func:`function_locals`, once per function (collecting and walking both ask)."""
         found = self._locals.get(id(function))
         if found is None:
@@ -100,7 +99,7 @@ class Resolver:
             return EXTERNAL
         return ("namespace", name)
 
-    def export(self, module_name: str, name: str, seen: frozenset = frozenset()) -> Value | None:
+    def export(self, module_name: str, name: str, seen: frozenset[tuple[str, str]] = frozenset()) -> Value | None:
         """What ``from module import name`` gives: followed through re-exports to the definition."""
         found = self.find_module(module_name)
         if found is None:
@@ -114,14 +113,14 @@ class Resolver:
             return ("module", submodule) if submodule else None
         return self.binding_value(binding, seen | {(found, name)})
 
-    def binding_value(self, binding: Binding, seen: frozenset = frozenset()) -> Value | None:
+    def binding_value(self, binding: Binding, seen: frozenset[tuple[str, str]] = frozenset()) -> Value | None:
         if binding[0] == "def":
             return binding
         if binding[0] == "module":
             return self.module_value(binding[1])
         return self.export(binding[1], binding[2], seen)
 
-    def member(self, class_key: str, name: str, *, instance: bool, seen: frozenset = frozenset()) -> Value | None:
+    def member(self, class_key: str, name: str, *, instance: bool, seen: frozenset[str] = frozenset()) -> Value | None:
         """``name`` looked up on a class (or on its instances), bases included."""
         info = self.classes.get(class_key)
         if info is None or class_key in seen:
@@ -142,7 +141,7 @@ class Resolver:
         # A name from a base outside the corpus (nn.Module.forward...) is not ours.
         return EXTERNAL if external_base else None
 
-    def attribute_type(self, class_key: str, name: str, seen: frozenset = frozenset()) -> Value | None:
+    def attribute_type(self, class_key: str, name: str, seen: frozenset[str] = frozenset()) -> Value | None:
         """The class of instance attribute ``name`` as an ("instance", key) value, when known."""
         info = self.classes.get(class_key)
         if info is None or class_key in seen:

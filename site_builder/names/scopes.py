@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import ast
 import collections
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 
 def target_names(target: ast.expr) -> Iterator[str]:
@@ -39,11 +40,13 @@ def self_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | No
     return positional[0].arg
 
 
-def function_locals(function: ast.AST) -> set[str]:
+def function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set[str]:
     """Names a function (or lambda) binds itself: Python's rule, nested scopes left out."""
     names = parameter_names(function.args)
     declared: set[str] = set()
-    body = function.body if isinstance(function.body, list) else [function.body]
+    body: list[ast.AST] = list(function.body) if isinstance(function.body, list) else [function.body]
+    # Dispatched on type(node), faster here than isinstance; the checker cannot narrow that.
+    node: Any
     for node in own_scope_nodes(body):
         kind = type(node)
         if kind is ast.Name:
@@ -65,7 +68,7 @@ def function_locals(function: ast.AST) -> set[str]:
 
 def own_scope_nodes(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
     """Every node of ``body`` that belongs to its scope (not inside nested defs, lambdas, comprehensions)."""
-    stack = list(body)
+    stack: list[Any] = list(body)  # dispatched on type(node), as in function_locals
     while stack:
         node = stack.pop()
         yield node
@@ -90,7 +93,7 @@ def walk_statements(node: ast.AST) -> Iterator[ast.AST]:
     ``ast.walk`` gives them. Only statements can hold statements (through an ``except``
     clause or a ``case`` at most), so leaving the expressions out changes no statement's
     depth or its place among the others; it spares looking at most of the tree."""
-    todo = collections.deque([node])
+    todo: collections.deque[ast.AST] = collections.deque([node])
     while todo:
         node = todo.popleft()
         for name in node._fields:
@@ -106,7 +109,7 @@ def walk_statements(node: ast.AST) -> Iterator[ast.AST]:
 HOLDS_STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
-def push_children(stack: list[ast.AST] | collections.deque, node: ast.AST) -> None:
+def push_children(stack: list[Any] | collections.deque[ast.AST], node: ast.AST) -> None:
     """``stack.extend(ast.iter_child_nodes(node))``, without a generator per node (the name
     index walks every function's body this way, and ``ast.iter_child_nodes`` was most of it)."""
     for name in node._fields:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
+from typing import Any, ClassVar
 
 from site_builder.names.bindings import Module
 from site_builder.names.model import BUILTINS, absolute_module
@@ -62,7 +63,7 @@ class Walker(ast.NodeVisitor):
             elif isinstance(value, ast.AST):
                 self.visit(value)
 
-    _methods: dict[type, Callable] = {}
+    _methods: ClassVar[dict[type, Callable[[Walker, Any], None]]] = {}
 
     # -- scopes --
 
@@ -100,7 +101,7 @@ class Walker(ast.NodeVisitor):
         self.visit(node.body)
         self.scopes.pop()
 
-    def _comprehension(self, node: ast.AST) -> None:
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
         generators = node.generators
         self.visit(generators[0].iter)
         names = frozenset(n for g in generators for n in target_names_deep(g.target))
@@ -126,7 +127,8 @@ class Walker(ast.NodeVisitor):
         self.qualname.pop()
         self.scopes.pop()
 
-    def _record_definition(self, node: ast.AST, name: str, key: str) -> None:
+    def _record_definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, name: str,
+                           key: str) -> None:
         """The name in ``def name``/``class name`` links to its own section (so marking finds it)."""
         if key not in self.resolver.definitions:
             return
@@ -149,8 +151,8 @@ class Walker(ast.NodeVisitor):
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self.visit(node.value)
         value = self.value(node)
-        start = node.end_col_offset - len(node.attr.encode("utf-8"))
-        self.resolver.record(self.module, node.end_lineno, start, value)
+        start = _end(node.end_col_offset) - len(node.attr.encode("utf-8"))
+        self.resolver.record(self.module, _end(node.end_lineno), start, value)
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -160,8 +162,8 @@ class Walker(ast.NodeVisitor):
         for alias in node.names:
             if alias.asname:
                 value = self.resolver.module_value(alias.name)
-                self.resolver.record(self.module, alias.end_lineno,
-                                     alias.end_col_offset - len(alias.asname.encode()), value)
+                self.resolver.record(self.module, _end(alias.end_lineno),
+                                     _end(alias.end_col_offset) - len(alias.asname.encode()), value)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         base = absolute_module(self.module.name, self.module.is_package, node.level, node.module)
@@ -177,8 +179,8 @@ class Walker(ast.NodeVisitor):
             value = self.resolver.export(base, alias.name)
             self.resolver.record(self.module, alias.lineno, alias.col_offset, value)
             if alias.asname:
-                self.resolver.record(self.module, alias.end_lineno,
-                                     alias.end_col_offset - len(alias.asname.encode()), value)
+                self.resolver.record(self.module, _end(alias.end_lineno),
+                                     _end(alias.end_col_offset) - len(alias.asname.encode()), value)
 
     def _record_module_path(self, line: int, byte_col: int, dotted: str, prefix: str = "") -> None:
         """Each part of ``a.b.c`` in an import links to that module (or package) of the corpus."""
@@ -190,9 +192,8 @@ class Walker(ast.NodeVisitor):
 
     def value(self, node: ast.expr) -> Value | None:
         """What ``node`` is, memoised: chains like ``self.a.b.c`` are resolved once."""
-        known = self.values.get(id(node), False)
-        if known is not False:
-            return known
+        if id(node) in self.values:
+            return self.values[id(node)]
         if isinstance(node, ast.Name):
             result = self._name_value(node.id)
         elif isinstance(node, ast.Attribute):
@@ -234,3 +235,7 @@ class Walker(ast.NodeVisitor):
             innermost = False
         return EXTERNAL if name in BUILTINS else None
 
+
+def _end(position: int | None) -> int:
+    # ast gives every node it parsed an end position; None only on hand-made nodes.
+    return position if position is not None else 0

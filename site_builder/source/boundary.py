@@ -11,9 +11,9 @@ what resolves outside. This module only resolves paths: it must not read files.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import tokenize
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
 
 from site_builder.source import tokens as token_streams
 from site_builder.source.decode import CODING
@@ -103,7 +103,7 @@ def classify(text: str) -> Lines:
 class _Header:
     """Follows a def/class header up to the ':' that ends it (outside any brackets)."""
 
-    __slots__ = ("start", "name", "depth", "keyword", "sectioned")
+    __slots__ = ("depth", "keyword", "name", "sectioned", "start")
 
     def __init__(self, start: int, sectioned: bool) -> None:
         self.start, self.name, self.depth, self.keyword = start, "", 0, ""

@@ -10,10 +10,10 @@ extension. This module lists paths: it must not read or parse the files.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Sequence
 
 from site_builder.source.boundary import Refused, files_under
 

@@ -29,8 +29,9 @@ the keys have. This module cuts sections: it must not tokenize, render or read f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import overload
 
 from site_builder.model import CodeLine, Section, SectionKind
 from site_builder.source.classify import FUTURE, Docstring, Lines
@@ -149,7 +150,14 @@ def _start_docstring(current: _Open | None, sections: list[Section], doc: Docstr
     return opened
 
 
+@overload
+def _flush(current: _Open | None, sections: list[Section], following: _Open) -> _Open: ...
+@overload
+def _flush(current: _Open | None, sections: list[Section], following: None) -> None: ...
+@overload
+def _flush(current: _Open | None, sections: list[Section], following: _Open | None) -> _Open | None: ...
 def _flush(current: _Open | None, sections: list[Section], following: _Open | None) -> _Open | None:
+    """Close ``current`` (if any) into ``sections``; ``following`` is the section now open."""
     if current is not None:
         sections.append(current.close())
     return following
