@@ -31,7 +31,10 @@ from collections.abc import Iterable
 
 from site_builder.model import Finding, Severity, SourceFile, SourceKind
 from site_builder.names.bindings import Module, collect, read_module
-from site_builder.names.model import NameIndex
+from site_builder.names.model import Definition, NameIndex, NameStats, absolute_module, module_name
+
+# Re-exported: the values the index is made of live in names.model.
+__all__ = ["Definition", "NameIndex", "NameStats", "absolute_module", "index_names", "module_name"]
 from site_builder.names.resolver import Resolver
 from site_builder.names.walker import Walker
 

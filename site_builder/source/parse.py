@@ -22,10 +22,14 @@ from site_builder.errors import Location, SourceError, at_file
 from site_builder.model import Finding, Section, SectionKind, Severity, SourceFile, SourceKind
 from site_builder.source.classify import classify
 from site_builder.source.decode import python_lines, read_source_text
-from site_builder.source.discover import file_id
+from site_builder.source.discover import file_id, find_sources
 from site_builder.source.frontmatter import take_front_matter
 from site_builder.source.ids import with_section_ids
-from site_builder.source.sections import group
+from site_builder.source.sections import docstring_notes, group
+
+# Re-exported: the callers of parse_file name and list files, and the page's notes are made
+# as docstring_notes makes them; their homes are discover and sections.
+__all__ = ["docstring_notes", "file_id", "find_sources", "parse_file"]
 
 #: Where the limits are set, for the messages that name them.
 _SETTING = "in the site_builder plugin's options in mkdocs.yml"
