@@ -148,8 +148,9 @@ class _Classifier:
         self.opening = ""  # what the next INDENT opens
 
     def run(self, stream: Iterable[Token]) -> Lines:
+        feed = self.feed
         for token in stream:
-            self.feed(token)
+            feed(token)
         if self.candidate is not None:  # the C stream ends with its added ENDMARKER; safe anyway
             self._docstring(*self.candidate)
         return self.found
@@ -160,8 +161,13 @@ class _Classifier:
             candidate, self.candidate = self.candidate, None
             if kind in (tokenize.NEWLINE, tokenize.ENDMARKER):
                 self._docstring(*candidate)
-        self._follow_body(token)
-        self._follow_blocks(kind)
+        if self.body is not None:
+            self._follow_body(token)
+        if kind == tokenize.INDENT:
+            self.blocks.append(self.opening or "block")
+            self.opening = ""
+        elif kind == tokenize.DEDENT and self.blocks:
+            self.blocks.pop()
         at_line_start = self.previous in _LINE_START
         if self.async_start:
             if string == "def":
@@ -193,8 +199,7 @@ class _Classifier:
 
     def _follow_body(self, token: Token) -> None:
         """Find the first token of a header's body: the docstring, if it is a string."""
-        if self.body is None:
-            return
+        assert self.body is not None
         state, start, name = self.body
         kind = token[1]
         if state == "colon":
@@ -206,13 +211,6 @@ class _Classifier:
             self.body = None
             if kind == tokenize.STRING:
                 self.candidate = (token, start, name)
-
-    def _follow_blocks(self, kind: int) -> None:
-        if kind == tokenize.INDENT:
-            self.blocks.append(self.opening or "block")
-            self.opening = ""
-        elif kind == tokenize.DEDENT and self.blocks:
-            self.blocks.pop()
 
     def _docstring(self, token: Token, header: int, name: str) -> None:
         """Record ``token`` as a docstring if it is a plain string forming a whole statement."""
