@@ -62,6 +62,11 @@ class NameStats:
     """Sources left out of code navigation (Python cannot compile them, a line too long...)."""
 
     @property
+    def candidates(self) -> int:
+        """Names that could refer into the corpus: linked + unresolved (bench/names.py's share)."""
+        return self.linked + self.unresolved
+
+    @property
     def total(self) -> int:
         """Every identifier occurrence counted: linked + local + external + unresolved."""
         return self.linked + self.local + self.external + self.unresolved
