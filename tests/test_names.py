@@ -357,3 +357,13 @@ def test_a_card_shows_the_notes_of_the_names_own_definition_only(tmp_path, write
     assert notes["Documented"] == "A documented class.\n"
     assert [source.sections[by_name[n].section].id for n in ("Bare", "Bare.go", "helper")] == [
         "Bare", "Bare.go", "helper"]
+
+
+def test_a_form_feed_in_the_indentation_is_not_counted_as_the_page_shows_the_line_without_it(
+        tmp_path, write_corpus):
+    root = write_corpus(tmp_path, {"m.py": "X = 1\n\fprint(X)\nif X:\n \f  print(X)\n"})
+    source = parse_file(root / "m.py", root)
+    shown = {line.number: line.text for section in source.sections for line in section.code}
+    assert shown[2] == "print(X)" and shown[4] == "   print(X)"
+    references = index_of(root).references_in("m")
+    assert (2, 6) in references and (4, 9) in references

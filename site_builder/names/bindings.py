@@ -64,9 +64,14 @@ class Module:
     section_of_line: dict[int, int] = field(default_factory=dict)
 
     def column(self, line: int, byte_offset: int) -> int:
-        """ast columns count UTF-8 bytes of Python's line; Pygments counts characters."""
+        """The character column on the line as the code column shows it: ast columns count
+        UTF-8 bytes of Python's line, and the page drops form feeds from a line's indentation."""
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        return byte_offset if text.isascii() else len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
+        column = byte_offset if text.isascii() else len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
+        if "\f" in text:
+            indentation = len(text) - len(text.lstrip(" \t\f"))
+            column -= text[: min(column, indentation)].count("\f")
+        return column
 
     def section(self, line: int) -> int:
         while line > 0 and line not in self.section_of_line:
