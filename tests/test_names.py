@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 from site_builder.names.index import index_names
 from site_builder.names.model import NameIndex, absolute_module, module_name

@@ -9,21 +9,19 @@ import warnings
 from pathlib import Path
 
 import pytest
+from corpus_files import write_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from site_builder.catalog.units import split_units
 from site_builder.errors import SourceError
 from site_builder.model import SectionKind, SourceKind
+from site_builder.render.highlight import highlight_sections
 from site_builder.source import tokens
 from site_builder.source.classify import classify
 from site_builder.source.discover import file_id, find_sources
 from site_builder.source.parse import parse_file
 from site_builder.source.sections import docstring_notes
-
-from site_builder.catalog.units import split_units
-from site_builder.render.highlight import highlight_sections
-
-from corpus_files import write_corpus
 
 
 def c_path_exact(text: str) -> bool:
