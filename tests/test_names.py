@@ -367,3 +367,38 @@ def test_a_form_feed_in_the_indentation_is_not_counted_as_the_page_shows_the_lin
     assert shown[2] == "print(X)" and shown[4] == "   print(X)"
     references = index_of(root).references_in("m")
     assert (2, 6) in references and (4, 9) in references
+
+
+def test_a_name_defined_inside_another_definitions_section_borrows_none_of_its_notes(tmp_path, write_corpus):
+    root = write_corpus(tmp_path, {"m.py": '''\
+        class Layer:
+            def __init__(self):
+                """Make the layer."""
+                self.size = 4
+                self.norm = Norm()
+                # The layer's scale
+                self.scale = 2.0
+
+
+        def helper():
+            """Help."""
+            return 1
+
+        LIMIT = 3
+
+
+        class Norm:
+            """Normalise."""
+        '''})
+    source = parse_file(root / "m.py", root)
+    by_name = {d.qualname: d for d in index_of(root).definitions}
+
+    def card_notes(name: str) -> str:
+        file_id, section = by_name[name].notes
+        return source.sections[section].notes if file_id else ""
+
+    assert card_notes("Layer.size") == ""  # not "Make the layer.": that is __init__'s
+    assert card_notes("LIMIT") == ""  # below helper's code, not helper's notes
+    assert card_notes("Layer.scale") == "The layer's scale\n"
+    assert card_notes("Layer.norm") == "Normalise.\n"  # the class it holds describes it
+    assert card_notes("Layer.__init__") == "Make the layer.\n"

@@ -40,9 +40,10 @@ class Definition:
     signature: str
     """The definition's first line as written, e.g. ``def forward(self, s: torch.Tensor)``."""
     notes: tuple[str, int] = ("", 0)
-    """(file id, section index) of the notes that describe it: its own section, except for an
-    attribute set in ``__init__`` with no comment of its own, which its class describes
-    (``self.squash = Squash()`` -> the notes of ``Squash``)."""
+    """(file id, section index) of the notes its card shows: its own section's; for a constant
+    or attribute in a section a class or def opened, none (``("", 0)``), except an attribute
+    whose class is known, which that class describes (``self.squash = Squash()`` -> the notes
+    of ``Squash``)."""
 
 
 @dataclass(frozen=True, slots=True)

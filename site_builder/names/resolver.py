@@ -41,6 +41,7 @@ class Resolver:
         self.references: dict[str, dict[tuple[int, int], int]] = {}
         self.counts = {"linked": 0, "local": 0, "external": 0, "unresolved": 0}
         self._locals: dict[int, frozenset[str]] = {}
+        self._by_file = {module.source.id: module for module in modules.values()}
 
     def locals_of(self, function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]:
         """:func:`function_locals`, once per function (collecting and walking both ask)."""
@@ -164,17 +165,24 @@ class Resolver:
         return None
 
     def _described(self, definition: Definition) -> Definition:
-        own = (definition.file_id, definition.section)
-        if definition.kind == "attribute":
+        """``definition`` with the notes its card shows: its own section's, or nothing.
+
+        A constant or attribute in a section that a class or def opened (below its code, or
+        set in a method) has no notes of its own there: an attribute whose class is known
+        shows that class's notes, anything else none. One under a comment of its own shows it.
+        """
+        module = self._by_file.get(definition.file_id)
+        sections = module.source.sections if module is not None else ()
+        section = sections[definition.section] if definition.section < len(sections) else None
+        commented = section is not None and section.kind is SectionKind.COMMENT and not section.name
+        if definition.kind == "attribute" and not commented:
             class_key, _, name = f"{definition.file_id}:{definition.qualname}".rpartition(".")
-            sections = self.classes[class_key].module.source.sections if class_key in self.classes else ()
-            commented = (definition.section < len(sections)
-                         and sections[definition.section].kind is SectionKind.COMMENT)
-            typed = None if commented else self.attribute_type(class_key, name)
+            typed = self.attribute_type(class_key, name)
             if typed is not None:
                 described = self.definitions[typed[1]]
                 return replace(definition, notes=(described.file_id, described.section))
-        return replace(definition, notes=own)
+        borrowed = definition.kind in ("constant", "attribute") and section is not None and bool(section.name)
+        return replace(definition, notes=("", 0) if borrowed else (definition.file_id, definition.section))
 
     def module_level(self, module: Module, expression: ast.expr) -> Value | None:
         """An expression evaluated with only module-level names in scope."""
