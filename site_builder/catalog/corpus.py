@@ -27,17 +27,13 @@ from site_builder.config import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_CHARS, 
 from site_builder.errors import Location, SiteBuilderError, SourceError, TranslationFileError, at_file
 from site_builder.model import Catalog, Orphan, SourceFile, Suggestion, Unit, UnitResult, UnitState
 from site_builder.parallel import can_fork, fork_map
-from site_builder.source.boundary import Refused, inside, real
+from site_builder.source.boundary import Refused, leads_out, real
 from site_builder.source.discover import discover_sources, file_id
 from site_builder.source.parse import parse_file
 
 
 class RefusedFileError(TranslationFileError):
     """A translation file whose real path leaves the translations folder: read as absent."""
-
-
-def _leads_out(path: Path, folder: Path) -> bool:
-    return (path.is_symlink() or path.exists()) and not inside(path, folder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +260,7 @@ def translate_units(source: SourceFile, units: Sequence[Unit], translations_dir:
         TranslationFileError: the cache or its fuzzy sidecar is malformed (path:line:col).
     """
     path = catalog_path(translations_dir, source.id, lang)
-    refused = [outside for outside in (path, fuzzy_path(path)) if _leads_out(outside, translations_dir)]
+    refused = [outside for outside in (path, fuzzy_path(path)) if leads_out(outside, translations_dir)]
     if refused:
         raise RefusedFileError(f"refused, it leads outside the translations folder {translations_dir} "
                                f"(to {real(refused[0])}); the page shows English",
@@ -340,7 +336,7 @@ def _stale_caches(translations_dir: Path, langs: tuple[str, ...], source_ids: se
         for cache_id, path in list_caches(translations_dir, lang).items():
             if cache_id in source_ids:
                 continue
-            if _leads_out(path, translations_dir):
+            if leads_out(path, translations_dir):
                 errors.append(RefusedFileError(
                     f"refused, it leads outside the translations folder {translations_dir} (to {real(path)})",
                     location=Location(path), hint=Refused.hint))

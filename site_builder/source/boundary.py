@@ -45,6 +45,12 @@ def inside(path: Path, root: Path) -> bool:
     return real(path).is_relative_to(real(root))
 
 
+def leads_out(path: Path, root: Path) -> bool:
+    """Whether ``path`` exists (or is a symlink, even a broken one) and its real path leaves
+    ``root``: what a reader of one named file (a translation cache, a sidecar) must refuse."""
+    return (path.is_symlink() or path.exists()) and not inside(path, root)
+
+
 def _always(relative: str) -> bool:
     return True
 
