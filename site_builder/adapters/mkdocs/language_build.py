@@ -28,11 +28,12 @@ from site_builder.catalog.corpus import Corpus, CorpusFile
 from site_builder.config import SOURCE_LANGUAGE, SiteConfig
 from site_builder.fileio import write_atomic
 from site_builder.model import Finding
-from site_builder.names.index import NameIndex, index_names
+from site_builder.names.index import index_names
 from site_builder.names.links import linked_definitions
+from site_builder.names.model import NameIndex
 from site_builder.render.highlight import CodeLinks
 from site_builder.site.navigation import CodeNavigation
-from site_builder.site.pages import RenderedPage, file_titles, render_source_page
+from site_builder.site.pages import SOURCE_CHECKS, RenderedPage, file_titles, render_source_page
 from site_builder.site.plan import SitePlan, SourcePage
 from site_builder.site.search import page_entries, segmenter
 
@@ -79,7 +80,7 @@ class SharedBuild:
             log.warning("%s: %s [%s]", finding.shown_from(self.findings_folder), finding.message, finding.check)
             if finding.check == "math":
                 self.math_failures += 1
-            elif finding.check != "markup-in-text":  # shown, as text: not a fallback
+            elif finding.check != "markup-in-text" and finding.check not in SOURCE_CHECKS:  # not fallbacks
                 self.fallbacks[lang] = self.fallbacks.get(lang, 0) + 1
 
     def add_counts(self, math_failures: int, fallbacks: dict[str, int]) -> None:

@@ -17,6 +17,8 @@ from mkdocs.config import config_options as c
 from site_builder.config import (
     DEFAULT_GUIDE_URL,
     DEFAULT_INCLUDE,
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_MAX_LINE_CHARS,
     DEFAULT_SOURCE_DIR,
     DEFAULT_TRANSLATIONS_DIR,
     SOURCE_LANGUAGE,
@@ -35,6 +37,8 @@ class PluginOptions(base.Config):
     include = c.ListOfItems(c.Type(str), default=list(DEFAULT_INCLUDE))
     exclude = c.ListOfItems(c.Type(str), default=[])
     guide_url = c.Type(str, default=DEFAULT_GUIDE_URL)
+    max_file_bytes = c.Type(int, default=DEFAULT_MAX_FILE_BYTES)
+    max_line_chars = c.Type(int, default=DEFAULT_MAX_LINE_CHARS)
     # The site's name in other languages ({ja: ...}); MkDocs' site_name is the English one.
     site_names = c.DictOfItems(c.Type(str), default={})
 
@@ -44,4 +48,5 @@ class PluginOptions(base.Config):
                           translations_dir=base_dir / self.translations_dir,
                           languages=tuple(self.languages), repo_url=self.repo_url,
                           include=tuple(self.include), exclude=tuple(self.exclude),
-                          guide_url=self.guide_url)
+                          guide_url=self.guide_url, max_file_bytes=self.max_file_bytes,
+                          max_line_chars=self.max_line_chars)

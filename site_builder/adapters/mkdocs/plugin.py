@@ -71,6 +71,7 @@ from site_builder.cache import CACHE_FOLDER, BuildCache
 from site_builder.catalog.corpus import load_corpus
 from site_builder.config import SOURCE_LANGUAGE, SiteConfig
 from site_builder.errors import ConfigError
+from site_builder.model import path_shown_from
 from site_builder.render.sanitize import text_html
 from site_builder.site.csp import allow_scripts, inline_scripts
 from site_builder.site.pages import home_html, status_html
@@ -235,7 +236,10 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         add_generated(files, config, STATUS_URI, front_matter(ui_text(self.language)["translation_status"], "",
                                                               wide=False, searchable=False))
         add_static(files, config, ASSETS_DIR, ASSETS_URI)
-        add_static(files, config, site.source_dir, "", suffixes=IMAGE_SUFFIXES)
+        refused = add_static(files, config, site.source_dir, "", suffixes=IMAGE_SUFFIXES)
+        for outside in refused if self.is_primary else ():  # said once, not per language
+            log.warning("%s: %s; %s", path_shown_from(outside.path, shared.findings_folder),
+                        outside.reason("source"), outside.hint)
         return files
 
     # --- 3. navigation, 4. templates --------------------------------------------------------------

@@ -21,6 +21,7 @@ from mkdocs.structure.nav import Section
 from site_builder.config import SOURCE_LANGUAGE
 from site_builder.render.sanitize import text_html
 from site_builder.site.plan import split_language_suffix
+from site_builder.source.boundary import Refused, files_under
 
 #: Engine-neutral assets of the generator (math font and CSS, highlighting CSS).
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
@@ -61,11 +62,13 @@ def add_generated(files: Files, config: MkDocsConfig, uri: str, content: str) ->
 
 
 def add_static(files: Files, config: MkDocsConfig, root: Path, prefix: str,
-               suffixes: frozenset[str] | None = None) -> None:
-    """Copy the files under ``root`` (hidden ones and caches left out) to ``prefix/...``."""
+               suffixes: frozenset[str] | None = None) -> list[Refused]:
+    """Copy the files under ``root`` (hidden ones and caches left out) to ``prefix/...``;
+    return those refused because their real path leaves ``root``."""
     if not root.is_dir():
-        return
-    for path in sorted(root.rglob("*")):
+        return []
+    paths, refused = files_under(root, enter=lambda relative: not relative.rpartition("/")[2].startswith("."))
+    for path in paths:
         relative = path.relative_to(root)
         if (not path.is_file() or any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
                 or (suffixes is not None and path.suffix.lower() not in suffixes)):
@@ -73,6 +76,7 @@ def add_static(files: Files, config: MkDocsConfig, root: Path, prefix: str,
         uri = posixpath.join(prefix, relative.as_posix()) if prefix else relative.as_posix()
         if files.get_file_from_path(uri) is None:
             files.append(File.generated(config, uri, abs_src_path=str(path)))
+    return [r for r in refused if suffixes is None or r.path.suffix.lower() in suffixes]
 
 
 def select_language_docs(files: Files, config: MkDocsConfig, languages: tuple[str, ...], lang: str) -> set[str]:
