@@ -28,6 +28,9 @@ DEFAULT_TRANSLATIONS_DIR = "translations"
 DEFAULT_INCLUDE = ("**/*.py", "**/*.md")
 #: Where fallback notices send readers who want to help translate.
 DEFAULT_GUIDE_URL = "translation-guide/"
+#: The docstring conventions a site may fix (``source.docstrings.DocstringStyle``'s values).
+DOCSTRING_STYLES = ("auto", "google", "numpy", "sphinx", "markdown")
+DEFAULT_DOCSTRING_STYLE = "auto"
 
 
 def _config_error(name: str, expected: str, got: Any) -> ConfigError:
@@ -52,6 +55,9 @@ class SiteConfig:
     """Glob patterns of files to leave out."""
     guide_url: str = DEFAULT_GUIDE_URL
     """Site-relative URL of the translation guide that fallback notices link to."""
+    docstring_style: str = DEFAULT_DOCSTRING_STYLE
+    """How docstrings are read: ``auto`` (found per docstring), ``google``, ``numpy``, ``sphinx``
+    or ``markdown`` (as written; the ``:param name:`` dialect still becomes a list)."""
 
     def __post_init__(self) -> None:
         # Normalised here, not by each adapter, so every way of making a config agrees.
@@ -65,6 +71,9 @@ class SiteConfig:
         object.__setattr__(self, "repo_url", self.repo_url.rstrip("/"))
         object.__setattr__(self, "include", tuple(self.include))
         object.__setattr__(self, "exclude", tuple(self.exclude))
+        if self.docstring_style not in DOCSTRING_STYLES:
+            raise ConfigError(f"Config value 'docstring_style': expected one of "
+                              f"{', '.join(DOCSTRING_STYLES)}, got {self.docstring_style!r}")
 
     @property
     def target_languages(self) -> tuple[str, ...]:
@@ -124,4 +133,6 @@ def _checked_values(values: Mapping[str, Any], base: Path) -> dict[str, Any]:
         "include": strings_of("include", DEFAULT_INCLUDE),
         "exclude": strings_of("exclude", ()),
         "guide_url": string_of("guide_url", DEFAULT_GUIDE_URL, "a site-relative URL"),
+        "docstring_style": string_of("docstring_style", DEFAULT_DOCSTRING_STYLE,
+                                     f"one of {', '.join(DOCSTRING_STYLES)}"),
     }

@@ -126,7 +126,8 @@ def load_corpus(config: SiteConfig, languages: Iterable[str] | None = None, *,
         try:
             with at_file(path):
                 _claim_id(ids, path, config.source_dir)
-                source, units = parse_and_split(path, config.source_dir, cache, ready=made)
+                source, units = parse_and_split(path, config.source_dir, cache, ready=made,
+                                                docstring_style=config.docstring_style)
         except SiteBuilderError as err:
             _keep_or_raise(err, errors, keep_going)
             continue
@@ -138,39 +139,42 @@ def load_corpus(config: SiteConfig, languages: Iterable[str] | None = None, *,
 
 def parse_and_split(path: Path, root: Path, cache: BuildCache | None = None, *,
                     ready: tuple[SourceFile, tuple[Unit, ...]] | None = None,
-                    ) -> tuple[SourceFile, tuple[Unit, ...]]:
+                    docstring_style: str = "auto") -> tuple[SourceFile, tuple[Unit, ...]]:
     """``parse_file`` then ``split_units``, from ``cache`` when this file's bytes were split before.
 
     ``ready``: the same, already made (and put in ``cache``) by another process
-    (:func:`_load_ahead`).
+    (:func:`_load_ahead`). ``docstring_style``: the site's (``SiteConfig.docstring_style``).
 
     Raises:
         SourceError: as :func:`parse_file` (a file that does not parse is never cached).
     """
     if ready is not None:
         return ready
-    key = _units_key(cache, path, root)
+    key = _units_key(cache, path, root, docstring_style)
     if key is None:
-        return _split_file((path, root), raising=True)
+        return _split_file((path, root, docstring_style), raising=True)
     stored = cache.get(key)
     if stored is None:
-        stored = _split_file((path, root), raising=True)
+        stored = _split_file((path, root, docstring_style), raising=True)
         cache.put(key, stored)
     return stored
 
 
-def _units_key(cache: BuildCache | None, path: Path, root: Path) -> str | None:
-    """The cache key of a source's (SourceFile, units): its bytes and where it is; None without a cache."""
+def _units_key(cache: BuildCache | None, path: Path, root: Path, docstring_style: str) -> str | None:
+    """The cache key of a source's (SourceFile, units): its bytes, where it is and how its
+    docstrings are read; None without a cache."""
     if cache is None or cache.folder is None:
         return None
-    return cache.key("units", str(path), str(root), path.read_bytes())
+    if docstring_style == "auto":  # the key the cache had before the setting existed
+        return cache.key("units", str(path), str(root), path.read_bytes())
+    return cache.key("units", str(path), str(root), docstring_style, path.read_bytes())
 
 
-def _split_file(job: tuple[Path, Path], raising: bool = False) -> tuple[SourceFile, tuple[Unit, ...]] | None:
-    path, root = job
+def _split_file(job: tuple[Path, Path, str], raising: bool = False) -> tuple[SourceFile, tuple[Unit, ...]] | None:
+    path, root, docstring_style = job
     try:
         source = parse_file(path, root)
-        return source, tuple(split_units(source))
+        return source, tuple(split_units(source, docstring_style))
     except Exception:  # noqa: BLE001 - in a worker: the parent splits it again and reports
         if raising:
             raise
@@ -192,16 +196,18 @@ def _load_ahead(paths: Sequence[Path], config: SiteConfig, langs: tuple[str, ...
     root = config.source_dir
     if not can_fork(jobs, len(paths)):
         return {}
-    keyed = [(path, _units_key(cache, path, root)) for path in paths]
+    style = config.docstring_style
+    keyed = [(path, _units_key(cache, path, root, style)) for path in paths]
     todo = [(path, key) for path, key in keyed if key is None or not cache.has(key)]
-    jobs_list = [(path, root, config.translations_dir, langs, cache, key) for path, key in todo]
+    jobs_list = [(path, root, style, config.translations_dir, langs, cache, key) for path, key in todo]
     results = fork_map(_load_file, jobs_list, jobs) or ()
     return {path: result for (path, _), result in zip(todo, results) if result is not None}
 
 
-def _load_file(job: tuple[Path, Path, Path, tuple[str, ...], BuildCache | None, str | None]) -> Loaded | None:
-    path, root, translations_dir, langs, cache, key = job
-    made = _split_file((path, root))
+def _load_file(job: tuple[Path, Path, str, Path, tuple[str, ...], BuildCache | None, str | None],
+               ) -> Loaded | None:
+    path, root, style, translations_dir, langs, cache, key = job
+    made = _split_file((path, root, style))
     if made is None:
         return None
     if key is not None:
@@ -322,7 +328,7 @@ def reload_files(corpus: Corpus, config: SiteConfig, file_ids: Iterable[str]) ->
         try:
             with at_file(path):
                 source = parse_file(path, config.source_dir)
-                units = tuple(split_units(source))
+                units = tuple(split_units(source, config.docstring_style))
         except SiteBuilderError as err:
             errors.append(err)  # a source that no longer parses: a fresh load leaves it out too
             continue

@@ -44,6 +44,7 @@ from site_builder.config import (
     DEFAULT_INCLUDE,
     DEFAULT_SOURCE_DIR,
     DEFAULT_TRANSLATIONS_DIR,
+    DOCSTRING_STYLES,
     SOURCE_LANGUAGE,
     SiteConfig,
 )
@@ -111,6 +112,7 @@ class PluginOptions(base.Config):
     include = c.ListOfItems(c.Type(str), default=list(DEFAULT_INCLUDE))
     exclude = c.ListOfItems(c.Type(str), default=[])
     guide_url = c.Type(str, default=DEFAULT_GUIDE_URL)
+    docstring_style = c.Choice(DOCSTRING_STYLES, default="auto")
     # The site's name in other languages ({ja: ...}); MkDocs' site_name is the English one.
     site_names = c.DictOfItems(c.Type(str), default={})
 
@@ -120,7 +122,7 @@ class PluginOptions(base.Config):
                           translations_dir=base_dir / self.translations_dir,
                           languages=tuple(self.languages), repo_url=self.repo_url,
                           include=tuple(self.include), exclude=tuple(self.exclude),
-                          guide_url=self.guide_url)
+                          guide_url=self.guide_url, docstring_style=self.docstring_style)
 
 
 @dataclass(slots=True)
