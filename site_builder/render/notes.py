@@ -48,7 +48,7 @@ from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 from site_builder.render.cjk_breaks import CjkBreaksExtension
 from site_builder.render.docfields import docstring_elements
 from site_builder.render.docmarkdown import DocstringMarkdownExtension
-from site_builder.render.inline_prefilter import PrefilteredInlineProcessor
+from site_builder.render.inline_prefilter import inline_processor
 from site_builder.render.masking import TOKEN, MaskingExtension, Slots, Stashed, number_placeholders
 from site_builder.model import Masked, Protected
 from site_builder.source.docstrings import DocstringStyle, parse_docstring
@@ -165,7 +165,7 @@ class _DialectExtension(Extension):
         md.parser.blockprocessors.deregister("olist")
         md.treeprocessors.deregister("prettify")
         # The same inline stage, faster: patterns are not tried where they cannot match.
-        md.treeprocessors.register(PrefilteredInlineProcessor(md), "inline", 20)
+        md.treeprocessors.register(inline_processor(md), "inline", 20)
         patterns = md.inlinePatterns
         patterns.deregister("em_strong")
         patterns.register(SimpleTextInlineProcessor(r"((^| )(\*|_)( |$))"), "not_strong", 70)
