@@ -170,3 +170,12 @@ def test_the_config_accepts_the_styles_and_names_a_wrong_one(tmp_path):
     assert config.docstring_style == "numpy"
     with pytest.raises(ConfigError, match="docstring_style.*expected one of auto, google"):
         SiteConfig(source_dir=tmp_path, translations_dir=tmp_path, docstring_style="epydoc")
+
+
+def test_a_numpy_section_title_does_not_take_the_definitions_id(tmp_path):
+    from site_builder.source.parse import parse_file
+
+    path = tmp_path / "mod.py"
+    path.write_text('def resample(grid):\n    """Resample.\n\n    Parameters\n    ----------\n'
+                    '    grid : Grid\n        The grid.\n    """\n', encoding="utf-8")
+    assert [section.id for section in parse_file(path, tmp_path).sections] == ["resample"]

@@ -73,6 +73,7 @@ _SECTION_WORDS = ("args|arguments|parameters|params|keyword args|keyword argumen
                   "other arguments|other parameters|returns|yields|receives|raises|exceptions|warns|"
                   "attributes|examples?|notes?|warnings?|see also|todo|references|methods|"
                   "functions|classes|modules")
+_TITLE = re.compile(rf"(?:{_SECTION_WORDS})", re.I)
 #: NumPy: a known title underlined with dashes.
 _NUMPY = re.compile(rf"^[ \t]*(?:{_SECTION_WORDS})[ \t]*\n[ \t]*-{{3,}}[ \t]*$", re.I | re.M)
 #: Google: a known title and colon alone on its line, an indented line under it.
@@ -81,6 +82,11 @@ _GOOGLE = re.compile(rf"^[ \t]*(?:{_SECTION_WORDS}):[ \t]*\n(?:[ \t]*\n)?[ \t]+\
 _SPHINX = re.compile(r"^[ \t]*:(param|parameter|arg|argument|key|keyword|type|returns?|rtype|"
                      r"raises?|except|exception|ivar|cvar|var|vartype|yields?|ytype)\b([^:\n]*):",
                      re.M)
+
+
+def is_section_title(text: str) -> bool:
+    """Whether ``text`` (a line above a ``---`` rule) is a NumPy section title, not a heading."""
+    return _TITLE.fullmatch(text.strip()) is not None
 
 
 def detect_style(text: str) -> DocstringStyle:
