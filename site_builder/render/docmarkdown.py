@@ -3,6 +3,8 @@
 Leaf stage of :mod:`site_builder.render.notes`: preprocessor lines in, lines out (and one inline
 pattern). What it adds to the corpus dialect:
 
+* reST directives docstrings use (``.. note::``, ``.. versionadded:: 2.0``) become a
+  paragraph led by their label, and a ``::`` that opens a literal block a ``:``;
 * reST roles (``:func:`f```, ``:py:meth:`~a.B.c```, ``:class:`text <target>```) become code
   spans, so the key masks them and code navigation links them as any inline code; ``:math:``
   becomes ``$...$``, masked and turned into MathML like any inline math. A regular expression,
@@ -61,11 +63,55 @@ def role_text(match: re.Match[str]) -> str:
     return f"{ticks}{body}{ticks}"
 
 
-class RolesPreprocessor(Preprocessor):
-    """Roles -> code spans and math, before masking finds math and code."""
+class RestPreprocessor(Preprocessor):
+    """reST in Markdown docstrings -> Markdown: roles become code spans and math (before
+    masking finds math and code), ``Usage::`` before an indented block ``Usage:``, and the
+    directives docstrings use most (``.. note::``, ``.. versionadded:: 2.0``...) a paragraph
+    that starts with their label in emphasis, their indented body dedented into it."""
 
     def run(self, lines: list[str]) -> list[str]:
-        return [_ROLE.sub(role_text, line) if ":`" in line else line for line in lines]
+        out: list[str] = []
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            if ":`" in line:
+                line = _ROLE.sub(role_text, line)
+            directive = _DIRECTIVE.match(line) if line.startswith("..") else None
+            if directive:
+                body, index = _directive_body(lines, index + 1)
+                out.append(_directive_text(directive, body))
+                continue
+            if line.endswith("::") and index + 1 < len(lines) and not lines[index + 1].strip():
+                line = line[:-2].rstrip() + (":" if line[:-2].strip() else "")
+            out.append(line)
+            index += 1
+        return out
+
+
+_DIRECTIVE = re.compile(r"^\.\. (?P<name>note|warning|attention|caution|danger|important|hint|tip|"
+                        r"seealso|versionadded|versionchanged|deprecated|todo)::[ \t]*(?P<argument>.*)$")
+_LABELS = {"versionadded": "New in version {}", "versionchanged": "Changed in version {}",
+           "deprecated": "Deprecated since version {}", "seealso": "See also"}
+
+
+def _directive_body(lines: list[str], start: int) -> tuple[list[str], int]:
+    """The indented lines under a directive (blank lines inside kept), and where they end."""
+    end = start
+    for index in range(start, len(lines)):
+        if lines[index].strip() and not lines[index][:1].isspace():
+            break
+        if lines[index].strip():
+            end = index + 1
+    return [line.strip() for line in lines[start:end]], end
+
+
+def _directive_text(directive: re.Match[str], body: list[str]) -> str:
+    name, argument = directive.group("name"), directive.group("argument").strip()
+    label = _LABELS.get(name, name.capitalize()).format(argument).strip()
+    if name not in _LABELS and argument:
+        body = [argument, *body]
+    text = " ".join(line for line in body if line)
+    return f"*{label}:* {text}".rstrip()
 
 
 class IndentedCodePreprocessor(Preprocessor):
@@ -136,7 +182,7 @@ class DocstringMarkdownExtension(Extension):
 
     | processor        | where              | priority | why                                  |
     |------------------|--------------------|----------|--------------------------------------|
-    | ``rst_roles``    | ``preprocessors``  | 27       | before masking (25) reads ``$`` math |
+    | ``rst``          | ``preprocessors``  | 27       | before masking (25) reads ``$`` math |
     | ``indented_code``| ``preprocessors``  | 26       | before masking and spacing fold it   |
     | ``automail``     | ``inlinePatterns`` | 110      | replaces the obfuscating stock one   |
     """
@@ -146,7 +192,7 @@ class DocstringMarkdownExtension(Extension):
         self.masking = masking
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
-        md.preprocessors.register(RolesPreprocessor(md), "rst_roles", 27)
+        md.preprocessors.register(RestPreprocessor(md), "rst", 27)
         md.preprocessors.register(IndentedCodePreprocessor(md, self.masking.stash), "indented_code", 26)
         md.inlinePatterns.register(PlainAutomailProcessor(AUTOMAIL_RE, md), "automail", 110)
         md.registerExtensions([FootnoteExtension(), DefListExtension(), TableExtension()], {})

@@ -233,6 +233,8 @@ class _Renderer:
         if not markdown.strip():
             return _blank(markdown)
         parsed = parse_docstring(markdown, style) if style is not None else None
+        if parsed is not None:
+            lead = trail = False  # the corpus' edge spaces are for Markdown notes only
         if parsed is None:
             root = self._tree(markdown.strip("\n"))
         else:

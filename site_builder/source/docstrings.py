@@ -114,15 +114,45 @@ def parse_docstring(text: str, style: DocstringStyle | str = DocstringStyle.AUTO
         style = detect_style(text)
     if style is DocstringStyle.MARKDOWN or not text.strip():
         return None
+    tail = ""
+    if style is DocstringStyle.SPHINX:
+        text, tail = _split_fields(text)
+        if _RTYPE.search(text) and not _RETURNS.search(text):
+            # griffe keeps an ``:rtype:`` only beside a ``:returns:``; the type alone is worth showing.
+            text = _RTYPE.sub(lambda m: f"{m.group(1)}:returns:\n{m.group(0)}", text, count=1)
     try:
         sections = _griffe_sections(text, style)
     except Exception as err:  # noqa: BLE001 - a docstring griffe cannot read is shown as written
         logger.debug("docstring read as Markdown, griffe failed on it (%s): %.60r", err, text)
         return None
     parts = tuple(part for part in map(_part, sections) if part is not None)
+    if tail.strip():
+        parts += (DocPart("text", text=tail),)
     if all(part.kind == "text" for part in parts):
         return None  # nothing the convention adds: the Markdown renderer shows it as written
     return ParsedDocstring(style, parts)
+
+
+_RTYPE = re.compile(r"^([ \t]*):rtype:", re.M)
+_RETURNS = re.compile(r"^[ \t]*:returns?:", re.M)
+_FIELD_START = re.compile(r"^[ \t]*:\w[^:\n]*:")
+
+
+def _split_fields(text: str) -> tuple[str, str]:
+    """(the docstring up to the end of its Sphinx fields, the text after them).
+
+    griffe's Sphinx parser gives every line up to the next field to the field before it, so
+    a paragraph or an example after the last field (``Usage::`` in requests) would become
+    part of the ``:rtype:``; it is a paragraph of its own, after the fields.
+    """
+    lines = text.split("\n")
+    in_fields = False
+    for index, line in enumerate(lines):
+        if _FIELD_START.match(line):
+            in_fields = True
+        elif in_fields and line.strip() and not line[:1].isspace() and index and not lines[index - 1].strip():
+            return "\n".join(lines[:index]), "\n".join(lines[index:])
+    return text, ""
 
 
 def _griffe_sections(text: str, style: DocstringStyle) -> list:
@@ -150,6 +180,8 @@ def _part(section: object) -> DocPart | None:
     title = section.title or _TITLES.get(kind, kind.title())  # type: ignore[attr-defined]
     if kind == "text":
         return DocPart("text", text=value) if value.strip() else None
+    if kind == "admonition" and value.annotation == "see-also":
+        return DocPart("see-also", title=title, fields=tuple(_see_also(value.description)))
     if kind == "admonition":
         return DocPart("admonition", title=title, text=value.description)
     if kind == "deprecated":
@@ -160,6 +192,24 @@ def _part(section: object) -> DocPart | None:
         return DocPart("admonition", title=title, text=text)
     fields = tuple(_field(kind, element) for element in value)
     return DocPart(kind.replace(" ", "-"), title=title, fields=fields)
+
+
+_SEE_ALSO_ENTRY = re.compile(r"^(?P<names>[\w.,~`: ]+?)(?:\s+:\s+(?P<text>.*))?$")
+
+
+def _see_also(text: str) -> list[DocField]:
+    """NumPy's See Also: ``name : description`` (or a name, the description indented under it)."""
+    fields: list[DocField] = []
+    for line in text.split("\n"):
+        entry = _SEE_ALSO_ENTRY.match(line)
+        if line[:1].isspace() and fields:
+            last = fields[-1]
+            fields[-1] = DocField(last.name, "", f"{last.description} {line.strip()}".strip())
+        elif entry and line.strip():
+            fields.append(DocField(entry.group("names").strip(), "", (entry.group("text") or "").strip()))
+        elif line.strip():
+            return [DocField("", "", text)]  # not the entry format: the text as written
+    return fields
 
 
 def _field(kind: str, element: object) -> DocField:
