@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from corpus_files import write_corpus
 
 pytestmark = pytest.mark.slow

@@ -168,7 +168,7 @@ def test_the_config_accepts_the_styles_and_names_a_wrong_one(tmp_path):
     assert DOCSTRING_STYLES == STYLE_NAMES
     config = SiteConfig.from_mapping({"docstring_style": "numpy"}, base_dir=tmp_path)
     assert config.docstring_style == "numpy"
-    with pytest.raises(ConfigError, match="docstring_style.*expected one of auto, google"):
+    with pytest.raises(ConfigError, match=r"docstring_style.*expected one of auto, google"):
         SiteConfig(source_dir=tmp_path, translations_dir=tmp_path, docstring_style="epydoc")
 
 

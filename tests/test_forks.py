@@ -76,4 +76,4 @@ def test_a_changed_upstream_function_or_release_means_the_stock_path(caplog):
 def test_every_mirrored_function_has_fingerprints_and_the_guard_reads_them(module):
     assert set(module.UPSTREAM) == set(module.CHECKED)
     known = all(fingerprint(function) in module.CHECKED[name] for name, function in module.UPSTREAM.items())
-    assert module.FAST <= known  # fast only when every fingerprint is a checked one
+    assert known >= module.FAST  # fast only when every fingerprint is a checked one

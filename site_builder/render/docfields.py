@@ -15,7 +15,7 @@ serialise HTML (the key writer in ``notes`` does) or detect styles (``source.doc
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
-from typing import Callable
+from collections.abc import Callable
 
 from markdown.util import AtomicString
 

@@ -168,7 +168,7 @@ def _block_end(lines: list[str], start: int) -> int:
 class PlainAutomailProcessor(InlineProcessor):
     """``<user@host>`` -> ``<a href="mailto:user@host">user@host</a>``, nothing obfuscated."""
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # type: ignore[override]
         address = m.group(1)
         if address.startswith("mailto:"):
             address = address[len("mailto:"):]
@@ -191,7 +191,7 @@ class DocstringMarkdownExtension(Extension):
         super().__init__(**kwargs)
         self.masking = masking
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
+    def extendMarkdown(self, md: Markdown) -> None:
         md.preprocessors.register(RestPreprocessor(md), "rst", 27)
         md.preprocessors.register(IndentedCodePreprocessor(md, self.masking.stash), "indented_code", 26)
         md.inlinePatterns.register(PlainAutomailProcessor(AUTOMAIL_RE, md), "automail", 110)

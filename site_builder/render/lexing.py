@@ -412,7 +412,7 @@ from site_builder.render.upstream import upstream_matches  # noqa: E402 (it guar
 #: new_state)`` per rule, states by name), by name.
 UPSTREAM = {
     "RegexLexer.get_tokens_unprocessed": RegexLexer.get_tokens_unprocessed,
-    "RegexLexerMeta._process_state": RegexLexerMeta._process_state,
+    "RegexLexerMeta._process_state": RegexLexerMeta._process_state,  # type: ignore[attr-defined]
     "RegexLexerMeta.process_tokendef": RegexLexerMeta.process_tokendef,
 }
 #: Their fingerprints in the releases the fork was read against (Pygments 2.21.x).

@@ -256,7 +256,8 @@ class _Renderer:
         lines = text.strip("\n").split("\n")
         for preprocessor in self._preprocessors:
             lines = preprocessor.run(lines)
-        return list(self.md.parser.parseDocument(lines).getroot())
+        root = self.md.parser.parseDocument(lines).getroot()
+        return [] if root is None else list(root)
 
     def _inline(self, root: etree.Element) -> etree.Element:
         for treeprocessor in self._treeprocessors:

@@ -16,13 +16,14 @@ from __future__ import annotations
 import hashlib
 import inspect
 import logging
+from collections.abc import Callable, Mapping
 from importlib import metadata
-from typing import Callable, Mapping
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
 
-def fingerprint(function: Callable) -> str | None:
+def fingerprint(function: Callable[..., Any]) -> str | None:
     """A short hash of ``function``'s source; None when its source cannot be read."""
     try:
         source = inspect.getsource(function)
@@ -42,7 +43,7 @@ def _release(version: str) -> tuple[int, ...]:
 
 
 def upstream_matches(fork: str, distribution: str, versions: tuple[tuple[int, ...], tuple[int, ...]],
-                     functions: Mapping[str, Callable], checked: Mapping[str, frozenset[str]]) -> bool:
+                     functions: Mapping[str, Callable[..., Any]], checked: Mapping[str, frozenset[str]]) -> bool:
     """Whether ``distribution``'s release is in ``[low, high)`` and each function's fingerprint
     is one that ``fork`` was checked against (``checked[name]``). Logs at debug why not."""
     try:

@@ -18,6 +18,7 @@ import enum
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def detect_style(text: str) -> DocstringStyle:
     fields = _SPHINX.findall(text)
     # ``:param name:`` and ``:return:`` alone are the Markdown dialect (labml's); a type, an
     # ``:rtype:``, a ``:raises:`` or any other field says Sphinx.
-    if any(not (kind == "param" and len(rest.split()) == 1 or kind == "return" and not rest.strip())
+    if any(not ((kind == "param" and len(rest.split()) == 1) or (kind == "return" and not rest.strip()))
            for kind, rest in fields):
         return DocstringStyle.SPHINX
     if _GOOGLE.search(text):
@@ -122,7 +123,7 @@ def parse_docstring(text: str, style: DocstringStyle | str = DocstringStyle.AUTO
             text = _RTYPE.sub(lambda m: f"{m.group(1)}:returns:\n{m.group(0)}", text, count=1)
     try:
         sections = _griffe_sections(text, style)
-    except Exception as err:  # noqa: BLE001 - a docstring griffe cannot read is shown as written
+    except Exception as err:
         logger.debug("docstring read as Markdown, griffe failed on it (%s): %.60r", err, text)
         return None
     parts = tuple(part for part in map(_part, sections) if part is not None)
@@ -155,7 +156,7 @@ def _split_fields(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _griffe_sections(text: str, style: DocstringStyle) -> list:
+def _griffe_sections(text: str, style: DocstringStyle) -> list[Any]:
     from griffe import Docstring  # imported when a docstring needs it (griffe costs ~0.1 s)
 
     docstring = Docstring(text, lineno=1)
