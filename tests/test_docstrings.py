@@ -179,3 +179,13 @@ def test_a_numpy_section_title_does_not_take_the_definitions_id(tmp_path):
     path.write_text('def resample(grid):\n    """Resample.\n\n    Parameters\n    ----------\n'
                     '    grid : Grid\n        The grid.\n    """\n', encoding="utf-8")
     assert [section.id for section in parse_file(path, tmp_path).sections] == ["resample"]
+
+
+def test_footnotes_of_two_sections_on_one_page_get_ids_of_their_own():
+    from site_builder.render.page import scoped_footnotes
+
+    key = render_notes("Proved[^1].\n\n[^1]: By hand.\n", None).html
+    first, second = scoped_footnotes(key, "add"), scoped_footnotes(key, "Calc.run")
+    assert 'id="add-fnref:1"' in first and 'href="#add-fn:1"' in first and 'id="add-fn:1"' in first
+    assert 'href="#Calc.run-fnref:1"' in second and "add-" not in second
+    assert scoped_footnotes("<p>No notes</p>\n", "add") == "<p>No notes</p>\n"
