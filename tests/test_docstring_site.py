@@ -104,6 +104,14 @@ def test_each_convention_builds_to_a_field_list_under_the_definitions_own_id(tmp
     assert all(name in "".join(texts) for name in names)
 
 
+def test_a_role_naming_a_definition_links_to_it_and_a_type_to_its_class(tmp_path):
+    site = build(tmp_path)
+    google = (site / "pkg" / "google_style.html").read_text(encoding="utf-8")
+    assert '<a class="sb-code-ref" href="#fetch"><code class="sb-hl sb-inline">' in google
+    sphinx = (site / "pkg" / "sphinx_style.html").read_text(encoding="utf-8")
+    assert "sb-code-ref" not in sphinx  # str, float, ValueError: nothing of the corpus
+
+
 def test_markdown_style_leaves_the_docstring_as_written(tmp_path):
     html = (build(tmp_path, "markdown") / "pkg" / "google_style.html").read_text(encoding="utf-8")
     assert "sb-doc-fields" not in html and "Args:" in html
