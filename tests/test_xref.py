@@ -247,3 +247,7 @@ def test_inline_code_in_notes_naming_a_definition_links_to_it_unless_already_a_l
     assert linked.count('<a class="sb-code-ref" href="grids.html#Grid">') == 2
     assert f'<a class="sb-code-ref" href="grids.html#Grid.resample">{code("Grid.resample()")}</a>' in linked
     assert f"{code('x')} and <a href=\"other.html\">{code('Grid')}</a>" in linked
+    from site_builder.model import Page, PageSection
+    navigation.built["pkg/use"] = Page(file_id="pkg/use", lang="en", title="Uses", description="", sections=(
+        PageSection(anchor="x", number=0, notes_html=linked, code_html=""),))
+    assert navigation._notes("pkg/use", 0) == notes  # cards show the code without the page's links

@@ -155,13 +155,19 @@ class CodeNavigation:
 
     def _notes(self, file_id: str, section: int) -> str:
         built = self.built.get(file_id)
-        return built.sections[section].notes_html if built is not None and section < len(built.sections) else ""
+        notes = built.sections[section].notes_html if built is not None and section < len(built.sections) else ""
+        # A card is shown on other pages: links made relative to the definition's page would
+        # point elsewhere there, and the code reads as well without them.
+        return _CODE_REF.sub(r"\1", notes) if _CODE_REF_START in notes else notes
 
 
 #: Inline code in notes as ``highlight_inline`` writes it; its text is the name looked up.
 _INLINE_CODE_START = '<code class="sb-hl sb-inline">'
 _INLINE_CODE = re.compile(r'<code class="sb-hl sb-inline">(?P<body>(?:(?!</code>).)*)</code>', re.S)
 _TAGS = re.compile(r"<[^>]*>")
+_CODE_REF_START = '<a class="sb-code-ref"'
+_CODE_REF = re.compile(r'<a class="sb-code-ref" href="[^"]*">(<code class="sb-hl sb-inline">(?:(?!</code>).)*</code>)</a>',
+                       re.S)
 #: Kinds an inline code may name: a word that is also a constant or an attribute is often
 #: only a word (``x``, ``size``), a class, function or module name rarely.
 _LINKED_KINDS = frozenset({"class", "function", "module"})
