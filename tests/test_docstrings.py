@@ -189,3 +189,10 @@ def test_footnotes_of_two_sections_on_one_page_get_ids_of_their_own():
     assert 'id="add-fnref:1"' in first and 'href="#add-fn:1"' in first and 'id="add-fn:1"' in first
     assert 'href="#Calc.run-fnref:1"' in second and "add-" not in second
     assert scoped_footnotes("<p>No notes</p>\n", "add") == "<p>No notes</p>\n"
+
+
+def test_sphinx_variables_with_a_type_in_the_field_are_kept():
+    parsed = parse_docstring("Run.\n\n:ivar int size: The size.\n:cvar count: Count.\n", "auto")
+    [attributes] = [part for part in parsed.parts if part.kind == "attributes"]
+    assert [(f.name, f.type, f.description) for f in attributes.fields] == [
+        ("size", "int", "The size."), ("count", "", "Count.")]

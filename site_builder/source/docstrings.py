@@ -118,6 +118,8 @@ def parse_docstring(text: str, style: DocstringStyle | str = DocstringStyle.AUTO
     tail = ""
     if style is DocstringStyle.SPHINX:
         text, tail = _split_fields(text)
+        # ``:ivar int size:``: griffe reads a type only from ``:vartype:`` (and drops the field).
+        text = _TYPED_VAR.sub(r"\1:\2 \4:\5\n\1:vartype \4: \3", text)
         if _RTYPE.search(text) and not _RETURNS.search(text):
             # griffe keeps an ``:rtype:`` only beside a ``:returns:``; the type alone is worth showing.
             text = _RTYPE.sub(lambda m: f"{m.group(1)}:returns:\n{m.group(0)}", text, count=1)
@@ -134,6 +136,7 @@ def parse_docstring(text: str, style: DocstringStyle | str = DocstringStyle.AUTO
     return ParsedDocstring(style, parts)
 
 
+_TYPED_VAR = re.compile(r"^([ \t]*):(ivar|cvar|var)[ \t]+(\S.*?)[ \t]+(\w+):(.*)$", re.M)
 _RTYPE = re.compile(r"^([ \t]*):rtype:", re.M)
 _RETURNS = re.compile(r"^[ \t]*:returns?:", re.M)
 _FIELD_START = re.compile(r"^[ \t]*:\w[^:\n]*:")
