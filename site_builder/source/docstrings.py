@@ -133,7 +133,36 @@ def parse_docstring(text: str, style: DocstringStyle | str = DocstringStyle.AUTO
         parts += (DocPart("text", text=tail),)
     if all(part.kind == "text" for part in parts):
         return None  # nothing the convention adds: the Markdown renderer shows it as written
+    lost = _words(text + tail) - _words(" ".join(_texts(parts))) - _FIELD_WORDS
+    if lost:
+        # griffe skips what it cannot read (an entry without a colon, say): better the whole
+        # docstring as written than a page that silently drops the author's words.
+        logger.debug("docstring read as Markdown, %s style would drop %s: %.60r",
+                     style.value, sorted(lost)[:5], text)
+        return None
     return ParsedDocstring(style, parts)
+
+
+_WORD = re.compile(r"\w+")
+#: Words of the convention's own syntax, which the model holds as structure, not text.
+_FIELD_WORDS = frozenset(("param parameter arg argument key keyword type returns return rtype raises raise "
+                          "except exception ivar cvar var vartype yield yields ytype optional default "
+                          "args arguments parameters params kwargs other examples example notes note "
+                          "warnings warning warns see also todo attributes methods functions classes "
+                          "modules references receives deprecated").split())
+
+
+def _words(text: str) -> set[str]:
+    return {word.lower() for word in _WORD.findall(text)}
+
+
+def _texts(parts: tuple[DocPart, ...]) -> list[str]:
+    texts = []
+    for part in parts:
+        texts += [part.title, part.text]
+        texts += [piece for field in part.fields for piece in (field.name, field.type, field.default,
+                                                               field.description)]
+    return texts
 
 
 _TYPED_VAR = re.compile(r"^([ \t]*):(ivar|cvar|var)[ \t]+(\S.*?)[ \t]+(\w+):(.*)$", re.M)
