@@ -44,6 +44,8 @@ _ROLE = re.compile(r"(?<![\w`:]):(?:py:)?(?P<role>func|class|meth|attr|mod|obj|e
                    r":`(?P<body>[^`\n]+)`")
 _TITLED = re.compile(r"^(?P<title>.+?)\s*<(?P<target>[^<>]+)>$")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
+#: An indented line at the start or after a blank line: where an indented code block can start.
+_MAY_HOLD_CODE = re.compile(r"(?:\A|\n[ \t]*\n)(?: {4}|\t)")
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _LIST_START = re.compile(r"^ ?(?:[*+-] |\d+[.)] |:param\b|:return:)")
 
@@ -70,6 +72,9 @@ class RestPreprocessor(Preprocessor):
     that starts with their label in emphasis, their indented body dedented into it."""
 
     def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if ":`" not in text and ".. " not in text and "::" not in text:
+            return lines  # nothing of reST (the common case: a test on the whole text)
         out: list[str] = []
         index = 0
         while index < len(lines):
@@ -122,7 +127,7 @@ class IndentedCodePreprocessor(Preprocessor):
         self.stash = stash
 
     def run(self, lines: list[str]) -> list[str]:
-        if not any(line[:1] in (" ", "\t") for line in lines):
+        if not _MAY_HOLD_CODE.search("\n".join(lines)):
             return lines
         out: list[str] = []
         in_list = False
@@ -187,12 +192,14 @@ class DocstringMarkdownExtension(Extension):
     | ``automail``     | ``inlinePatterns`` | 110      | replaces the obfuscating stock one   |
     """
 
-    def __init__(self, masking: MaskingExtension, **kwargs: object) -> None:
+    def __init__(self, masking: MaskingExtension, *, extended: bool = True, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.masking = masking
+        self.extended = extended
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.preprocessors.register(RestPreprocessor(md), "rst", 27)
         md.preprocessors.register(IndentedCodePreprocessor(md, self.masking.stash), "indented_code", 26)
         md.inlinePatterns.register(PlainAutomailProcessor(AUTOMAIL_RE, md), "automail", 110)
-        md.registerExtensions([FootnoteExtension(), DefListExtension(), TableExtension()], {})
+        if self.extended:
+            md.registerExtensions([FootnoteExtension(), DefListExtension(), TableExtension()], {})

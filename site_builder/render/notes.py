@@ -213,14 +213,20 @@ def _is_html(raw: str) -> bool:
 
 
 class _Renderer:
-    """The one Markdown instance and the serializer that reads its tree."""
+    """A Markdown instance and the serializer that reads its tree.
 
-    def __init__(self) -> None:
+    ``extended``: with Python-Markdown's footnotes, definition lists and tables. Their block
+    processors test every block, so notes that cannot use them (no ``|``, ``[^`` or ``:``
+    definition line: :func:`_may_extend`) go through an instance without them, the same
+    output at about two thirds of the cost.
+    """
+
+    def __init__(self, extended: bool = True) -> None:
         self.masking = MaskingExtension()
         # CjkBreaksExtension: notes written in Japanese or Chinese wrap like English ones, and
         # a wrapped line must not become a space between two characters on the page.
         self.md = Markdown(extensions=[self.masking, _DialectExtension(), CjkBreaksExtension(),
-                                       DocstringMarkdownExtension(self.masking)],
+                                       DocstringMarkdownExtension(self.masking, extended=extended)],
                            output_format="html")
         # The stages in order, read from their registries once (they are complete once the
         # constructor has run the extensions) instead of sorted and copied on every call.
@@ -267,14 +273,20 @@ class _Renderer:
 
 #: Built on first use and reused for every call (a Markdown instance costs about as much
 #: as rendering a section); like Python-Markdown itself it is not thread-safe.
-_RENDERER: _Renderer | None = None
+_RENDERERS: dict[bool, _Renderer] = {}
+#: What the footnotes, definition lists and tables need to find anything: a ``|`` (a table
+#: row), ``[^`` (a footnote) or a line starting with ``:`` and a space (a definition).
+_EXTENDED_SYNTAX = re.compile(r"\||\[\^|^ {0,3}:[ \t]", re.M)
 
 
-def _renderer() -> _Renderer:
-    global _RENDERER
-    if _RENDERER is None:
-        _RENDERER = _Renderer()
-    return _RENDERER
+def _may_extend(markdown: str) -> bool:
+    return _EXTENDED_SYNTAX.search(markdown) is not None
+
+
+def _renderer(extended: bool = True) -> _Renderer:
+    if extended not in _RENDERERS:
+        _RENDERERS[extended] = _Renderer(extended)
+    return _RENDERERS[extended]
 
 
 def render_notes(markdown: str, docstring: DocstringStyle | str | None = None) -> Masked:
@@ -298,7 +310,7 @@ def render_blocks(markdown: str, docstring: DocstringStyle | str | None = None) 
 #: shares the first result. Bounded: a few megabytes at most.
 @functools.lru_cache(maxsize=8192)
 def _render_once(markdown: str, style: DocstringStyle | None) -> RenderedNotes:
-    return _renderer().render(markdown, style)
+    return _renderer(_may_extend(markdown)).render(markdown, style)
 
 
 # --- edges ------------------------------------------------------------------------------------

@@ -92,7 +92,9 @@ def is_section_title(text: str) -> bool:
 
 def detect_style(text: str) -> DocstringStyle:
     """The convention ``text`` is written in: GOOGLE, NUMPY, SPHINX or MARKDOWN."""
-    if _NUMPY.search(text):
+    if ":" not in text and "---" not in text:
+        return DocstringStyle.MARKDOWN  # every convention needs one or the other
+    if "---" in text and _NUMPY.search(text):
         return DocstringStyle.NUMPY
     fields = _SPHINX.findall(text)
     # ``:param name:`` and ``:return:`` alone are the Markdown dialect (labml's); a type, an
