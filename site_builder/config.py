@@ -32,6 +32,9 @@ DEFAULT_MAX_FILE_BYTES = 5_000_000
 DEFAULT_MAX_LINE_CHARS = 20_000
 #: Where fallback notices send readers who want to help translate.
 DEFAULT_GUIDE_URL = "translation-guide/"
+#: The docstring conventions a site may fix (``source.docstrings.DocstringStyle``'s values).
+DOCSTRING_STYLES = ("auto", "google", "numpy", "sphinx", "markdown")
+DEFAULT_DOCSTRING_STYLE = "auto"
 
 
 def _config_error(name: str, expected: str, got: Any) -> ConfigError:
@@ -60,6 +63,9 @@ class SiteConfig:
     """A source larger than this is skipped with a warning (memory and time stay bounded)."""
     max_line_chars: int = DEFAULT_MAX_LINE_CHARS
     """A source with a longer line is shown without code navigation, with a warning."""
+    docstring_style: str = DEFAULT_DOCSTRING_STYLE
+    """How docstrings are read: ``auto`` (found per docstring), ``google``, ``numpy``, ``sphinx``
+    or ``markdown`` (as written; the ``:param name:`` dialect still becomes a list)."""
 
     def __post_init__(self) -> None:
         # Normalised here, not by each adapter, so every way of making a config agrees.
@@ -77,6 +83,9 @@ class SiteConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise _config_error(name, "a positive whole number", value)
+        if self.docstring_style not in DOCSTRING_STYLES:
+            raise ConfigError(f"Config value 'docstring_style': expected one of "
+                              f"{', '.join(DOCSTRING_STYLES)}, got {self.docstring_style!r}")
 
     @property
     def target_languages(self) -> tuple[str, ...]:
@@ -144,4 +153,6 @@ def _checked_values(values: Mapping[str, Any], base: Path) -> dict[str, Any]:
         "include": strings_of("include", DEFAULT_INCLUDE),
         "exclude": strings_of("exclude", ()),
         "guide_url": string_of("guide_url", DEFAULT_GUIDE_URL, "a site-relative URL"),
+        "docstring_style": string_of("docstring_style", DEFAULT_DOCSTRING_STYLE,
+                                     f"one of {', '.join(DOCSTRING_STYLES)}"),
     }

@@ -147,12 +147,13 @@ def load_corpus(config: SiteConfig, languages: Iterable[str] | None = None, *,
     return Corpus(languages=langs, files=tuple(files), stale_caches=stale, errors=tuple(errors))
 
 
-#: (max_file_bytes, max_line_chars) of a config: what parse_file is given besides the file.
-Limits = tuple[int, int]
+#: (max_file_bytes, max_line_chars, docstring_style) of a config: how a file is read and split,
+#: besides the file itself (and so part of its units' cache key).
+Limits = tuple[int, int, str]
 
 
 def _limits(config: SiteConfig) -> Limits:
-    return config.max_file_bytes, config.max_line_chars
+    return config.max_file_bytes, config.max_line_chars, config.docstring_style
 
 
 def parse_and_split(path: Path, root: Path, cache: BuildCache | None = None, *,
@@ -168,7 +169,7 @@ def parse_and_split(path: Path, root: Path, cache: BuildCache | None = None, *,
     """
     if ready is not None:
         return ready
-    limits = limits or (DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_CHARS)
+    limits = limits or (DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_CHARS, "auto")
     key = _units_key(cache, path, root, limits)
     if cache is None or key is None:
         return _split_file((path, root, limits))
@@ -194,10 +195,10 @@ def _units_key(cache: BuildCache | None, path: Path, root: Path, limits: Limits)
 
 def _split_file(job: tuple[Path, Path, Limits]) -> tuple[SourceFile, tuple[Unit, ...]]:
     """``parse_file`` then ``split_units``; running out of memory or recursion is a SourceError."""
-    path, root, (max_file_bytes, max_line_chars) = job
+    path, root, (max_file_bytes, max_line_chars, docstring_style) = job
     source = parse_file(path, root, max_file_bytes=max_file_bytes, max_line_chars=max_line_chars)
     try:
-        units = tuple(split_units(source))
+        units = tuple(split_units(source, docstring_style))
     except (RecursionError, MemoryError) as err:
         raise SourceError(f"its notes could not be split into units ({type(err).__name__}): skipped",
                           location=Location(path), hint="split the file, or exclude it") from None

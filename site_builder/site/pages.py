@@ -116,7 +116,8 @@ def render_source_page(plan: SitePlan, config: SiteConfig, file: CorpusFile, pag
     built = build_page(file.source, results, lang, where=where,
                        image_prefix=_image_prefix(plan, page, lang), code_links=links)
     built = replace(built, sections=tuple(
-        replace(section, notes_html=rewrite_note_links(section.notes_html, plan, page, lang))
+        replace(section, notes_html=_linked_code(navigation, page,
+                                                 rewrite_note_links(section.notes_html, plan, page, lang)))
         for section in built.sections))
     chrome = page_chrome(plan, config, page, lang)
     if navigation is not None and links:
@@ -138,6 +139,10 @@ def source_findings(file: CorpusFile, lang: str, navigation: CodeNavigation | No
         return ()
     left_out = navigation.index.findings.get(file.source.id, ()) if navigation is not None else ()
     return (*file.source.findings, *left_out)
+
+
+def _linked_code(navigation: CodeNavigation | None, page: SourcePage, notes_html: str) -> str:
+    return navigation.link_notes_code(page, notes_html) if navigation is not None else notes_html
 
 
 def page_chrome(plan: SitePlan, config: SiteConfig, page: SourcePage, lang: str) -> PageChrome:

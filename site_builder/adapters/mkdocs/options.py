@@ -21,6 +21,7 @@ from site_builder.config import (
     DEFAULT_MAX_LINE_CHARS,
     DEFAULT_SOURCE_DIR,
     DEFAULT_TRANSLATIONS_DIR,
+    DOCSTRING_STYLES,
     SOURCE_LANGUAGE,
     SiteConfig,
 )
@@ -39,6 +40,7 @@ class PluginOptions(base.Config):
     guide_url = c.Type(str, default=DEFAULT_GUIDE_URL)
     max_file_bytes = c.Type(int, default=DEFAULT_MAX_FILE_BYTES)
     max_line_chars = c.Type(int, default=DEFAULT_MAX_LINE_CHARS)
+    docstring_style = c.Choice(DOCSTRING_STYLES, default="auto")
     # The site's name in other languages ({ja: ...}); MkDocs' site_name is the English one.
     site_names = c.DictOfItems(c.Type(str), default={})
 
@@ -49,4 +51,4 @@ class PluginOptions(base.Config):
                           languages=tuple(self.languages), repo_url=self.repo_url,
                           include=tuple(self.include), exclude=tuple(self.exclude),
                           guide_url=self.guide_url, max_file_bytes=self.max_file_bytes,
-                          max_line_chars=self.max_line_chars)
+                          max_line_chars=self.max_line_chars, docstring_style=self.docstring_style)
