@@ -7,6 +7,7 @@ import io
 import pickle
 import random
 import re
+import zipfile
 
 import numpy as np
 import pytest
@@ -132,6 +133,19 @@ def test_eval_on_a_missing_path_names_what_to_give(tmp_path, capsys):
 # Damaged checkpoints: one line of ours, never PyTorch's weights_only=False advice
 
 
+def _flip_a_weight_bit(checkpoint: bytes) -> bytes:
+    """The checkpoint with one bit of its first tensor's bytes flipped (PyTorch loads that)."""
+    with zipfile.ZipFile(io.BytesIO(checkpoint)) as archive:
+        header = archive.getinfo(next(n for n in archive.namelist() if n.endswith("/data/0")))
+    start = header.header_offset
+    # The local header: 30 bytes, then the name and an extra field whose lengths it gives
+    name_length = int.from_bytes(checkpoint[start + 26:start + 28], "little")
+    extra_length = int.from_bytes(checkpoint[start + 28:start + 30], "little")
+    flipped = bytearray(checkpoint)
+    flipped[start + 30 + name_length + extra_length + 5] ^= 0x10
+    return bytes(flipped)
+
+
 def _damaged_files(tmp_path, tiny_run, marker) -> dict:
     """Each kind of unusable checkpoint, written into tmp_path."""
     whole = (tiny_run / "checkpoint.pt").read_bytes()
@@ -142,6 +156,9 @@ def _damaged_files(tmp_path, tiny_run, marker) -> dict:
         def __reduce__(self):
             return (open, (str(marker), "w"))
 
+    other_zip = io.BytesIO()
+    with zipfile.ZipFile(other_zip, "w") as archive:
+        archive.writestr("notes.txt", "not a checkpoint")
     inside_checkpoint = io.BytesIO()
     torch.save({"epoch": 1, "config": Payload(), "model": {}}, inside_checkpoint)
     payloads = {
@@ -150,6 +167,8 @@ def _damaged_files(tmp_path, tiny_run, marker) -> dict:
         "random.pt": random.Random(0).randbytes(4096),
         "bare-pickle.pt": pickle.dumps(Payload()),
         "payload-in-checkpoint.pt": inside_checkpoint.getvalue(),
+        "other-zip.pt": other_zip.getvalue(),
+        "flipped-bit.pt": _flip_a_weight_bit(whole),
     }
     for name, payload in payloads.items():
         (tmp_path / name).write_bytes(payload)
@@ -166,6 +185,8 @@ EXPECTED_PROBLEMS = {
     "payload-in-checkpoint.pt": "holds Python objects besides tensors and plain data "
                                 "(io.open); they were not built, because building them "
                                 "could run code hidden in the file",
+    "other-zip.pt": "is a zip archive, but not one written by torch.save (it has no data.pkl)",
+    "flipped-bit.pt": "is damaged: part archive/data/0 of its zip archive fails its checksum",
 }
 
 
