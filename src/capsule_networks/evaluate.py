@@ -32,7 +32,12 @@ from pathlib import Path
 
 import torch
 
-from capsule_networks.checkpoint import RETRY, CheckpointError, find_checkpoint, load_checkpoint
+from capsule_networks.checkpoint import (
+    RETRY,
+    CheckpointError,
+    find_checkpoint,
+    load_checkpoint,
+)
 from capsule_networks.data import Split, batches, limit, load_dataset
 from capsule_networks.model import CapsuleLoss, CapsuleNetwork
 
@@ -121,7 +126,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     r"""The command line of `capsnet-eval`."""
     parser = argparse.ArgumentParser(prog="capsnet-eval",
                                      description="Test accuracy of a CapsNet checkpoint.")
-    parser.add_argument("run", nargs="?", type=Path, default=Path("runs/capsnet"),
+    parser.add_argument("run", nargs="?", type=Path, default=Path("runs/capsnet"), metavar="RUN",
                         help="a run folder (the --out of capsnet-train), whose checkpoint.pt "
                              "is used, or a checkpoint file (default: %(default)s)")
     parser.add_argument("--dataset", choices=["embedded", "mnist"], default=None,

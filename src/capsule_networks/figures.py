@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import argparse
 import io
+import math
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +72,7 @@ def _grey_image(grid: np.ndarray, scale: int, levels: int = 32) -> Image.Image:
     pixels = (shades * 255).round().astype(np.uint8)
     image = Image.fromarray(pixels, mode="L")
     if scale > 1:
-        image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
+        image = image.resize((image.width * scale, image.height * scale), Image.Resampling.NEAREST)
     return image
 
 
@@ -81,18 +83,18 @@ def _png_bytes(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont:
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     r"""The font that ships with Pillow, so the pictures look the same on every machine."""
     return ImageFont.load_default(size=size)
 
 
-def _text_size(text: str, font: ImageFont.FreeTypeFont) -> tuple[int, int]:
+def _text_size(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> tuple[int, int]:
     r"""Width and height of `text` in pixels."""
     left, top, right, bottom = font.getbbox(text)
-    return right - left, bottom - top
+    return math.ceil(right - left), math.ceil(bottom - top)
 
 
-def _vertical_text(text: str, font: ImageFont.FreeTypeFont) -> Image.Image:
+def _vertical_text(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> Image.Image:
     r"""`text` written bottom to top, black on white, for the label of a vertical axis."""
     width, height = _text_size(text, font)
     strip = Image.new("L", (width + 2, height + 4), 255)
@@ -101,8 +103,8 @@ def _vertical_text(text: str, font: ImageFont.FreeTypeFont) -> Image.Image:
 
 
 def annotate(picture: Image.Image, *, title: str, x_label: str, y_label: str,
-             x_ticks: list[tuple[int, str]], y_ticks: list[tuple[int, str]],
-             headings: list[tuple[int, str]] = ()) -> Image.Image:
+             x_ticks: Sequence[tuple[int, str]], y_ticks: Sequence[tuple[int, str]],
+             headings: Sequence[tuple[int, str]] = ()) -> Image.Image:
     r"""
     `picture` on a white page with a `title` on top, `headings` above it (the titles of
     its panels), tick labels on the left and below it, and the two axis labels.
@@ -253,6 +255,10 @@ def main(argv: list[str] | None = None) -> int:
         test = load_dataset(config.get("dataset", "embedded"), config.get("data_dir")).test
     except (OSError, ValueError) as err:
         print(f"figures: error: {err}", file=sys.stderr)
+        return 1
+    if model.decoder is None:
+        print(f"figures: error: {args.run}: trained with --no-reconstruction, so it has no "
+              "decoder to draw with; give a run trained with the decoder", file=sys.stderr)
         return 1
     for path in write_figures(model, test, args.out):
         print(f"wrote {path}")

@@ -59,8 +59,14 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from capsule_networks.checkpoint import (CHECKPOINT_NAME, load_checkpoint, restore_rng_states,
-                                         rng_states, save_checkpoint, write_file_atomic)
+from capsule_networks.checkpoint import (
+    CHECKPOINT_NAME,
+    load_checkpoint,
+    restore_rng_states,
+    rng_states,
+    save_checkpoint,
+    write_file_atomic,
+)
 from capsule_networks.data import Dataset, Split, batches, limit, load_dataset
 from capsule_networks.evaluate import evaluate, positive_int
 from capsule_networks.model import CapsuleLoss, CapsuleNetwork

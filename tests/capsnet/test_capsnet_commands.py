@@ -16,7 +16,11 @@ from PIL import Image
 
 from capsule_networks import evaluate as evaluate_module
 from capsule_networks import train as train_module
-from capsule_networks.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from capsule_networks.checkpoint import (
+    CheckpointError,
+    load_checkpoint,
+    save_checkpoint,
+)
 from capsule_networks.figures import draw_dimensions, draw_reconstructions
 from capsule_networks.train import TrainConfig, load_data, parse_args
 

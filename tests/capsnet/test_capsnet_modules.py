@@ -251,6 +251,6 @@ def test_training_loss_is_margin_plus_scaled_summed_error_of_the_labels_reconstr
     model = CapsuleNetwork().train()
     images, labels = torch.rand(3, 1, 28, 28), torch.tensor([1, 5, 9])
     output = model(images, labels)
-    expected = (MarginLoss()(output.v, labels)
-                + 0.0005 * (model.decoder(output.v, labels) - images.flatten(1)).pow(2).sum(1).mean())
+    squared_errors = (model.decoder(output.v, labels) - images.flatten(1)).pow(2)
+    expected = MarginLoss()(output.v, labels) + 0.0005 * squared_errors.sum(dim=1).mean()
     assert CapsuleLoss()(output, images, labels).item() == pytest.approx(expected.item(), rel=1e-6)
