@@ -13,7 +13,8 @@ import pytest
 
 from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import load_corpus
-from site_builder.names.index import Definition, NameIndex, index_names
+from site_builder.names.index import index_names
+from site_builder.names.model import Definition, NameIndex
 from site_builder.catalog.store import dump_catalog
 from site_builder.model import CodeLine, FrontMatter, Section, SectionKind, SourceFile, SourceKind, UnitKind
 from site_builder.render.highlight import highlight_sections

@@ -18,7 +18,7 @@ from typing import Callable, Mapping
 
 from site_builder.catalog.corpus import Corpus
 from site_builder.source.ids import ids_of
-from site_builder.names.index import Definition, NameIndex
+from site_builder.names.model import Definition, NameIndex
 from site_builder.model import Page
 from site_builder.render.highlight import CodeLinks
 from site_builder.names.links import (
