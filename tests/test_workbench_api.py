@@ -84,7 +84,7 @@ def test_files_lists_counts_per_file(server):
     assert status == 200
     by_id = {row["file"]: row for row in files}
     assert by_id["capsnet/train"] | {} == {"file": "capsnet/train", "units": 4, "translated": 4,
-                                          "missing": 0, "fuzzy": 0, "orphaned": 0}
+                                          "missing": 0, "fuzzy": 0, "orphaned": 0, "problems": 0}
     assert (by_id["capsnet/__init__"]["translated"], by_id["capsnet/__init__"]["fuzzy"]) == (1, 1)
 
 
@@ -96,7 +96,8 @@ def test_units_carry_memory_and_fuzzy_suggestions_with_file_and_score(server, pr
     assert create["value"] is None and create["state"] == "missing"
     assert create["suggestions"][0] == {"value": "<p>実験を作成する</p>\n", "source": "memory",
                                         "file": "capsnet/train", "score": 1.0,
-                                        "english": create["suggestions"][0]["english"]}
+                                        "english": create["suggestions"][0]["english"],
+                                        "blocks": [{"tag": "p", "fixed": False, "items": ["実験を作成する"]}]}
     squash = next(unit for unit in units if "squash" in unit["english"])
     [similar] = squash["suggestions"]
     assert similar["source"] == "memory" and 0.75 <= similar["score"] < 1.0

@@ -30,6 +30,7 @@ from site_builder.translators.workbench.session import Reply, Workbench
 HOST = "127.0.0.1"
 _COOKIE = "sb_workbench"
 _MAX_BODY = 2_000_000
+_SHOWS = frozenset({"all", "missing", "fuzzy", "translated", "orphaned", "problems"})
 _STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                  ".css": "text/css; charset=utf-8", ".woff2": "font/woff2"}
 _CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -118,7 +119,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         query = parse_qs(url.query)
         route = {"/api/files": self._get_files, "/api/units": self._get_units,
-                 "/api/languages": self._get_languages}.get(url.path)
+                 "/api/languages": self._get_languages, "/api/progress": self._get_progress,
+                 "/api/search": self._get_search}.get(url.path)
         if route is None:
             self._send_json(404, {"error": f"no such address {url.path}"})
             return
@@ -141,6 +143,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(lambda: self._post_check(parse_qs(url.query)))
         elif url.path == "/api/units":
             self._answer(lambda: self._put_unit(parse_qs(url.query)))
+        elif url.path == "/api/pretranslate":
+            self._answer(lambda: self._post_pretranslate(parse_qs(url.query)))
         else:
             self._send_json(404, {"error": f"no such address {url.path}"})
 
@@ -155,13 +159,31 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _get_files(self, query: dict[str, list[str]]) -> Reply:
         bench = self._bench(query)
-        return bench if isinstance(bench, Reply) else bench.files()
+        return bench if isinstance(bench, Reply) else bench.files(wait=_one(query, "partial") != "1")
+
+    def _get_progress(self, query: dict[str, list[str]]) -> Reply:
+        bench = self._bench(query)
+        return bench if isinstance(bench, Reply) else bench.progress()
+
+    def _get_search(self, query: dict[str, list[str]]) -> Reply:
+        bench = self._bench(query)
+        if isinstance(bench, Reply):
+            return bench
+        where = _one(query, "in") or "both"
+        if where not in ("both", "source", "translation"):
+            return Reply(400, {"error": "in= is source, translation or both"})
+        return bench.search(_one(query, "q"), where, _number(query, "limit", 200))
 
     def _get_units(self, query: dict[str, list[str]]) -> Reply:
         bench = self._bench(query)
         if isinstance(bench, Reply):
             return bench
-        return bench.units(_one(query, "file"))
+        show = _one(query, "show") or "all"
+        if show not in _SHOWS:
+            return Reply(400, {"error": f"show= is one of {', '.join(sorted(_SHOWS))}"})
+        limit = _number(query, "limit", -1)
+        return bench.units(_one(query, "file"), show=show, offset=max(0, _number(query, "offset", 0)),
+                           limit=None if limit < 0 else min(limit, 500))
 
     def _put_unit(self, query: dict[str, list[str]]) -> Reply:
         bench = self._bench(query)
@@ -170,8 +192,13 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._json_body()
         if isinstance(body, Reply):
             return body
-        return bench.save(_one(query, "file") or str(body.get("file", "")), body["key"], body["value"],
-                          override=bool(body.get("override")), version=body.get("version") or None)
+        file_id = _one(query, "file") or str(body.get("file", ""))
+        value = self._value(bench, file_id, body)
+        if isinstance(value, Reply):
+            return value
+        extra = {"base": body["base"]} if "base" in body and isinstance(body["base"], (str, type(None))) else {}
+        return bench.save(file_id, body["key"], value, override=bool(body.get("override")),
+                          version=body.get("version") or None, **extra)
 
     def _post_check(self, query: dict[str, list[str]]) -> Reply:
         bench = self._bench(query)
@@ -180,7 +207,22 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._json_body()
         if isinstance(body, Reply):
             return body
-        return bench.check(_one(query, "file") or str(body.get("file", "")), body["key"], body["value"])
+        file_id = _one(query, "file") or str(body.get("file", ""))
+        value = self._value(bench, file_id, body)
+        return value if isinstance(value, Reply) else bench.check(file_id, body["key"], value)
+
+    def _post_pretranslate(self, query: dict[str, list[str]]) -> Reply:
+        bench = self._bench(query)
+        if isinstance(bench, Reply):
+            return bench
+        return bench.pretranslate(_one(query, "file") or "*")
+
+    @staticmethod
+    def _value(bench: Workbench, file_id: str, body: dict[str, Any]) -> str | Reply:
+        """The value sent as HTML (``value``) or as the editor's blocks (``blocks``)."""
+        if isinstance(body.get("value"), str):
+            return body["value"]
+        return bench.value_of(file_id, body["key"], body.get("blocks"))
 
     def _bench(self, query: dict[str, list[str]]) -> Workbench | Reply:
         lang = _one(query, "lang") or self.server.languages[0]
@@ -202,8 +244,8 @@ class _Handler(BaseHTTPRequestHandler):
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             return Reply(400, {"error": f"the body is not JSON: {err}"})
         if not isinstance(body, dict) or not isinstance(body.get("key"), str) \
-                or not isinstance(body.get("value"), str):
-            return Reply(400, {"error": 'expected {"key": string, "value": string}'})
+                or not (isinstance(body.get("value"), str) or isinstance(body.get("blocks"), list)):
+            return Reply(400, {"error": 'expected {"key": string, "value": string} (or "blocks": list)'})
         return body
 
     # --- answers ---------------------------------------------------------------------------
@@ -256,6 +298,13 @@ def _static_file(path: str) -> Path | None:
         return None
     candidate = root.joinpath(*name.split("/"))
     return candidate if candidate.is_file() and candidate.suffix in _STATIC_TYPES else None
+
+
+def _number(query: dict[str, list[str]], name: str, default: int) -> int:
+    try:
+        return int(_one(query, name) or default)
+    except ValueError:
+        return default
 
 
 def _one(query: dict[str, list[str]], name: str) -> str:
