@@ -4,8 +4,9 @@ Standard library only (``http.server``). Safety is decided here, before any work
 binds to 127.0.0.1; a request whose ``Host`` is not ``127.0.0.1:PORT`` or ``localhost:PORT``
 is refused (a page on another site that rebinds its name to 127.0.0.1 still sends its own
 name); every request needs the session token, compared in constant time, as ``?token=``,
-``Authorization: Bearer`` or, for the editor's own static files only, the cookie the first
-page load sets; writes are PUT/POST only. Every answer carries a Content-Security-Policy that
+``Authorization: Bearer`` or, for the editor's own page and static files only (never the
+API), the cookie the first page load sets (the page then drops the token from the address
+bar and keeps it in the tab's sessionStorage); writes are PUT/POST only. Every answer carries a Content-Security-Policy that
 allows nothing from outside (scripts, styles, fonts and requests only from this origin), and
 ``X-Content-Type-Options: nosniff``. This module must not decide what is saved: that is
 :mod:`.session`'s work.
@@ -112,7 +113,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         if url.path == "/" or url.path.startswith("/static/") or url.path.startswith("/assets/"):
-            if self._allowed(static=url.path != "/"):
+            # The page itself may come with the cookie alone: the editor drops the token from the
+            # address bar, and a reload must still open; the API always needs the token itself.
+            if self._allowed(static=True):
                 self._send_static(url.path)
             return
         if not self._allowed(static=False):
@@ -183,7 +186,7 @@ class _Handler(BaseHTTPRequestHandler):
             return Reply(400, {"error": f"show= is one of {', '.join(sorted(_SHOWS))}"})
         limit = _number(query, "limit", -1)
         return bench.units(_one(query, "file"), show=show, offset=max(0, _number(query, "offset", 0)),
-                           limit=None if limit < 0 else min(limit, 500))
+                           limit=None if limit < 0 else min(limit, 500), at=_one(query, "at"))
 
     def _put_unit(self, query: dict[str, list[str]]) -> Reply:
         bench = self._bench(query)

@@ -102,12 +102,14 @@ class Workbench:
         """``GET /api/progress``: counts over the corpus and how far the index has come."""
         return Reply(200, self.index.progress())
 
-    def units(self, file_id: str, *, show: str = "all", offset: int = 0, limit: int | None = None) -> Reply:
+    def units(self, file_id: str, *, show: str = "all", offset: int = 0, limit: int | None = None,
+              at: str = "") -> Reply:
         """``GET /api/units``: a file's units (then its orphans), read afresh from disk.
 
         Without ``limit`` and ``show`` the whole list (the first API); with them a page,
         ``{"units", "total", "offset"}``. ``file="*"``: the units of every file in state
-        ``show`` (as far as the index has come), each row naming its file.
+        ``show`` (as far as the index has come), each row naming its file. ``at``: a key; the
+        page is then the one holding it.
         """
         paged = limit is not None or show != "all"
         if file_id == "*":
@@ -117,10 +119,10 @@ class Workbench:
         loaded = self._read(file_id)
         if isinstance(loaded, Reply):
             return loaded
-        rows = self._rows(file_id, loaded, show, offset, limit)
+        rows = self._rows(file_id, loaded, show, offset, limit, at)
         if not paged:
             return Reply(200, rows[0])
-        return Reply(200, {"units": rows[0], "total": rows[1], "offset": offset, "file": file_id})
+        return Reply(200, {"units": rows[0], "total": rows[1], "offset": rows[2], "file": file_id})
 
     def _read(self, file_id: str) -> FileTranslation | dict[str, str] | Reply:
         """The file's translation (or a stale cache's entries) as on disk now, remembering its version."""
@@ -142,7 +144,8 @@ class Workbench:
         return loaded
 
     def _rows(self, file_id: str, loaded: FileTranslation | dict[str, str], show: str, offset: int,
-              limit: int | None) -> tuple[list[dict[str, Any]], int]:
+              limit: int | None, at: str = "", only: set[str] | None = None,
+              ) -> tuple[list[dict[str, Any]], int, int]:
         """The rows of one file in state ``show``, from ``offset``; only the page is rendered."""
         if isinstance(loaded, dict):
             makers = [(lambda n=n, k=k, v=v: self._orphan_row(file_id, n, k, v), "orphaned", k)
@@ -153,11 +156,16 @@ class Workbench:
                       for i, r in zip(ids, loaded.results)]
             makers += [(lambda n=n, o=o: self._orphan_row(file_id, n, o.key, o.value), "orphaned", o.key)
                        for n, o in enumerate(loaded.orphans, 1)]
+        if only is not None:
+            makers = [m for m in makers if m[2] in only]
         if show != "all":
             flagged = self.index.row(file_id).flagged if show == "problems" and self.index.row(file_id) else set()
             makers = [m for m in makers if m[1] == show or (show == "problems" and m[2] in flagged)]
+        where = next((n for n, m in enumerate(makers) if m[2] == at), None) if at else None
+        if where is not None and limit:
+            offset = where - where % limit
         chosen = makers[offset:offset + limit if limit is not None else None]
-        return [make() for make, _, _ in chosen], len(makers)
+        return [make() for make, _, _ in chosen], len(makers), offset
 
     def _corpus_units(self, show: str, offset: int, limit: int) -> Reply:
         matching = list(self.index.matching(show))
@@ -170,9 +178,7 @@ class Workbench:
             loaded = self._read(file_id)
             if isinstance(loaded, Reply):
                 continue
-            for row in self._rows(file_id, loaded, "all", 0, None)[0]:
-                if row["key"] in keys:
-                    rows.append({**row, "file": file_id})
+            rows += [{**row, "file": file_id} for row in self._rows(file_id, loaded, "all", 0, None, only=keys)[0]]
         progress = self.index.progress()
         return Reply(200, {"units": rows, "total": len(matching), "offset": offset, "file": "*",
                            "indexed": progress["indexed"], "files": progress["files"]})
