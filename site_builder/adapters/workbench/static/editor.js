@@ -495,7 +495,7 @@ async function save(unit, thenNext) {
     renderFindings(unit, data.findings);
     renderState(unit);
     say(t("saved"));
-    if (thenNext) await nextMissing();
+    if (thenNext) await nextMissing(true);
   } else if (status === 422) {
     renderFindings(unit, data.findings);
     overrideLabel.hidden = !data.override;
@@ -621,20 +621,27 @@ async function move(step) {
   }
 }
 
-// The next unit needing work on this page, else on the following pages of this view.
-async function nextMissing() {
+// The next unit needing work after the current one: on this page, the following pages, then
+// from the first page round to where it started.
+async function nextMissing(afterSave) {
   const needs = (u) => (u.state === "missing" || u.state === "fuzzy" || u.hasProblems) && u.dirty !== true;
+  const startOffset = state.offset;
+  const startIndex = state.current;
   for (let index = state.current + 1; index < state.units.length; index += 1) {
     if (needs(state.units[index])) { setCurrent(index, true); return; }
   }
-  let offset = state.offset + PAGE;
-  while (offset < state.total) {
+  const pages = [];
+  for (let offset = startOffset + PAGE; offset < state.total; offset += PAGE) pages.push(offset);
+  for (let offset = 0; offset < startOffset; offset += PAGE) pages.push(offset);
+  for (const offset of pages) {
     if (!(await openFile(state.file, offset))) return;
     const index = state.units.findIndex(needs);
     if (index >= 0) { setCurrent(index, true); return; }
-    offset += PAGE;
   }
-  say(t("none_left"));
+  if (state.offset !== startOffset && !(await openFile(state.file, startOffset))) return;
+  const index = state.units.findIndex((u, i) => i < startIndex && needs(u));
+  if (index >= 0) { setCurrent(index, true); return; }
+  say(afterSave ? `${t("saved")} ${t("none_left")}` : t("none_left"));
 }
 
 async function search() {
