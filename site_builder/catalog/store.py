@@ -398,13 +398,17 @@ def changes_between(before: Mapping[str, str], after: Mapping[str, str]) -> dict
             if before.get(key) != after.get(key)}
 
 
-def apply_changes(path: Path, lang: str, changes: Mapping[str, Change]) -> dict[str, str]:
+def apply_changes(path: Path, lang: str, changes: Mapping[str, Change],
+                  known: tuple[bytes | None, dict[str, str]] | None = None) -> dict[str, str]:
     """Apply ``changes`` to the cache as it is *now*, under its lock; return what it then holds.
 
     Another writer's changes since ours were read are kept: only the keys we changed are
     written, and only where the file still holds what we read (or already what we want).
     The file is compared again right before the atomic replace; a change landing between
     the read and the replace makes us read and merge again.
+
+    ``known``: the file's bytes and entries as the caller just read them under the lock
+    (saves a second parse of a large cache).
 
     Raises:
         CatalogConflict: a key we changed was changed on disk to something else; our whole
@@ -413,8 +417,11 @@ def apply_changes(path: Path, lang: str, changes: Mapping[str, Change]) -> dict[
     """
     with locked(path):
         for _ in range(20):
-            data = read_bytes_or_none(path)
-            current = _entries_of(data, path, lang)
+            if known is not None:
+                (data, current), known = known, None
+            else:
+                data = read_bytes_or_none(path)
+                current = _entries_of(data, path, lang)
             clashes = tuple(sorted(key for key, (old, new) in changes.items()
                                    if current.get(key) not in (old, new)))
             merged = dict(current)
@@ -439,8 +446,37 @@ def apply_changes(path: Path, lang: str, changes: Mapping[str, Change]) -> dict[
     raise FileBusy("the file kept changing while it was being written", path=path)
 
 
+def read_entries(path: Path, lang: str) -> tuple[bytes | None, dict[str, str]]:
+    """A cache's bytes and entries, read once: the fast way for writers and large caches.
+
+    The same rules as :func:`load_catalog` (a file that breaks one raises the same error at
+    ``path:line:col``), without the key lines, which cost five times the parse on a cache
+    of 100,000 keys.
+    """
+    data = read_bytes_or_none(path)
+    return data, _entries_of(data, path, lang)
+
+
 def _entries_of(data: bytes | None, path: Path, lang: str) -> dict[str, str]:
     """The entries of cache bytes read once (None: no file, no entries)."""
     if data is None:
         return {}
+    try:  # the C parser first; anything it or the checks below dislike is read again strictly
+        if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+            values = json.loads(data.decode("utf-8"), object_pairs_hook=_unique_pairs)
+            if isinstance(values, dict) and all(isinstance(v, str) for v in values.values()):
+                return values
+    except (ValueError, _NotUnique):
+        pass
     return dict(_catalog_of_text(_decode_bytes(data, path), path, lang).entries)
+
+
+class _NotUnique(Exception):
+    """A duplicate key or a nested object: the strict reader says where."""
+
+
+def _unique_pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _NotUnique()
+    return found

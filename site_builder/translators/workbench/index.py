@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from site_builder.catalog.corpus import CorpusFile, FileTranslation, translate_units
-from site_builder.catalog.store import catalog_path, list_caches, load_catalog
+from site_builder.catalog.store import catalog_path, list_caches, read_entries
 from site_builder.catalog.units import split_units
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError, at_file
@@ -80,6 +80,9 @@ class CorpusIndex:
         self._rows: dict[str, FileRow] = {}
         self._lock = threading.Lock()
         self.ready = threading.Event()
+        """Set once every file is counted (memory and search complete)."""
+        self.checked = threading.Event()
+        """Set once every value is checked (the "with problems" counts complete)."""
         self._thread = threading.Thread(target=self._index_all, name=f"workbench-index-{lang}", daemon=True)
         self._thread.start()
 
@@ -137,7 +140,7 @@ class CorpusIndex:
                 setattr(total, name, getattr(total, name) + getattr(row, name))
         shown = total.json("")
         del shown["file"]
-        return {**shown, "files": len(self.ids), "indexed": counted}
+        return {**shown, "files": len(self.ids), "indexed": counted, "checked": self.checked.is_set()}
 
     def refresh(self, file_id: str) -> None:
         """Count one file again (after a save)."""
@@ -145,12 +148,58 @@ class CorpusIndex:
         with self._lock:
             self._rows[file_id] = row
 
+    def saved(self, file_id: str, key: str, value: str, state: str, *, flagged: bool) -> None:
+        """One value saved: its file's row changes by that key alone (a recount of a file of
+        100,000 keys would cost seconds)."""
+        with self._lock:
+            row = self._rows.get(file_id)
+            if row is None:
+                return
+            old = row.states.get(key)
+            if old in ("translated", "missing", "fuzzy"):
+                setattr(row, old, getattr(row, old) - 1)
+            if old != "orphaned":
+                row.states[key] = state
+                if state in ("translated", "missing", "fuzzy"):
+                    setattr(row, state, getattr(row, state) + 1)
+            (row.flagged.add if flagged else row.flagged.discard)(key)
+            row.problems = len(row.flagged)
+            row.texts = [(k, english, visible_text(value) if k == key else translated)
+                         for k, english, translated in row.texts]
+
     def _index_all(self) -> None:
+        """First counts, memory and search text for every file (cheap), then the checks of every
+        value (the costly part) for the "with problems" filter and counts."""
         for file_id in self.ids:
             row = self._count(file_id, remember=True)
             with self._lock:
                 self._rows.setdefault(file_id, row)
         self.ready.set()
+        for file_id in self.ids:
+            flagged = self._flag(file_id)
+            with self._lock:
+                row = self._rows.get(file_id)
+                if row is not None and flagged is not None:
+                    row.flagged |= flagged
+                    row.problems = len(row.flagged)
+        self.checked.set()
+
+    def _flag(self, file_id: str) -> set[str] | None:
+        """The keys of a file whose value ``check`` finds something in."""
+        corpus_file = self.file(file_id) if file_id in self.paths else None
+        if corpus_file is None:
+            return None
+        try:
+            translation = self.translation(corpus_file)
+        except SiteBuilderError:
+            return None
+        flagged = set()
+        for result in translation.results:
+            key = result.matched_key or result.unit.key
+            value = translation.catalog.entries.get(key, "") if result.matched_key else ""
+            if value and self._has_problem(key, value, result.unit.masked.originals):
+                flagged.add(key)
+        return flagged
 
     def _count(self, file_id: str, *, remember: bool = False) -> FileRow:
         """A file's row; ``remember``: also put its values in the memory (the first pass)."""
@@ -174,8 +223,6 @@ class CorpusIndex:
             if state in ("translated", "missing", "fuzzy"):
                 setattr(row, state, getattr(row, state) + 1)
             if value:
-                if self._has_problem(key, value, result.unit.masked.originals):
-                    row.flagged.add(key)
                 memory.append(MemoryEntry(file_id, key, value, result.unit.masked.originals))
             row.texts.append((key, visible_text(result.unit.key), visible_text(value) if value else ""))
         for orphan in translation.orphans:
@@ -190,7 +237,7 @@ class CorpusIndex:
 
     def _count_stale(self, file_id: str, remember: bool) -> FileRow:
         try:
-            entries = load_catalog(self.cache(file_id), self.lang).entries
+            entries = read_entries(self.cache(file_id), self.lang)[1]
         except SiteBuilderError as err:
             return FileRow(source=False, error=str(err))
         translated = sum(1 for value in entries.values() if value.strip())
@@ -210,9 +257,10 @@ class CorpusIndex:
             return True
 
     def _remember(self, entries: list[MemoryEntry]) -> None:
-        with self.memory_lock:
-            for entry in entries:
-                self.memory.add(entry)
+        for start in range(0, len(entries), 500):  # in chunks: a save waiting for the lock waits little
+            with self.memory_lock:
+                for entry in entries[start:start + 500]:
+                    self.memory.add(entry)
 
     # --- across the corpus ----------------------------------------------------------------
 

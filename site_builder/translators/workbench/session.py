@@ -19,6 +19,7 @@ import hashlib
 import html
 import re
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -33,6 +34,7 @@ from site_builder.catalog.store import (
     archive_path,
     fuzzy_path,
     load_catalog,
+    read_entries,
     load_suggestions,
     save_catalog,
     save_suggestions,
@@ -72,6 +74,7 @@ class Workbench:
         self.lang = lang
         self._lock = threading.RLock()
         self.glossary: Glossary = load_glossaries(config.translations_dir, [lang])[lang]
+        self._started = time.monotonic()
         self.index = CorpusIndex(config, lang, check=self._check)
         self._renderers = renderers or default_renderers()
         self._rendered: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -79,6 +82,10 @@ class Workbench:
         """(file id, key) -> memory suggestions; emptied when a save changes the memory."""
         self._versions: dict[str, str] = {}
         """File id -> digest of the cache bytes the editor was last given."""
+
+    def _memory_wait(self) -> float:
+        """What is left of the :data:`_MEMORY_WAIT` seconds after start (0 once they have passed)."""
+        return max(0.0, self._started + _MEMORY_WAIT - time.monotonic())
 
     @property
     def errors(self) -> tuple[SiteBuilderError, ...]:
@@ -135,7 +142,7 @@ class Workbench:
                 version = _digest(path)
                 try:
                     loaded: Any = (self.index.translation(corpus_file) if corpus_file is not None
-                                   else dict(load_catalog(path, self.lang).entries))
+                                   else read_entries(path, self.lang)[1])
                 except SiteBuilderError as err:
                     return _unreadable(err)
                 if _digest(path) == version:
@@ -233,7 +240,7 @@ class Workbench:
                             originals: Sequence[Protected]) -> list[dict[str, Any]]:
         cached = self._suggested.get((file_id, key))
         if cached is None:
-            self.index.ready.wait(_MEMORY_WAIT)  # a small corpus is indexed by then; a big one answers anyway
+            self.index.ready.wait(self._memory_wait())  # a small corpus is indexed by then; a big one answers anyway
             with self.index.memory_lock:
                 found = self.memory.suggest(key, file=file_id, originals=originals)
             cached = [{"value": s.value, "source": s.source, "file": s.file, "score": s.score,
@@ -307,10 +314,11 @@ class Workbench:
         path = self.index.cache(file_id)
         try:
             with locked(path):
-                conflict = self._conflict(file_id, path, key, value, version, base)
+                data, entries = read_entries(path, self.lang)  # once: a cache may hold 100,000 keys
+                conflict = self._conflict(file_id, data, entries.get(key), key, value, version, base)
                 if conflict is not None:
                     return conflict
-                state = self._write(path, unit, key, value)
+                state = self._write(path, unit, key, value, (data, entries))
                 self._versions[file_id] = _digest(path)
         except CatalogConflict as err:
             return Reply(409, {"error": str(err), "disk_value": err.disk.get(key), "kept": err.kept.name})
@@ -319,7 +327,7 @@ class Workbench:
         with self.index.memory_lock:
             self.memory.add(MemoryEntry(file_id, key, value, tuple(originals) or None))
         self._suggested.clear()
-        threading.Thread(target=self.index.refresh, args=(file_id,), daemon=True).start()
+        self.index.saved(file_id, key, value, state, flagged=bool(problems))
         return Reply(200, {"state": state, "findings": _problems(problems), "version": self._versions[file_id],
                            "value": value})
 
@@ -327,7 +335,7 @@ class Workbench:
         """``POST /api/pretranslate``: every missing unit of ``file_id`` (``*``: of the corpus, as
         far as indexed) whose English is translated elsewhere gets that translation as its fuzzy
         suggestion, never as its value: the unit turns fuzzy and waits for a translator's review."""
-        self.index.ready.wait(_MEMORY_WAIT)
+        self.index.ready.wait(self._memory_wait())
         targets: dict[str, list[str]] = {}
         for one, key in self.index.matching("missing", "" if file_id == "*" else file_id):
             targets.setdefault(one, []).append(key)
@@ -357,34 +365,36 @@ class Workbench:
         with locked(path):
             sidecar = fuzzy_path(path)
             current = dict(load_suggestions(sidecar))
-            entries = load_catalog(path, self.lang).entries
+            entries = read_entries(path, self.lang)[1]
             new = {key: offer for key, offer in offers.items() if key not in current and not entries.get(key)}
             if new:
                 save_suggestions(sidecar, {**current, **new})
             return len(new)
 
-    def _conflict(self, file_id: str, path: Path, key: str, value: str, version: str | None,
-                  base: str | None | object) -> Reply | None:
-        """A 409 when the disk moved on from what the editor saw (called under the file's lock)."""
+    def _conflict(self, file_id: str, data: bytes | None, current: str | None, key: str, value: str,
+                  version: str | None, base: str | None | object) -> Reply | None:
+        """A 409 when the disk moved on from what the editor saw (called under the file's lock,
+        with the bytes and the key's value just read)."""
         if base is not _UNSET:
-            current = _value_on_disk(path, self.lang, key)
             if (current or "") in ((base or ""), value):
                 return None
             return Reply(409, {"error": "this unit was changed on disk since it was loaded; both versions "
                                         "are shown, merge them and save again", "disk_value": current})
         expected = version or self._versions.get(file_id)
-        if expected is not None and expected != _digest(path):
+        on_disk = hashlib.sha256(data).hexdigest() if data is not None else _ABSENT
+        if expected is not None and expected != on_disk:
             return Reply(409, {"error": "the file changed on disk since it was loaded; reload to see it",
-                               "disk_value": _value_on_disk(path, self.lang, key)})
+                               "disk_value": current})
         return None
 
-    def _write(self, path: Path, unit: Unit | None, key: str, value: str) -> str:
+    def _write(self, path: Path, unit: Unit | None, key: str, value: str,
+               known: tuple[bytes | None, dict[str, str]]) -> str:
         """Archive a value being emptied, write the key, then drop the unit's fuzzy suggestion."""
-        old = load_catalog(path, self.lang).entries.get(key)
+        old = known[1].get(key)
         if old is not None and old.strip() and not value.strip():
             archive = archive_path(path)
             save_catalog(archive, merge_archive(load_catalog(archive, self.lang).entries, {key: old}))
-        apply_changes(path, self.lang, {key: (old, value)})
+        apply_changes(path, self.lang, {key: (old, value)}, known)
         sidecar = fuzzy_path(path)
         suggestions = dict(load_suggestions(sidecar))
         unit_key = unit.key if unit is not None else key
@@ -401,7 +411,7 @@ class Workbench:
         """The unit whose key (or matched cache key) is ``key``; (None, ()) for an orphan."""
         if file_id in self.index.stale:
             try:
-                stale = key in load_catalog(self.index.cache(file_id), self.lang).entries
+                stale = key in read_entries(self.index.cache(file_id), self.lang)[1]
             except SiteBuilderError:
                 return None
             return (None, ()) if stale else None
@@ -460,14 +470,6 @@ def _placeholder_rows(originals: Sequence[Protected], rendered: Sequence[str]) -
 
 def _problems(problems: Sequence[Problem]) -> list[dict[str, str]]:
     return [{"check": p.check, "severity": p.severity.value, "message": p.message} for p in problems]
-
-
-def _value_on_disk(path: Path, lang: str, key: str) -> str | None:
-    """The key's value in the cache as it is now (None when absent or the file is unreadable)."""
-    try:
-        return load_catalog(path, lang).entries.get(key)
-    except SiteBuilderError:
-        return None
 
 
 def _digest(path: Path) -> str:
