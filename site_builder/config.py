@@ -28,6 +28,7 @@ DEFAULT_TRANSLATIONS_DIR = "translations"
 DEFAULT_INCLUDE = ("**/*.py", "**/*.md")
 #: Where fallback notices send readers who want to help translate.
 DEFAULT_GUIDE_URL = "translation-guide/"
+_LOCAL_URL = re.compile(r"^http://(127\.0\.0\.1|localhost):\d{1,5}/?$")
 
 
 def _config_error(name: str, expected: str, got: Any) -> ConfigError:
@@ -52,6 +53,10 @@ class SiteConfig:
     """Glob patterns of files to leave out."""
     guide_url: str = DEFAULT_GUIDE_URL
     """Site-relative URL of the translation guide that fallback notices link to."""
+    workbench_url: str = ""
+    """Address of the translators' workbench (``site-builder translate --port P``), e.g.
+    ``http://127.0.0.1:8765/``: the status page of a local preview links each file's missing and
+    fuzzy units to it. Only a local address; never a token (the workbench's cookie opens it)."""
 
     def __post_init__(self) -> None:
         # Normalised here, not by each adapter, so every way of making a config agrees.
@@ -65,6 +70,11 @@ class SiteConfig:
         object.__setattr__(self, "repo_url", self.repo_url.rstrip("/"))
         object.__setattr__(self, "include", tuple(self.include))
         object.__setattr__(self, "exclude", tuple(self.exclude))
+        if self.workbench_url and not _LOCAL_URL.match(self.workbench_url):
+            error = _config_error("workbench_url", "http://127.0.0.1:PORT/ or http://localhost:PORT/",
+                                  self.workbench_url)
+            error.hint = "the workbench listens on this machine only; put no token in the address"
+            raise error
 
     @property
     def target_languages(self) -> tuple[str, ...]:
@@ -124,4 +134,5 @@ def _checked_values(values: Mapping[str, Any], base: Path) -> dict[str, Any]:
         "include": strings_of("include", DEFAULT_INCLUDE),
         "exclude": strings_of("exclude", ()),
         "guide_url": string_of("guide_url", DEFAULT_GUIDE_URL, "a site-relative URL"),
+        "workbench_url": string_of("workbench_url", "", "a local URL"),
     }

@@ -6,7 +6,9 @@ is refused (a page on another site that rebinds its name to 127.0.0.1 still send
 name); every request needs the session token, compared in constant time, as ``?token=``,
 ``Authorization: Bearer`` or, for the editor's own page and static files only (never the
 API), the cookie the first page load sets (the page then drops the token from the address
-bar and keeps it in the tab's sessionStorage); writes are PUT/POST only. Every answer carries a Content-Security-Policy that
+bar and keeps it in the tab's sessionStorage) and ``GET /api/session``, which hands that page
+the token: a page of another origin cannot read the answer (no CORS), and the cookie is
+``SameSite=Strict``; writes are PUT/POST only. Every answer carries a Content-Security-Policy that
 allows nothing from outside (scripts, styles, fonts and requests only from this origin), and
 ``X-Content-Type-Options: nosniff``. This module must not decide what is saved: that is
 :mod:`.session`'s work.
@@ -117,6 +119,10 @@ class _Handler(BaseHTTPRequestHandler):
             # address bar, and a reload must still open; the API always needs the token itself.
             if self._allowed(static=True):
                 self._send_static(url.path)
+            return
+        if url.path == "/api/session":  # the cookie -> the token, for a page opened by a link
+            if self._allowed(static=True):
+                self._send_json(200, {"token": self.server.token})
             return
         if not self._allowed(static=False):
             return

@@ -125,6 +125,13 @@ function applyUi() {
 }
 
 async function start() {
+  if (!state.token) {  // opened by a link (the status page): the cookie of an earlier visit stands in
+    const response = await fetch("/api/session", { credentials: "same-origin" });
+    if (response.ok) {
+      state.token = (await response.json()).token;
+      sessionStorage.setItem("wb-token", state.token);
+    }
+  }
   if (!state.token) { say(t("no_token"), true); return; }
   const { data } = await api("GET", "/api/languages", {});
   const langSelect = document.getElementById("wb-lang");
