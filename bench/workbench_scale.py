@@ -142,13 +142,14 @@ def main() -> None:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="workbench-scale-"))
     try:
         corpus = folder / "corpus"
-        began = time.perf_counter()
-        with Pool(os.cpu_count() or 1) as pool:
-            units = sum(pool.map(write_one, [(corpus / "src", corpus / "translations", n, args.sections)
-                                             for n in range(args.files)], chunksize=50))
-        print(f"corpus: {args.files} files, {units} units, written in {time.perf_counter() - began:.1f} s")
+        if not (corpus / "translations").is_dir():  # --keep DIR of an earlier run: the same corpus again
+            began = time.perf_counter()
+            with Pool(os.cpu_count() or 1) as pool:
+                units = sum(pool.map(write_one, [(corpus / "src", corpus / "translations", n, args.sections)
+                                                 for n in range(args.files)], chunksize=50))
+            print(f"corpus: {args.files} files, {units} units, written in {time.perf_counter() - began:.1f} s")
         figures = {"corpus": measure(corpus / "src", corpus / "translations")}
-        print("corpus:", figures["corpus"])
+        print("corpus:", figures["corpus"], flush=True)
         alone = folder / "orphans"
         (alone / "src").mkdir(parents=True, exist_ok=True)
         (alone / "translations").mkdir(parents=True, exist_ok=True)

@@ -400,6 +400,13 @@ def changes_between(before: Mapping[str, str], after: Mapping[str, str]) -> dict
 
 def apply_changes(path: Path, lang: str, changes: Mapping[str, Change],
                   known: tuple[bytes | None, dict[str, str]] | None = None) -> dict[str, str]:
+    """See :func:`apply_changes_read`; returns only the entries."""
+    return apply_changes_read(path, lang, changes, known)[1]
+
+
+def apply_changes_read(path: Path, lang: str, changes: Mapping[str, Change],
+                       known: tuple[bytes | None, dict[str, str]] | None = None,
+                       ) -> tuple[bytes | None, dict[str, str]]:
     """Apply ``changes`` to the cache as it is *now*, under its lock; return what it then holds.
 
     Another writer's changes since ours were read are kept: only the keys we changed are
@@ -440,9 +447,10 @@ def apply_changes(path: Path, lang: str, changes: Mapping[str, Change],
                     disk={key: current[key] for key in clashes if key in current}, kept=kept,
                     hint=f"compare {kept.name} with the file, merge by hand, delete {kept.name}, run again")
             if data is not None and merged == current:
-                return merged
-            if replace_if_unchanged(path, dump_catalog(merged), data):
-                return merged
+                return data, merged
+            written = dump_catalog(merged).encode("utf-8")
+            if replace_if_unchanged(path, written, data):
+                return written, merged
     raise FileBusy("the file kept changing while it was being written", path=path)
 
 

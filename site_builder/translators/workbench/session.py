@@ -30,7 +30,7 @@ from site_builder.source.ids import unit_ids
 from site_builder.render.placeholders import placeholder
 from site_builder.catalog.store import (
     CatalogConflict,
-    apply_changes,
+    apply_changes_read,
     archive_path,
     fuzzy_path,
     load_catalog,
@@ -47,7 +47,7 @@ from site_builder.render.htmltree import visible_text
 from site_builder.translators.checks import Problem, check_value
 from site_builder.translators.glossary import Glossary, load_glossaries, term_pattern
 from site_builder.translators.update import merge_archive
-from site_builder.fileio import locked
+from site_builder.fileio import locked, read_bytes_or_none
 from site_builder.translators.workbench.index import CorpusIndex
 from site_builder.translators.workbench.memory import MemoryEntry, TranslationMemory, renumber
 from site_builder.translators.workbench.segments import editor_model, join, value_blocks
@@ -55,7 +55,8 @@ from site_builder.translators.workbench.segments import editor_model, join, valu
 _ABSENT = "absent"
 _UNSET = object()
 #: How long the first rows wait for the memory before they are sent without its suggestions.
-_MEMORY_WAIT = 1.0
+_MEMORY_WAIT = 3.0
+_SMALL = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +83,15 @@ class Workbench:
         """(file id, key) -> memory suggestions; emptied when a save changes the memory."""
         self._versions: dict[str, str] = {}
         """File id -> digest of the cache bytes the editor was last given."""
+        self._parsed: dict[Path, tuple[bytes | None, dict[str, str]]] = {}
+        """The last cache parsed or written: its bytes and entries."""
 
     def _memory_wait(self) -> float:
-        """What is left of the :data:`_MEMORY_WAIT` seconds after start (0 once they have passed)."""
+        """What is left of the :data:`_MEMORY_WAIT` seconds after start (0 once they have passed);
+        0 for a corpus over :data:`_SMALL` files, whose first screen must not wait for its index
+        (the page asks again for the suggestions once the index is complete)."""
+        if len(self.index.ids) > _SMALL:
+            return 0.0
         return max(0.0, self._started + _MEMORY_WAIT - time.monotonic())
 
     @property
@@ -142,7 +149,7 @@ class Workbench:
                 version = _digest(path)
                 try:
                     loaded: Any = (self.index.translation(corpus_file) if corpus_file is not None
-                                   else read_entries(path, self.lang)[1])
+                                   else self._entries(path)[1])
                 except SiteBuilderError as err:
                     return _unreadable(err)
                 if _digest(path) == version:
@@ -175,6 +182,7 @@ class Workbench:
         return [make() for make, _, _ in chosen], len(makers), offset
 
     def _corpus_units(self, show: str, offset: int, limit: int) -> Reply:
+        self.index.ready.wait(self._memory_wait())
         matching = list(self.index.matching(show))
         page = matching[offset:offset + limit]
         rows: list[dict[str, Any]] = []
@@ -191,7 +199,8 @@ class Workbench:
                            "indexed": progress["indexed"], "files": progress["files"]})
 
     def search(self, query: str, where: str = "both", limit: int = 200) -> Reply:
-        """``GET /api/search``: concordance over the indexed corpus."""
+        """``GET /api/search``: concordance over the indexed corpus (a small one is waited for)."""
+        self.index.ready.wait(self._memory_wait())
         progress = self.index.progress()
         return Reply(200, {"hits": self.index.search(query, where, limit),
                            "indexed": progress["indexed"], "files": progress["files"]})
@@ -223,6 +232,7 @@ class Workbench:
             "placeholders": _placeholder_rows(unit.masked.originals, rendered),
             "glossary": self._terms(unit.key),
             "plain": plain, "editor": editor_model(key, value, plain=plain),
+            "memory_pending": not self.index.ready.is_set(),
         }
 
     def _orphan_row(self, file_id: str, number: int, key: str, value: str) -> dict[str, Any]:
@@ -234,6 +244,7 @@ class Workbench:
             "suggestions": self._memory_suggestions(file_id, key, ()),
             "placeholders": [], "glossary": self._terms(key),
             "plain": False, "editor": editor_model(key, value or None),
+            "memory_pending": not self.index.ready.is_set(),
         }
 
     def _memory_suggestions(self, file_id: str, key: str,
@@ -314,12 +325,12 @@ class Workbench:
         path = self.index.cache(file_id)
         try:
             with locked(path):
-                data, entries = read_entries(path, self.lang)  # once: a cache may hold 100,000 keys
+                data, entries = self._entries(path)  # once: a cache may hold 100,000 keys
                 conflict = self._conflict(file_id, data, entries.get(key), key, value, version, base)
                 if conflict is not None:
                     return conflict
-                state = self._write(path, unit, key, value, (data, entries))
-                self._versions[file_id] = _digest(path)
+                state, written = self._write(path, unit, key, value, (data, entries))
+                self._versions[file_id] = hashlib.sha256(written).hexdigest() if written is not None else _ABSENT
         except CatalogConflict as err:
             return Reply(409, {"error": str(err), "disk_value": err.disk.get(key), "kept": err.kept.name})
         except SiteBuilderError as err:  # the cache or a sidecar became unreadable on disk, or is busy
@@ -371,6 +382,19 @@ class Workbench:
                 save_suggestions(sidecar, {**current, **new})
             return len(new)
 
+    def _entries(self, path: Path) -> tuple[bytes | None, dict[str, str]]:
+        """The cache's bytes and entries now; not parsed again when the bytes are those last
+        parsed or written here (a cache of 100,000 keys takes a third of a second to parse)."""
+        data = read_bytes_or_none(path)
+        known = self._parsed.get(path)
+        if known is not None and known[0] == data:
+            return known
+        entries = read_entries(path, self.lang)[1] if data is not None else {}
+        if data is not None and read_bytes_or_none(path) != data:  # changed while parsed: read again
+            return read_entries(path, self.lang)
+        self._parsed = {path: (data, entries)}  # only the last file: memory stays bounded
+        return data, entries
+
     def _conflict(self, file_id: str, data: bytes | None, current: str | None, key: str, value: str,
                   version: str | None, base: str | None | object) -> Reply | None:
         """A 409 when the disk moved on from what the editor saw (called under the file's lock,
@@ -388,13 +412,14 @@ class Workbench:
         return None
 
     def _write(self, path: Path, unit: Unit | None, key: str, value: str,
-               known: tuple[bytes | None, dict[str, str]]) -> str:
+               known: tuple[bytes | None, dict[str, str]]) -> tuple[str, bytes | None]:
         """Archive a value being emptied, write the key, then drop the unit's fuzzy suggestion."""
         old = known[1].get(key)
         if old is not None and old.strip() and not value.strip():
             archive = archive_path(path)
             save_catalog(archive, merge_archive(load_catalog(archive, self.lang).entries, {key: old}))
-        apply_changes(path, self.lang, {key: (old, value)}, known)
+        written = apply_changes_read(path, self.lang, {key: (old, value)}, known)
+        self._parsed = {path: written}
         sidecar = fuzzy_path(path)
         suggestions = dict(load_suggestions(sidecar))
         unit_key = unit.key if unit is not None else key
@@ -402,14 +427,17 @@ class Workbench:
             del suggestions[unit_key]
             save_suggestions(sidecar, suggestions)
         if unit is None:
-            return "orphaned"
+            return "orphaned", written[0]
         if value.strip():
-            return UnitState.TRANSLATED.value
-        return UnitState.FUZZY.value if unit_key in suggestions else UnitState.MISSING.value
+            return UnitState.TRANSLATED.value, written[0]
+        return (UnitState.FUZZY.value if unit_key in suggestions else UnitState.MISSING.value), written[0]
 
     def _find_unit(self, file_id: str, key: str) -> tuple[Unit | None, tuple[Protected, ...]] | None:
         """The unit whose key (or matched cache key) is ``key``; (None, ()) for an orphan."""
         if file_id in self.index.stale:
+            row = self.index.row(file_id)
+            if row is not None and key in row.states:
+                return None, ()
             try:
                 stale = key in read_entries(self.index.cache(file_id), self.lang)[1]
             except SiteBuilderError:

@@ -200,7 +200,23 @@ async function pollProgress() {
   if (data.indexed < data.files) text += t("indexing", data);
   document.getElementById("wb-progress").textContent = text;
   if (data.indexed < data.files) setTimeout(pollProgress, 1500);
-  else refreshFileLabels();
+  else { refreshFileLabels(); refreshSuggestions(); }
+}
+
+// Units drawn before the memory was complete get its suggestions now, the editors untouched.
+async function refreshSuggestions() {
+  if (!state.units.some((unit) => unit.memory_pending)) return;
+  const query = { file: state.file, offset: String(state.offset), limit: String(PAGE), show: state.show };
+  const { status, data } = await api("GET", "/api/units", query);
+  if (status !== 200) return;
+  const fresh = new Map(data.units.map((unit) => [`${unit.file || state.file}|${unit.key}`, unit]));
+  for (const unit of state.units) {
+    const again = fresh.get(`${unit.file}|${unit.key}`);
+    if (!again || !unit.node) continue;
+    unit.suggestions = again.suggestions;
+    unit.memory_pending = false;
+    renderSuggestions(unit);
+  }
 }
 
 async function refreshFileLabels() {
