@@ -16,6 +16,7 @@ allows nothing from outside (scripts, styles, fonts and requests only from this 
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import secrets
@@ -23,7 +24,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 from site_builder.config import SiteConfig
@@ -65,6 +66,14 @@ class WorkbenchServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.port}/?token={self.token}"
+
+    @contextlib.contextmanager
+    def foreground(self) -> Iterator[None]:
+        """While a request is answered, the workbenches' background indexes wait."""
+        with contextlib.ExitStack() as stack:
+            for bench in list(self._benches.values()):
+                stack.enter_context(bench.index.foreground())
+            yield
 
     def bench(self, lang: str) -> Workbench | None:
         """The workbench of ``lang`` (loaded on first use); None for a language not served."""
@@ -261,7 +270,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, work: Callable[[], Reply]) -> None:
         try:
-            reply = work()
+            with self.server.foreground():
+                reply = work()
         except Exception as err:  # one bad request must not stop the translator's session
             reply = Reply(500, {"error": f"{type(err).__name__}: {err}"})
         self._send_json(reply.status, reply.body)
@@ -329,9 +339,16 @@ def serve(config: SiteConfig, languages: tuple[str, ...], *, port: int = 0,
     except OSError as err:
         raise ConfigError(f"cannot listen on {HOST}:{port}: {err.strerror}",
                           hint="pass another --port, or --port 0 for any free one") from None
-    bench = server.bench(languages[0])  # load before announcing: the first request is then quick
-    for error in bench.errors if bench is not None else ():
-        announce(f"warning: {error}")
+    # Loaded while the browser opens the page (its first request waits for it); the corpus is
+    # read file by file later, so the address comes at once whatever the corpus's size.
+    def load_and_report() -> None:
+        bench = server.bench(languages[0])
+        if bench is not None:
+            bench.index.ready.wait()
+            for error in bench.errors:  # sources that could not be read: the rest is served
+                announce(f"warning: {error}")
+
+    threading.Thread(target=load_and_report, daemon=True).start()
     announce(f"translators' workbench for {', '.join(languages)}: {server.url}")
     announce("press Ctrl+C to stop")
     if open_browser:

@@ -11,7 +11,9 @@ for :mod:`.session`. This module reads sources and caches and never writes.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -25,6 +27,9 @@ from site_builder.render.htmltree import visible_text
 from site_builder.source.parse import file_id as id_of, find_sources, parse_file
 from site_builder.translators.checks import check_value
 from site_builder.translators.workbench.memory import MemoryEntry, TranslationMemory
+
+
+_SPLITTING = threading.Lock()
 
 
 @dataclass(slots=True)
@@ -79,12 +84,30 @@ class CorpusIndex:
         self._files: dict[str, CorpusFile | None] = {}
         self._rows: dict[str, FileRow] = {}
         self._lock = threading.Lock()
+        self._active = 0
         self.ready = threading.Event()
         """Set once every file is counted (memory and search complete)."""
         self.checked = threading.Event()
         """Set once every value is checked (the "with problems" counts complete)."""
         self._thread = threading.Thread(target=self._index_all, name=f"workbench-index-{lang}", daemon=True)
         self._thread.start()
+
+    @contextlib.contextmanager
+    def foreground(self) -> Iterator[None]:
+        """A translator's request runs: the background index waits (between two files) until it
+        ends, so a first screen or a save never shares the interpreter with it."""
+        with self._lock:
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._active -= 1
+
+    def _yield_to_requests(self) -> None:
+        deadline = time.monotonic() + 5.0  # a stream of requests must not stop the index for good
+        while self._active and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     # --- files ----------------------------------------------------------------------------
 
@@ -97,7 +120,9 @@ class CorpusIndex:
         loaded = None
         if path is not None:
             try:
-                with at_file(path):
+                # One at a time: the notes renderer is shared and not thread-safe, and the
+                # background index splits files while requests ask for others.
+                with _SPLITTING, at_file(path):
                     source = parse_file(path, self.config.source_dir)
                     loaded = CorpusFile(source=source, units=tuple(split_units(source)), translations={})
             except SiteBuilderError as err:
@@ -171,11 +196,13 @@ class CorpusIndex:
         """First counts, memory and search text for every file (cheap), then the checks of every
         value (the costly part) for the "with problems" filter and counts."""
         for file_id in self.ids:
+            self._yield_to_requests()
             row = self._count(file_id, remember=True)
             with self._lock:
                 self._rows.setdefault(file_id, row)
         self.ready.set()
         for file_id in self.ids:
+            self._yield_to_requests()
             flagged = self._flag(file_id)
             with self._lock:
                 row = self._rows.get(file_id)
