@@ -32,6 +32,13 @@ from site_builder.translators.workbench.memory import MemoryEntry, TranslationMe
 _SPLITTING = threading.Lock()
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 @dataclass(slots=True)
 class FileRow:
     """One file's counts in the language, and what search reads of it."""
@@ -77,6 +84,8 @@ class CorpusIndex:
         self.stale: set[str] = {file_id for file_id in caches if file_id not in self.paths}
         """File ids of caches whose source is gone: their entries are edited as orphans."""
         self.ids: list[str] = sorted(set(self.paths) | self.stale)
+        self.size = sum(_size(path) for path in caches.values())
+        """Bytes of the language's caches: how big the corpus is, known before reading it."""
         self.errors: list[SiteBuilderError] = []
         self.memory = TranslationMemory(())
         self.memory_lock = threading.Lock()
@@ -252,7 +261,9 @@ class CorpusIndex:
             if value:
                 memory.append(MemoryEntry(file_id, key, value, result.unit.masked.originals))
             row.texts.append((key, visible_text(result.unit.key), visible_text(value) if value else ""))
-        for orphan in translation.orphans:
+        for number, orphan in enumerate(translation.orphans):
+            if number % 1000 == 999:
+                self._yield_to_requests()
             row.states[orphan.key] = "orphaned"
             row.texts.append((orphan.key, visible_text(orphan.key), visible_text(orphan.value)))
             if orphan.value:
@@ -270,7 +281,9 @@ class CorpusIndex:
         translated = sum(1 for value in entries.values() if value.strip())
         row = FileRow(units=len(entries), translated=translated, missing=len(entries) - translated,
                       orphaned=len(entries), source=False)
-        for key, value in entries.items():
+        for number, (key, value) in enumerate(entries.items()):
+            if number % 1000 == 999:
+                self._yield_to_requests()  # a cache of 100,000 keys is many seconds of work
             row.states[key] = "orphaned"
             row.texts.append((key, visible_text(key), visible_text(value)))
         if remember:
@@ -285,6 +298,7 @@ class CorpusIndex:
 
     def _remember(self, entries: list[MemoryEntry]) -> None:
         for start in range(0, len(entries), 500):  # in chunks: a save waiting for the lock waits little
+            self._yield_to_requests()
             with self.memory_lock:
                 for entry in entries[start:start + 500]:
                     self.memory.add(entry)

@@ -56,7 +56,8 @@ _ABSENT = "absent"
 _UNSET = object()
 #: How long the first rows wait for the memory before they are sent without its suggestions.
 _MEMORY_WAIT = 3.0
-_SMALL = 200
+#: Bytes of caches above which a corpus is big: its first screen does not wait for the memory.
+_SMALL = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +89,9 @@ class Workbench:
 
     def _memory_wait(self) -> float:
         """What is left of the :data:`_MEMORY_WAIT` seconds after start (0 once they have passed);
-        0 for a corpus over :data:`_SMALL` files, whose first screen must not wait for its index
+        0 for a corpus whose caches weigh over :data:`_SMALL` bytes, whose first screen must not wait for its index
         (the page asks again for the suggestions once the index is complete)."""
-        if len(self.index.ids) > _SMALL:
+        if self.index.size > _SMALL:
             return 0.0
         return max(0.0, self._started + _MEMORY_WAIT - time.monotonic())
 
@@ -143,13 +144,19 @@ class Workbench:
         corpus_file = self.index.file(file_id) if file_id in self.index.paths else None
         if file_id in self.index.paths and corpus_file is None:
             return Reply(409, {"error": f"the source of {file_id} cannot be read", "hint": "see the terminal"})
+        path = self.index.cache(file_id)
+        if corpus_file is None:  # a stale cache: bytes and entries read once, together
+            try:
+                data, entries = self._entries(path)
+            except SiteBuilderError as err:
+                return _unreadable(err)
+            self._versions[file_id] = hashlib.sha256(data).hexdigest() if data is not None else _ABSENT
+            return entries
         with self._lock:
-            path = self.index.cache(file_id)
             for _ in range(3):  # the version must be that of the bytes read, even mid-write elsewhere
                 version = _digest(path)
                 try:
-                    loaded: Any = (self.index.translation(corpus_file) if corpus_file is not None
-                                   else self._entries(path)[1])
+                    loaded = self.index.translation(corpus_file)
                 except SiteBuilderError as err:
                     return _unreadable(err)
                 if _digest(path) == version:
@@ -161,25 +168,26 @@ class Workbench:
               limit: int | None, at: str = "", only: set[str] | None = None,
               ) -> tuple[list[dict[str, Any]], int, int]:
         """The rows of one file in state ``show``, from ``offset``; only the page is rendered."""
-        if isinstance(loaded, dict):
-            makers = [(lambda n=n, k=k, v=v: self._orphan_row(file_id, n, k, v), "orphaned", k)
-                      for n, (k, v) in enumerate(loaded.items(), 1)]
+        if isinstance(loaded, dict):  # (kind, state, key, what the row needs): rows made for the page only
+            makers = [("orphan", "orphaned", k, (n, v)) for n, (k, v) in enumerate(loaded.items(), 1)]
         else:
             ids = unit_ids(file_id, [r.unit for r in loaded.results])
-            makers = [(lambda i=i, r=r: self._unit_row(i, r, loaded), r.state.value, r.matched_key or r.unit.key)
+            makers = [("unit", r.state.value, r.matched_key or r.unit.key, (i, r))
                       for i, r in zip(ids, loaded.results)]
-            makers += [(lambda n=n, o=o: self._orphan_row(file_id, n, o.key, o.value), "orphaned", o.key)
-                       for n, o in enumerate(loaded.orphans, 1)]
+            makers += [("orphan", "orphaned", o.key, (n, o.value)) for n, o in enumerate(loaded.orphans, 1)]
         if only is not None:
             makers = [m for m in makers if m[2] in only]
         if show != "all":
-            flagged = self.index.row(file_id).flagged if show == "problems" and self.index.row(file_id) else set()
+            row = self.index.row(file_id)
+            flagged = row.flagged if show == "problems" and row is not None else set()
             makers = [m for m in makers if m[1] == show or (show == "problems" and m[2] in flagged)]
         where = next((n for n, m in enumerate(makers) if m[2] == at), None) if at else None
         if where is not None and limit:
             offset = where - where % limit
         chosen = makers[offset:offset + limit if limit is not None else None]
-        return [make() for make, _, _ in chosen], len(makers), offset
+        rows = [self._unit_row(*args, loaded) if kind == "unit"  # type: ignore[arg-type]
+                else self._orphan_row(file_id, args[0], key, args[1]) for kind, _, key, args in chosen]
+        return rows, len(makers), offset
 
     def _corpus_units(self, show: str, offset: int, limit: int) -> Reply:
         self.index.ready.wait(self._memory_wait())
@@ -439,7 +447,7 @@ class Workbench:
             if row is not None and key in row.states:
                 return None, ()
             try:
-                stale = key in read_entries(self.index.cache(file_id), self.lang)[1]
+                stale = key in self._entries(self.index.cache(file_id))[1]
             except SiteBuilderError:
                 return None
             return (None, ()) if stale else None
