@@ -15,8 +15,8 @@ import hashlib
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import filelock
 

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from workbench_project import make_project
 
 from site_builder.catalog.store import (
     CatalogConflict,
@@ -21,8 +22,6 @@ from site_builder.catalog.store import (
 from site_builder.fileio import lock_path, locked, replace_if_unchanged
 from site_builder.translators.fixes.files import apply_plan, plan_catalog
 from site_builder.translators.workbench.session import Workbench
-
-from workbench_project import make_project
 
 
 def _external_writer(path: str, prefix: str, count: int) -> None:
@@ -101,9 +100,8 @@ def test_the_lock_file_lives_outside_the_project(tmp_path):
     target = tmp_path / "translations" / "x.ja.json"
     where = lock_path(target)
     assert tmp_path not in where.parents
-    with locked(target):
-        with locked(target):  # a writer calling a writer in the same thread does not wait for itself
-            pass
+    with locked(target), locked(target):  # a writer calling a writer in the same thread does not wait for itself
+        pass
     assert not list(tmp_path.rglob("*.lock"))
 
 

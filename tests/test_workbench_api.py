@@ -370,7 +370,7 @@ def test_pretranslation_puts_exact_matches_in_the_fuzzy_sidecar_never_in_the_cac
 
 
 def test_a_fuzzy_unit_shows_a_word_diff_of_its_english(server):
-    status, units = request(server, "GET", units_path("capsnet/__init__"))
+    _, units = request(server, "GET", units_path("capsnet/__init__"))
     fuzzy = next(unit for unit in units if unit["state"] == "fuzzy")
     diff = fuzzy["suggestions"][0]["diff"]
     assert ["-", "Old text"] in diff or any(op == "-" and "Old" in text for op, text in diff)

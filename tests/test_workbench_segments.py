@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.translators.checks import check_value
 from site_builder.model import Severity
+from site_builder.translators.checks import check_value
 from site_builder.translators.workbench.segments import editor_model, join, skeleton, value_blocks
 
 KEYS = [
@@ -35,7 +35,7 @@ def test_every_key_comes_back_byte_for_byte_from_its_blocks(key: str) -> None:
 @pytest.mark.parametrize("key", KEYS)
 def test_the_starting_structure_holds_every_token_and_no_text(key: str) -> None:
     model = editor_model(key, None)
-    for block, source in zip(model["blocks"], model["source"]):
+    for block, source in zip(model["blocks"], model["source"], strict=True):
         assert all(isinstance(item, dict) for item in block["items"]) or block["fixed"]
         assert [i for i in source["items"] if isinstance(i, dict)] == [i for i in block["items"] if isinstance(i, dict)]
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from site_builder.errors import Location, TranslationFileError
 from site_builder.fileio import FileBusy, locked, read_bytes_or_none, replace_if_unchanged, write_atomic
@@ -227,7 +227,7 @@ def _parse_object(text: str, path: Path) -> _ParsedObject:
             raise _syntax(path, lines, pos, "expected ',' or '}' after the value")
 
 
-def _parse_member(text: str, pos: int, path: Path, lines: "_LineIndex", decoder: json.JSONDecoder,
+def _parse_member(text: str, pos: int, path: Path, lines: _LineIndex, decoder: json.JSONDecoder,
                   parsed: _ParsedObject) -> int:
     """Parse one ``"key": value`` starting at ``pos`` into ``parsed``; return where it ends."""
     if not text.startswith('"', pos):

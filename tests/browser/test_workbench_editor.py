@@ -6,8 +6,8 @@ import json
 import threading
 
 import pytest
-
 from corpus_files import write_corpus
+
 from site_builder.adapters.workbench.server import WorkbenchServer
 from site_builder.catalog.corpus import load_corpus
 from site_builder.catalog.store import catalog_path, save_catalog
@@ -162,10 +162,10 @@ def test_the_token_leaves_the_address_bar_and_a_reload_still_works(bench, open_p
 
 
 def test_the_raw_html_stays_available_for_experts(bench, open_page):
-    server, config, units = bench
+    server, config, _ = bench
     page = open_bench(open_page, server)
     key = "<p>Output projection </p>\n"
-    unit, editor = editor_of(page, key)
+    unit, _ = editor_of(page, key)
     unit.locator(".wb-raw-toggle").click()
     field = unit.locator("textarea")
     field.fill("<p>出力<strong>射影</strong></p>\n")

@@ -14,9 +14,9 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from site_builder.catalog.corpus import CorpusFile, FileTranslation, translate_units
 from site_builder.catalog.store import catalog_path, list_caches, read_entries
@@ -24,10 +24,10 @@ from site_builder.catalog.units import split_units
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError, at_file
 from site_builder.render.htmltree import visible_text
-from site_builder.source.parse import file_id as id_of, find_sources, parse_file
+from site_builder.source.parse import file_id as id_of
+from site_builder.source.parse import find_sources, parse_file
 from site_builder.translators.checks import check_value
 from site_builder.translators.workbench.memory import MemoryEntry, TranslationMemory
-
 
 _SPLITTING = threading.Lock()
 
@@ -293,7 +293,7 @@ class CorpusIndex:
     def _has_problem(self, key: str, value: str, originals: tuple) -> bool:
         try:
             return bool(self._check(key, value, originals))
-        except Exception:  # noqa: BLE001 - a check that crashes on a value is a problem to look at
+        except Exception:
             return True
 
     def _remember(self, entries: list[MemoryEntry]) -> None:

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from site_builder.render.htmltree import BLOCK_TAGS
 from site_builder.render.placeholders import CANONICAL
@@ -138,7 +139,7 @@ def skeleton(text: str, *, plain: bool = False) -> Skeleton:
         if items and (not blank or empty_leaf):
             frames.append("".join(frame))
             frame.clear()
-            fixed = not stack and all(isinstance(i, Token) and i.kind == "placeholder" or
+            fixed = not stack and all((isinstance(i, Token) and i.kind == "placeholder") or
                                       (isinstance(i, str) and not i.strip()) for i in items)
             runs.append(Run(stack[-1] if stack else "", tuple(items), fixed))
         else:
@@ -175,7 +176,7 @@ def join(key: str, blocks: Sequence[Sequence[Any]], *, plain: bool = False) -> s
     if len(blocks) != len(shape.runs):
         raise ValueError(f"the key has {len(shape.runs)} block(s), {len(blocks)} were sent")
     out = [shape.frames[0]]
-    for run, block, frame in zip(shape.runs, blocks, shape.frames[1:]):
+    for run, block, frame in zip(shape.runs, blocks, shape.frames[1:], strict=True):
         out.append(_run_html(run.items) if run.fixed else _block_html(block, plain))
         out.append(frame)
     return "".join(out)
@@ -235,7 +236,7 @@ def value_blocks(key: str, value: str, *, plain: bool = False) -> list[dict[str,
     mine = skeleton(value, plain=plain)
     if mine.frames != shape.frames or len(mine.runs) != len(shape.runs):
         return None
-    if any(a.fixed != b.fixed or (a.fixed and a.items != b.items) for a, b in zip(mine.runs, shape.runs)):
+    if any(a.fixed != b.fixed or (a.fixed and a.items != b.items) for a, b in zip(mine.runs, shape.runs, strict=True)):
         return None
     blocks = blocks_json(mine)
     try:

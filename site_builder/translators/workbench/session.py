@@ -20,34 +20,35 @@ import html
 import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import FileTranslation
-from site_builder.source.ids import unit_ids
-from site_builder.render.placeholders import placeholder
 from site_builder.catalog.store import (
     CatalogConflict,
     apply_changes_read,
     archive_path,
     fuzzy_path,
     load_catalog,
-    read_entries,
     load_suggestions,
+    read_entries,
     save_catalog,
     save_suggestions,
 )
+from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
+from site_builder.fileio import locked, read_bytes_or_none
 from site_builder.model import Protected, Severity, Suggestion, Unit, UnitKind, UnitResult, UnitState
-from site_builder.render.page import Renderers, default_renderers, render_originals, use_translation
-from site_builder.render.sanitize import sanitize_html
 from site_builder.render.htmltree import visible_text
+from site_builder.render.page import Renderers, default_renderers, render_originals, use_translation
+from site_builder.render.placeholders import placeholder
+from site_builder.render.sanitize import sanitize_html
+from site_builder.source.ids import unit_ids
 from site_builder.translators.checks import Problem, check_value
 from site_builder.translators.glossary import Glossary, load_glossaries, term_pattern
 from site_builder.translators.update import merge_archive
-from site_builder.fileio import locked, read_bytes_or_none
 from site_builder.translators.workbench.index import CorpusIndex
 from site_builder.translators.workbench.memory import MemoryEntry, TranslationMemory, renumber
 from site_builder.translators.workbench.segments import editor_model, join, value_blocks
@@ -173,7 +174,7 @@ class Workbench:
         else:
             ids = unit_ids(file_id, [r.unit for r in loaded.results])
             makers = [("unit", r.state.value, r.matched_key or r.unit.key, (i, r))
-                      for i, r in zip(ids, loaded.results)]
+                      for i, r in zip(ids, loaded.results, strict=True)]
             makers += [("orphan", "orphaned", o.key, (n, o.value)) for n, o in enumerate(loaded.orphans, 1)]
         if only is not None:
             makers = [m for m in makers if m[2] in only]
@@ -312,7 +313,7 @@ class Workbench:
                            "value": value})
 
     def save(self, file_id: str, key: str, value: str, *, override: bool = False,
-             version: str | None = None, base: str | None | object = _UNSET) -> Reply:
+             version: str | None = None, base: str | object | None = _UNSET) -> Reply:
         """``PUT /api/units``: check, then write the value (see the module docstring).
 
         ``base``: the value the editor started from (None: none). When given, only this key is
@@ -404,7 +405,7 @@ class Workbench:
         return data, entries
 
     def _conflict(self, file_id: str, data: bytes | None, current: str | None, key: str, value: str,
-                  version: str | None, base: str | None | object) -> Reply | None:
+                  version: str | None, base: str | object | None) -> Reply | None:
         """A 409 when the disk moved on from what the editor saw (called under the file's lock,
         with the bytes and the key's value just read)."""
         if base is not _UNSET:
