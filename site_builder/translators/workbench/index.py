@@ -214,10 +214,10 @@ class CorpusIndex:
             self._yield_to_requests()
             flagged = self._flag(file_id)
             with self._lock:
-                row = self._rows.get(file_id)
-                if row is not None and flagged is not None:
-                    row.flagged |= flagged
-                    row.problems = len(row.flagged)
+                counted = self._rows.get(file_id)
+                if counted is not None and flagged is not None:
+                    counted.flagged |= flagged
+                    counted.problems = len(counted.flagged)
         self.checked.set()
 
     def _flag(self, file_id: str) -> set[str] | None:

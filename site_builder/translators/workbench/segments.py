@@ -125,14 +125,12 @@ def skeleton(text: str, *, plain: bool = False) -> Skeleton:
         items, run = run, []
         if not items:
             return
+        trailing: list[str] = []
         if not stack:  # outside blocks, whitespace at either end is layout, not content
             while items and isinstance(items[0], str) and not items[0].strip():
-                frame.append(html.escape(items.pop(0), quote=True))
-            trailing = []
+                frame.append(html.escape(str(items.pop(0)), quote=True))
             while items and isinstance(items[-1], str) and not items[-1].strip():
-                trailing.insert(0, html.escape(items.pop(), quote=True))
-        else:
-            trailing = []
+                trailing.insert(0, html.escape(str(items.pop()), quote=True))
         blank = all(isinstance(item, str) and not item.strip() for item in items)
         empty_leaf = (last_structural is not None and last_structural.kind == "open"
                       and following is not None and following.kind == "close")

@@ -169,6 +169,7 @@ class Workbench:
               limit: int | None, at: str = "", only: set[str] | None = None,
               ) -> tuple[list[dict[str, Any]], int, int]:
         """The rows of one file in state ``show``, from ``offset``; only the page is rendered."""
+        makers: list[tuple[str, str, str, tuple[Any, Any]]]
         if isinstance(loaded, dict):  # (kind, state, key, what the row needs): rows made for the page only
             makers = [("orphan", "orphaned", k, (n, v)) for n, (k, v) in enumerate(loaded.items(), 1)]
         else:
@@ -230,7 +231,7 @@ class Workbench:
                                 "english": carried.previous, "diff": word_diff(carried.previous, unit.key)})
         suggestions += self._memory_suggestions(unit.file_id, key, unit.masked.originals)
         for suggestion in suggestions:
-            suggestion["blocks"] = value_blocks(key, suggestion["value"], plain=plain)
+            suggestion["blocks"] = value_blocks(key, str(suggestion["value"]), plain=plain)
         return {
             "id": unit_id, "key": key, "kind": unit.kind.value, "english": unit.key,
             "english_html": english_html(unit.key, rendered, unit.kind), "value": value,
