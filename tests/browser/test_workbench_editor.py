@@ -172,3 +172,15 @@ def test_the_raw_html_stays_available_for_experts(bench, open_page):
     unit.locator(".wb-save").click()
     page.locator("#wb-message", has_text="保存しました").wait_for()
     assert saved(config)[key] == "<p>出力<strong>射影</strong></p>\n"
+
+
+def test_a_deep_link_without_the_token_opens_in_a_browser_that_has_opened_the_workbench(bench, open_page):
+    server, _, _ = bench
+    page = open_bench(open_page, server)
+    other = page.context.new_page()  # a link from the status page: no token, no sessionStorage
+    other.goto(f"http://127.0.0.1:{server.port}/?file=attention&show=missing")
+    other.locator("article.wb-unit").first.wait_for()
+    assert set(other.locator(".wb-state").all_inner_texts()) == {"未翻訳"}
+    stranger = open_page(1280, 900)  # another browser profile, without the cookie: nothing is shown
+    stranger.goto(f"http://127.0.0.1:{server.port}/?file=attention")
+    assert stranger.locator("article.wb-unit").count() == 0
