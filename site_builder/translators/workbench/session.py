@@ -1,17 +1,21 @@
 """The workbench's state and rules: a project and a language -> the editor's files, units, checks and saves.
 
 The HTTP server (:mod:`.server`) only routes; everything it answers comes from here, as
-plain JSON-ready values. A unit is shown with its English as readers see it (the key through
-the site's sanitiser, then its own rendered math, code and images), its value, state, the
-findings of ``site-builder check`` and its suggestions (the fuzzy carry-over, then the
-translation memory). A save is refused (``422``) when the value has an error, or a warning
-the translator did not override; refused (``409``) when the cache changed on disk since it
-was last served; else the cache is rewritten atomically in its exact byte format, the unit's
-fuzzy suggestion leaves the sidecar, and a translation emptied on purpose is kept in the
-archive sidecar first, so no value is ever lost. This module writes only through
-``core.store``; it must not speak HTTP.
+plain JSON-ready values. Files are read when asked for (:mod:`.index` counts the rest in the
+background), and units are made a page at a time. A unit is shown with its English as readers
+see it (the key through the site's sanitiser, then its own rendered math, code and images), its
+value, and the same as blocks of text and tokens for the editor (:mod:`.segments`), its state,
+the findings of ``site-builder check`` and its suggestions (the fuzzy carry-over with a word
+diff of the English, then the translation memory). A value comes as HTML or as blocks. A save
+is refused (``422``) when the value has an error, or a warning the translator did not override;
+refused (``409``) when the unit's value on disk is no longer the one the editor started from
+(or, from a client that does not say, when the file changed since it was served); else, under
+the file's lock, the key is merged into the cache as it is on disk now, written atomically in
+its exact byte format, the unit's fuzzy suggestion leaves the sidecar, and a translation
+emptied on purpose is kept in the archive sidecar first, so no value is ever lost.
+Pretranslation writes only fuzzy suggestions, never values. This module writes only through
+``catalog.store``; it must not speak HTTP.
 """
-
 from __future__ import annotations
 
 import difflib
