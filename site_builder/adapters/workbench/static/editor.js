@@ -178,6 +178,7 @@ async function start() {
 
 async function loadFiles() {
   const { data } = await api("GET", "/api/files", { partial: "1" });
+  state.fileRows = new Map(data.map((row) => [row.file, row]));
   const select = document.getElementById("wb-file");
   select.replaceChildren(new Option(t("all_files"), "*"));
   for (const row of data) select.append(new Option(fileLabel(row), row.file));
@@ -221,6 +222,8 @@ async function refreshSuggestions() {
 
 async function refreshFileLabels() {
   const { data } = await api("GET", "/api/files", { partial: "1" });
+  state.fileRows = new Map(data.map((row) => [row.file, row]));
+  updateStats();
   const options = new Map(Array.from(document.getElementById("wb-file").options).map((o) => [o.value, o]));
   for (const row of data) if (options.has(row.file)) options.get(row.file).textContent = fileLabel(row);
 }
@@ -270,9 +273,9 @@ function updateStats() {
     page.textContent = state.total ? t("page", { from: state.offset + 1, to: state.offset + state.units.length, total: state.total }) : "";
   }
   const stats = document.getElementById("wb-file-stats");
-  const row = document.getElementById("wb-file");
-  if (!stats || !row) return;
-  stats.textContent = "";
+  const row = (state.fileRows || new Map()).get(state.file);
+  if (!stats) return;
+  stats.textContent = row && !row.pending ? t("stats", row) : "";
 }
 
 function renderUnits() {
@@ -518,6 +521,7 @@ async function save(unit, thenNext) {
     renderFindings(unit, data.findings);
     renderState(unit);
     say(t("saved"));
+    refreshFileLabels();
     if (thenNext) await nextMissing(true);
   } else if (status === 422) {
     renderFindings(unit, data.findings);
