@@ -26,9 +26,16 @@ DEFAULT_SOURCE_DIR = "src"
 DEFAULT_TRANSLATIONS_DIR = "translations"
 #: Files that become pages unless the config says otherwise.
 DEFAULT_INCLUDE = ("**/*.py", "**/*.md")
+#: Sources larger than this are skipped, with a warning naming the setting (``max_file_bytes``).
+DEFAULT_MAX_FILE_BYTES = 5_000_000
+#: A source with a longer line is shown without code navigation (``max_line_chars``).
+DEFAULT_MAX_LINE_CHARS = 20_000
 #: Where fallback notices send readers who want to help translate.
 DEFAULT_GUIDE_URL = "translation-guide/"
 _LOCAL_URL = re.compile(r"^http://(127\.0\.0\.1|localhost):\d{1,5}/?$")
+#: The docstring conventions a site may fix (``source.docstrings.DocstringStyle``'s values).
+DOCSTRING_STYLES = ("auto", "google", "numpy", "sphinx", "markdown")
+DEFAULT_DOCSTRING_STYLE = "auto"
 
 
 def _config_error(name: str, expected: str, got: Any) -> ConfigError:
@@ -57,6 +64,13 @@ class SiteConfig:
     """Address of the translators' workbench (``site-builder translate --port P``), e.g.
     ``http://127.0.0.1:8765/``: the status page of a local preview links each file's missing and
     fuzzy units to it. Only a local address; never a token (the workbench's cookie opens it)."""
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    """A source larger than this is skipped with a warning (memory and time stay bounded)."""
+    max_line_chars: int = DEFAULT_MAX_LINE_CHARS
+    """A source with a longer line is shown without code navigation, with a warning."""
+    docstring_style: str = DEFAULT_DOCSTRING_STYLE
+    """How docstrings are read: ``auto`` (found per docstring), ``google``, ``numpy``, ``sphinx``
+    or ``markdown`` (as written; the ``:param name:`` dialect still becomes a list)."""
 
     def __post_init__(self) -> None:
         # Normalised here, not by each adapter, so every way of making a config agrees.
@@ -75,6 +89,13 @@ class SiteConfig:
                                   self.workbench_url)
             error.hint = "the workbench listens on this machine only; put no token in the address"
             raise error
+        for name in ("max_file_bytes", "max_line_chars"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise _config_error(name, "a positive whole number", value)
+        if self.docstring_style not in DOCSTRING_STYLES:
+            raise ConfigError(f"Config value 'docstring_style': expected one of "
+                              f"{', '.join(DOCSTRING_STYLES)}, got {self.docstring_style!r}")
 
     @property
     def target_languages(self) -> tuple[str, ...]:
@@ -126,7 +147,15 @@ def _checked_values(values: Mapping[str, Any], base: Path) -> dict[str, Any]:
             raise _config_error(name, expected, raw)
         return raw
 
+    def limit_of(name: str, default: int) -> int:
+        raw = values.get(name, default)
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
+            raise _config_error(name, "a positive whole number", raw)
+        return raw
+
     return {
+        "max_file_bytes": limit_of("max_file_bytes", DEFAULT_MAX_FILE_BYTES),
+        "max_line_chars": limit_of("max_line_chars", DEFAULT_MAX_LINE_CHARS),
         "source_dir": path_of("source_dir", DEFAULT_SOURCE_DIR),
         "translations_dir": path_of("translations_dir", DEFAULT_TRANSLATIONS_DIR),
         "languages": strings_of("languages", (SOURCE_LANGUAGE,), "a list of codes"),
@@ -135,4 +164,6 @@ def _checked_values(values: Mapping[str, Any], base: Path) -> dict[str, Any]:
         "exclude": strings_of("exclude", ()),
         "guide_url": string_of("guide_url", DEFAULT_GUIDE_URL, "a site-relative URL"),
         "workbench_url": string_of("workbench_url", "", "a local URL"),
+        "docstring_style": string_of("docstring_style", DEFAULT_DOCSTRING_STYLE,
+                                     f"one of {', '.join(DOCSTRING_STYLES)}"),
     }
