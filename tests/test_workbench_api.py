@@ -375,3 +375,30 @@ def test_a_fuzzy_unit_shows_a_word_diff_of_its_english(server):
     diff = fuzzy["suggestions"][0]["diff"]
     assert ["-", "Old text"] in diff or any(op == "-" and "Old" in text for op, text in diff)
     assert any(op == "+" for op, _ in diff)
+
+
+def test_a_cache_linked_from_outside_is_neither_listed_nor_read_nor_written_through(tmp_path):
+    config = make_project(tmp_path / "project")
+    secret = tmp_path / "elsewhere" / "secret.json"
+    secret.parent.mkdir()
+    secret.write_text('{"<p>Create experiment </p>\\n": "<p>secret</p>\\n"}')
+    (config.translations_dir / "leak.ja.json").symlink_to(secret)
+    cache = catalog_path(config.translations_dir, "capsnet/__init__", "ja")
+    cache.unlink()
+    cache.symlink_to(secret)
+    running = WorkbenchServer(config, ("ja",), token="secret-token")
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    try:
+        status, files = request(running, "GET", "/api/files?lang=ja")
+        assert "leak" not in {row["file"] for row in files}
+        status, body = request(running, "GET", units_path("capsnet/__init__"))
+        assert status == 409 and "<p>secret</p>" not in json.dumps(body, ensure_ascii=False)
+        status, body = request(running, "PUT", units_path("capsnet/__init__"),
+                               {"key": "<p>Create experiment </p>\n", "value": "<p>実験</p>\n"})
+        assert status == 409 and "outside" in body["error"]
+        assert secret.read_text() == '{"<p>Create experiment </p>\\n": "<p>secret</p>\\n"}'
+        assert cache.is_symlink()
+    finally:
+        running.shutdown()
+        running.server_close()

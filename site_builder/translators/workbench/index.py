@@ -18,14 +18,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_builder.catalog.corpus import CorpusFile, FileTranslation, translate_units
+from site_builder.catalog.corpus import (
+    CorpusFile,
+    FileTranslation,
+    RefusedFileError,
+    parse_and_split,
+    translate_units,
+)
 from site_builder.catalog.store import catalog_path, list_caches, read_entries
-from site_builder.catalog.units import split_units
 from site_builder.config import SiteConfig
-from site_builder.errors import SiteBuilderError, at_file
+from site_builder.errors import Location, SiteBuilderError, SourceError, at_file
 from site_builder.render.htmltree import visible_text
-from site_builder.source.parse import file_id as id_of
-from site_builder.source.parse import find_sources, parse_file
+from site_builder.source.boundary import Refused, leads_out, real
+from site_builder.source.discover import Discovered, discover_sources
+from site_builder.source.discover import file_id as id_of
 from site_builder.translators.checks import check_value
 from site_builder.translators.workbench.memory import MemoryEntry, TranslationMemory
 
@@ -77,16 +83,25 @@ class CorpusIndex:
         self.config = config
         self.lang = lang
         root = config.source_dir
+        self.errors: list[SiteBuilderError] = []
         self.paths: dict[str, Path] = {}
-        for path in find_sources(root, config.include, config.exclude) if root.is_dir() else []:
+        found = discover_sources(root, config.include, config.exclude) if root.is_dir() else Discovered(())
+        for path in found.paths:
             self.paths.setdefault(id_of(path, root), path)
+        self.errors += [SourceError(refused.reason("source"), location=Location(refused.path), hint=Refused.hint)
+                        for refused in found.refused]
         caches = list_caches(config.translations_dir, lang) if config.translations_dir.is_dir() else {}
+        for cache_id, path in list(caches.items()):  # a cache linked from outside is neither served nor saved
+            if leads_out(path, config.translations_dir):
+                del caches[cache_id]
+                self.errors.append(RefusedFileError(
+                    f"refused, it leads outside the translations folder {config.translations_dir} "
+                    f"(to {real(path)})", location=Location(path), hint=Refused.hint))
         self.stale: set[str] = {file_id for file_id in caches if file_id not in self.paths}
         """File ids of caches whose source is gone: their entries are edited as orphans."""
         self.ids: list[str] = sorted(set(self.paths) | self.stale)
         self.size = sum(_size(path) for path in caches.values())
         """Bytes of the language's caches: how big the corpus is, known before reading it."""
-        self.errors: list[SiteBuilderError] = []
         self.memory = TranslationMemory(())
         self.memory_lock = threading.Lock()
         self._check = check or (lambda key, value, originals: check_value(key, value, originals=originals))
@@ -128,12 +143,14 @@ class CorpusIndex:
         path = self.paths.get(file_id)
         loaded = None
         if path is not None:
+            config = self.config
             try:
                 # One at a time: the notes renderer is shared and not thread-safe, and the
                 # background index splits files while requests ask for others.
                 with _SPLITTING, at_file(path):
-                    source = parse_file(path, self.config.source_dir)
-                    loaded = CorpusFile(source=source, units=tuple(split_units(source)), translations={})
+                    source, units = parse_and_split(path, config.source_dir, None, limits=(
+                        config.max_file_bytes, config.max_line_chars, config.docstring_style))
+                    loaded = CorpusFile(source=source, units=units, translations={})
             except SiteBuilderError as err:
                 with self._lock:
                     self.errors.append(err)

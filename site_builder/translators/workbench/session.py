@@ -44,6 +44,7 @@ from site_builder.catalog.store import (
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
 from site_builder.fileio import locked, read_bytes_or_none
+from site_builder.source.boundary import leads_out
 from site_builder.model import Protected, Severity, Suggestion, Unit, UnitKind, UnitResult, UnitState
 from site_builder.render.htmltree import visible_text
 from site_builder.render.page import Renderers, default_renderers, render_originals, use_translation
@@ -337,6 +338,11 @@ class Workbench:
                                "error": "not saved: fix the errors" if errors
                                else "not saved: confirm the warnings to save anyway", "value": value})
         path = self.index.cache(file_id)
+        root = self.config.translations_dir
+        outside = [p for p in (path, fuzzy_path(path), archive_path(path)) if leads_out(p, root)]
+        if outside:  # a link out of the project: neither read into it nor written through
+            return Reply(409, {"error": f"{outside[0]} is refused: it leads outside the translations folder {root}",
+                               "hint": "copy the file into the folder instead of linking to it", "disk_value": None})
         try:
             with locked(path):
                 data, entries = self._entries(path)  # once: a cache may hold 100,000 keys
