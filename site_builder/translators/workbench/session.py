@@ -63,7 +63,7 @@ _UNSET = object()
 #: How long the first rows wait for the memory before they are sent without its suggestions.
 _MEMORY_WAIT = 3.0
 #: Bytes of caches above which a corpus is big: its first screen does not wait for the memory.
-_SMALL = 2_000_000
+_SMALL = 300_000
 
 
 @dataclass(frozen=True, slots=True)
