@@ -40,7 +40,7 @@ from site_builder.catalog.corpus import Corpus, CorpusFile, FileTranslation
 from site_builder.source.ids import unit_ids
 from site_builder.render.placeholders import replace_canonical, show_original
 from site_builder.errors import Location, TranslationFileError
-from site_builder.fileio import write_atomic
+from site_builder.fileio import locked, write_atomic
 from site_builder.translators.glossary import Glossary
 from site_builder.model import (
     Finding,
@@ -50,7 +50,7 @@ from site_builder.model import (
     UnitResult,
     UnitState,
 )
-from site_builder.catalog.store import fuzzy_path, save_catalog, save_suggestions
+from site_builder.catalog.store import apply_changes, changes_between, fuzzy_path, save_suggestions
 from site_builder.render.htmltree import visible_text
 
 #: Fixed header dates keep exported files byte-stable (the cache, not the PO, is the record).
@@ -341,12 +341,16 @@ def apply_import(plans: Sequence[FileImport]) -> list[FileImport]:
     written = []
     for plan in plans:
         changed = False
-        if dict(plan.entries) != dict(plan.translation.catalog.entries):
-            save_catalog(plan.translation.catalog.path, plan.entries)
-            changed = True
-        if dict(plan.suggestions) != dict(plan.translation.suggestions):
-            save_suggestions(fuzzy_path(plan.translation.catalog.path), plan.suggestions)
-            changed = True
+        path = plan.translation.catalog.path
+        with locked(path):  # the cache and its sidecar, as every writer of them does
+            if dict(plan.entries) != dict(plan.translation.catalog.entries):
+                # Merged into the file as it is now: an edit made since the import read it is kept,
+                # and one that clashes stops the import with both versions on disk.
+                apply_changes(path, plan.lang, changes_between(plan.translation.catalog.entries, plan.entries))
+                changed = True
+            if dict(plan.suggestions) != dict(plan.translation.suggestions):
+                save_suggestions(fuzzy_path(path), plan.suggestions)
+                changed = True
         if changed:
             written.append(plan)
     return written

@@ -284,7 +284,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
             shared.report(rendered.findings, self.language)
             return rendered.body
         if uri == STATUS_URI and page.file.generated_by:
-            return status_html(build.plan, shared.corpus, self.language)
+            return status_html(build.plan, shared.corpus, self.language, shared.site.workbench_url)
         if uri == HOME_URI and page.file.generated_by:
             return home_html(build.plan, shared.corpus, self.language, config.site_name)
         return hand_page_html(html, uri=uri, page_file=Path(page.file.abs_src_path or config.docs_dir),
