@@ -37,6 +37,7 @@ from babel.messages.pofile import PoFileError, normalize, read_po, write_po
 
 from site_builder.translators.checks import check_value
 from site_builder.catalog.corpus import Corpus, CorpusFile, FileTranslation
+from site_builder.source.boundary import files_under
 from site_builder.source.ids import unit_ids
 from site_builder.render.placeholders import replace_canonical, show_original
 from site_builder.errors import Location, TranslationFileError
@@ -215,9 +216,16 @@ def _check_strings(text: str, path: Path) -> None:
 
 
 def find_po_files(po_dir: Path, languages: Sequence[str]) -> list[tuple[Path, str, str]]:
-    """``(path, file id, lang)`` of every ``<file id>.<lang>.po`` under ``po_dir``, sorted."""
+    """``(path, file id, lang)`` of every ``<file id>.<lang>.po`` under ``po_dir``, sorted.
+
+    Raises:
+        TranslationFileError: a PO file (or folder) there is a link whose real path leaves ``po_dir``.
+    """
+    paths, refused = files_under(po_dir, keep=lambda relative: relative.endswith(".po"))
+    for outside in refused:
+        raise TranslationFileError(outside.reason("PO"), location=Location(outside.path), hint=outside.hint)
     found = []
-    for path in sorted(po_dir.rglob("*.po")):
+    for path in paths:
         relative = path.relative_to(po_dir).as_posix()
         stem, _, lang = relative[: -len(".po")].rpartition(".")
         if stem and (not languages or lang in languages):
