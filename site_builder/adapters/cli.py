@@ -619,6 +619,11 @@ def _guess_source(project: Path) -> str:
 
 _COMMANDS.append(_add_init)
 
+# --- cache (its own module: adapters/cache_command.py) ----------------------------------------
+from site_builder.adapters.cache_command import add_cache  # noqa: E402 - one block, easy to port
+
+_COMMANDS.append(add_cache)
+
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -261,10 +261,7 @@ def _load_dictionary(jieba: Any) -> None:
             tokenizer.FREQ, tokenizer.total, tokenizer.initialized = stored[0], stored[1], True
         return
     tokenizer.initialize()
-    try:
-        cache.put(key, (tokenizer.FREQ, tokenizer.total))
-    except OSError:
-        pass  # a read-only home: jieba's own cache still serves
+    cache.put(key, (tokenizer.FREQ, tokenizer.total))  # a read-only home: a warning, jieba's own cache serves
 
 
 def merged_index(theme_index: Mapping[str, Any], entries: Iterable[dict[str, str]], *,
