@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from site_builder.adapters.mkdocs.project import CONFIG_FILE, load_project_config
+from site_builder.cache import CACHE_FOLDER, BuildCache
 from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import FileStats, language_stats, load_corpus
 from site_builder.errors import ConfigError, Location, SiteBuilderError
@@ -227,7 +228,9 @@ def _run_check(args: argparse.Namespace) -> int:
         findings, errors = check_cache_files(args.files, _translations_root(args), languages=wanted)
     else:
         config = project_config(args)
-        corpus = load_corpus(config, keep_going=True)
+        # The build's cache of split units: a check after a build (or a check) splits nothing again.
+        cache = BuildCache((args.config.parent if args.config.exists() else Path.cwd()) / CACHE_FOLDER)
+        corpus = load_corpus(config, keep_going=True, cache=cache)
         glossaries = load_glossaries(config.translations_dir, corpus.languages)
         findings, errors = check_corpus(corpus, glossaries), corpus.errors
     if args.format == "json":

@@ -29,6 +29,14 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Iterator, Sequence
 
+from site_builder.render.htmltokens import (  # noqa: F401 - PLAIN_* are read from here too
+    PLAIN_ATTRIBUTES,
+    PLAIN_TAG,
+    RAW_TEXT_TAGS,
+    STRIDE,
+    attributes,
+    plain_tokens,
+)
 from site_builder.render.placeholders import CANONICAL
 
 #: Elements with no content and no end tag.
@@ -156,10 +164,83 @@ def _element_or_placeholder(tag: str, attrs: list[tuple[str, str]], children: li
 
 
 def parse_html(html: str) -> ParsedHtml:
-    """Parse key or value HTML into a tree, never raising: repairs are listed instead."""
+    """Parse key or value HTML into a tree, never raising: repairs are listed instead.
+
+    Plain markup (``render.htmltokens``: what the renderer writes and nearly every translation
+    keeps) is built from its tokens in one pass; anything else goes through the standard
+    library's parser. Both give the same tree (tests/test_htmltree.py holds them to it)."""
+    parsed = _parse_plain(html)
+    if parsed is not None:
+        return parsed
     builder = _TreeBuilder()
     builder.feed(html)
     return builder.result()
+
+
+def _parse_plain(markup: str) -> ParsedHtml | None:
+    """:class:`_TreeBuilder`'s result for plain markup, from :func:`plain_tokens`; None otherwise."""
+    tokens = plain_tokens(markup)
+    if tokens is None:
+        return None
+    # Each open element: (tag, attrs, children, exact start tag); the root is ("", ...).
+    stack: list[tuple[str, list[tuple[str, str]], list[Node], str]] = [("", [], [], "")]
+    names: list[str] = []  # the open elements' tags, in step with stack[1:]
+    nested: list[str] = []
+    in_paragraph: list[str] = []
+    problems: list[str] = []
+
+    def pop() -> None:
+        tag, attrs, children, raw = stack.pop()
+        names.pop()
+        stack[-1][2].append(_element_or_placeholder(tag, attrs, children, raw))
+
+    for index in range(0, len(tokens), STRIDE):
+        text = tokens[index]
+        if text:
+            siblings = stack[-1][2]
+            data = html.unescape(text) if "&" in text else text
+            if siblings and type(siblings[-1]) is Text:
+                siblings[-1] = Text(siblings[-1].data + data)  # type: ignore[union-attr]
+            else:
+                siblings.append(Text(data))
+        if index + 1 >= len(tokens):
+            break
+        name, raw_attrs, space, slash, end = tokens[index + 1:index + STRIDE]
+        if name is None:
+            tag = end.lower()
+            if tag in RAW_TEXT_TAGS:
+                return None
+            if tag in VOID_TAGS:
+                continue
+            if tag not in names:
+                problems.append(f"</{tag}> closes nothing")
+                continue
+            while names[-1] != tag:
+                problems.append(f"<{names[-1]}> is closed by </{tag}>")
+                pop()
+            pop()
+            continue
+        tag = name.lower()
+        if tag in RAW_TEXT_TAGS:
+            return None
+        pairs = attributes(raw_attrs) if raw_attrs else []
+        if slash:
+            stack[-1][2].append(Element(tag, tuple(pairs)))
+            continue
+        if tag in CLOSES_PARAGRAPH and "p" in names:
+            in_paragraph.append(f"<{tag}> inside <p>")
+        if tag in VOID_TAGS:
+            stack[-1][2].append(Element(tag, tuple(pairs)))
+            continue
+        if tag == "a" and "a" in names:
+            outer = next(a for t, a, *_ in reversed(stack) if t == "a")
+            nested.append(f"{show_tag('a', pairs)} inside {show_tag('a', outer)}")
+        stack.append((tag, pairs, [], f"<{name}{raw_attrs}{space}>"))
+        names.append(tag)
+    while len(stack) > 1:
+        problems.append(f"<{stack[-1][0]}> is never closed")
+        pop()
+    return ParsedHtml(tuple(stack[0][2]), tuple(nested), tuple(in_paragraph), tuple(problems))
 
 
 def show_tag(tag: str, attrs: Sequence[tuple[str, str]]) -> str:
@@ -214,24 +295,6 @@ def html_problem(value: str) -> tuple[str, str] | None:
     return problems[0] if problems else None
 
 
-# A start tag, an end tag or a self-closing tag in its plainest spelling (text between tags
-# holds no '<'); search.py reads the build's own HTML with it too. Group 1: start tag name,
-# 2: its attributes (``PLAIN_ATTRIBUTES``), 3: "/" of <x/>, 4: end tag name.
-PLAIN_ATTRIBUTES = r"""(?:\s+[a-zA-Z_][-a-zA-Z0-9_:.]*(?:="[^"<>]*"|='[^'<>]*'|=[^\s"'=<>`/]+(?=[\s>]))?)*"""
-PLAIN_TAG = re.compile(
-    rf"""<(?:([a-zA-Z][a-zA-Z0-9]*)({PLAIN_ATTRIBUTES})\s*(/?)|/([a-zA-Z][a-zA-Z0-9]*)\s*)>""")
-_SIMPLE_ATTR = re.compile(r"""\s+([a-zA-Z_][-a-zA-Z0-9_:.]*)(?:="([^"<>]*)"|='([^'<>]*)'|=([^\s"'=<>`/]+(?=\s|\Z)))?""")
-#: Elements whose content the parser reads as raw text: left to the full parser.
-_RAW_TEXT_TAGS = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
-                            "noframes", "noscript", "plaintext"})
-
-
-def _simple_attrs(raw: str) -> list[tuple[str, str]]:
-    """The (name, decoded value) pairs of a start tag's attribute text, as the parser reads them."""
-    return [(attr.group(1).lower(), html.unescape(attr.group(2) or attr.group(3) or attr.group(4) or ""))
-            for attr in _SIMPLE_ATTR.finditer(raw)]
-
-
 def _simple_problems(value: str) -> list[tuple[str, str]] | None:
     """The structural problems of ``value`` as :class:`_TreeBuilder` finds them, or None when
     ``value`` is not plain enough to tokenise with one regular expression.
@@ -253,7 +316,7 @@ def _simple_problems(value: str) -> list[tuple[str, str]] | None:
         tag = tokens[index]
         if tag is None:
             tag = tokens[index + 3].lower()
-            if tag in _RAW_TEXT_TAGS:
+            if tag in RAW_TEXT_TAGS:
                 return None
             if tag in VOID_TAGS:
                 continue
@@ -267,7 +330,7 @@ def _simple_problems(value: str) -> list[tuple[str, str]] | None:
             attrs.pop()
             continue
         tag = tag.lower()
-        if tag in _RAW_TEXT_TAGS:
+        if tag in RAW_TEXT_TAGS:
             return None
         if tokens[index + 2]:
             continue  # <x/>: the parser reports it apart and it opens nothing
@@ -277,8 +340,8 @@ def _simple_problems(value: str) -> list[tuple[str, str]] | None:
             continue
         if tag == "a" and "a" in tags:
             outer = attrs[len(tags) - 1 - tags[::-1].index("a")]
-            nested.append(f"{show_tag('a', _simple_attrs(tokens[index + 1]))} inside "
-                          f"{show_tag('a', _simple_attrs(outer))}")
+            nested.append(f"{show_tag('a', attributes(tokens[index + 1]))} inside "
+                          f"{show_tag('a', attributes(outer))}")
         tags.append(tag)
         attrs.append(tokens[index + 1])
     problems.extend(f"<{tag}> is never closed" for tag in reversed(tags))

@@ -185,7 +185,8 @@ def check_value(key: str, value: str, *, originals: Sequence[Protected] = (),
     if not value.strip():
         return [_warning("empty", "the translation is empty; the page shows the English notes")] \
             if key.strip() else []
-    if value == key or normalize_key(value) == normalize_key(key):
+    if value == key or ("".join(value.split()) == "".join(key.split())
+                        and normalize_key(value) == normalize_key(key)):
         return [_warning("untranslated", "the translation is the English text")] \
             if has_words(key) else []
     if is_plain_text_key(key):
@@ -195,11 +196,12 @@ def check_value(key: str, value: str, *, originals: Sequence[Protected] = (),
                          for severity, message in glossary.violations(key, value)]
         return problems
     key_html, value_html = parse_html(key), parse_html(value)
+    key_facts, value_facts = _element_facts(key_html), _element_facts(value_html)
     problems = _placeholder_problems(key, value, originals)
     problems += _tag_problems(key_html, value_html)
     problems += _layout_problems(skeleton(key_html), skeleton(value_html), originals)
-    problems += _href_problems(key_html, value_html)
-    problems += _unsafe_problems(key_html, value_html)
+    problems += _href_problems(key_facts[0], value_facts[0])
+    problems += _unsafe_problems(key_facts[1], value_facts[1])
     if glossary is not None:
         key_text = text_of(key_html.nodes, " ")
         value_text = text_of(value_html.nodes, " ")
@@ -268,7 +270,9 @@ def _placeholder_difference(expected: Counter[int], found: Counter[int],
 
 
 def _tag_problems(key_html: ParsedHtml, value_html: ParsedHtml) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
+    if not (value_html.nested_links or value_html.blocks_in_paragraph or value_html.tag_problems):
+        return problems  # nothing the key could excuse (most values)
     nested = Counter(value_html.nested_links) - Counter(key_html.nested_links)
     if nested:
         problems.append(_error("nested-link", "a link inside another link: "
@@ -345,17 +349,28 @@ def _place(name: str, was: Spot, spot: Spot, same_blocks: bool, outside: list[st
         moved.append(f"{name} moved from {_describe_block(was.block)} to {_describe_block(spot.block)}")
 
 
-def _href_problems(key_html: ParsedHtml, value_html: ParsedHtml) -> list[Problem]:
-    def targets(parsed: ParsedHtml) -> set[str]:
-        found = set()
-        for element in iter_elements(parsed.nodes):
-            if element.tag == "a" and element.attr("href") is not None:
-                found.add(f'href="{element.attr("href")}"')
-            if element.attr("id") is not None:
-                found.add(f'id="{element.attr("id")}"')
-        return found
+def _element_facts(parsed: ParsedHtml) -> tuple[set[str], list[str]]:
+    """(link targets and anchors, unsafe parts) of a parsed key or value, in one walk."""
+    targets: set[str] = set()
+    unsafe: list[str] = []
+    for element in iter_elements(parsed.nodes):
+        if element.tag in _UNSAFE_TAGS:
+            unsafe.append(f"<{element.tag}>")
+        for name, value in element.attrs:
+            if name == "href" and element.tag == "a":
+                targets.add(f'href="{element.attr("href")}"')
+            elif name == "id":
+                targets.add(f'id="{element.attr("id")}"')
+            if name.startswith("on"):
+                unsafe.append(f"{name}= on <{element.tag}>")
+            elif name in URL_ATTRIBUTES and is_dangerous_url(value):
+                unsafe.append(f'{name}="{value[:30]}" on <{element.tag}>')
+            elif name == "style" and re.search(r"expression\s*\(|javascript:", value, re.I):
+                unsafe.append(f"style with script on <{element.tag}>")
+    return targets, unsafe
 
-    expected, found = targets(key_html), targets(value_html)
+
+def _href_problems(expected: set[str], found: set[str]) -> list[Problem]:
     if expected == found:
         return []
     parts = [f"{label}: {', '.join(sorted(items))}" for label, items
@@ -363,27 +378,14 @@ def _href_problems(key_html: ParsedHtml, value_html: ParsedHtml) -> list[Problem
     return [_error("hrefs", "link targets differ from the key's; " + "; ".join(parts))]
 
 
-def _unsafe_problems(key_html: ParsedHtml, value_html: ParsedHtml) -> list[Problem]:
-    unsafe = Counter(_unsafe_parts(value_html)) - Counter(_unsafe_parts(key_html))
+def _unsafe_problems(key_parts: list[str], value_parts: list[str]) -> list[Problem]:
+    if not value_parts:
+        return []
+    unsafe = Counter(value_parts) - Counter(key_parts)
     if not unsafe:
         return []
     return [_error("unsafe-html", "unsafe HTML: " + "; ".join(sorted(unsafe))
                    + "; remove it (pages never run scripts from translations)")]
-
-
-def _unsafe_parts(parsed: ParsedHtml) -> list[str]:
-    parts = []
-    for element in iter_elements(parsed.nodes):
-        if element.tag in _UNSAFE_TAGS:
-            parts.append(f"<{element.tag}>")
-        for name, value in element.attrs:
-            if name.startswith("on"):
-                parts.append(f"{name}= on <{element.tag}>")
-            elif name in URL_ATTRIBUTES and is_dangerous_url(value):
-                parts.append(f'{name}="{value[:30]}" on <{element.tag}>')
-            elif name == "style" and re.search(r"expression\s*\(|javascript:", value, re.I):
-                parts.append(f"style with script on <{element.tag}>")
-    return parts
 
 
 # --- catalogs and corpora ---------------------------------------------------------------------

@@ -1,0 +1,54 @@
+"""HTML tokens: a key, value or built page -> its tags and text, in one C-level pass.
+
+The one tokenizer the HTML scanners share (``render.htmltree``'s tree and problem finder, the
+search indexer, the sanitizer's fast paths, the fixer's scans): markup in its plainest spelling,
+start, end and self-closing tags with quoted or bare attributes and text holding no ``<``, which
+is what our renderer writes and almost every translation keeps. Anything else (a comment, a
+``<`` in text, a raw-text element) is reported as "not plain", and the caller hands it to the
+standard library's parser, which reads the rest of HTML. The placeholder grammar comes from
+``render.placeholders``. Pure: strings in, lists out; nothing is decoded or repaired here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from site_builder.render.placeholders import CANONICAL
+
+#: The attributes of a plain start tag: names as HTML allows them, values double-, single- or
+#: not quoted, holding no ``<`` or ``>``.
+PLAIN_ATTRIBUTES = r"""(?:\s+[a-zA-Z_][-a-zA-Z0-9_:.]*(?:="[^"<>]*"|='[^'<>]*'|=[^\s"'=<>`/]+(?=[\s>]))?)*"""
+#: A start, end or self-closing tag in its plainest spelling. Group 1: start tag name, 2: its
+#: attributes (:data:`PLAIN_ATTRIBUTES`), 3: "/" of <x/>, 4: end tag name.
+PLAIN_TAG = re.compile(
+    rf"""<(?:([a-zA-Z][a-zA-Z0-9]*)({PLAIN_ATTRIBUTES})\s*(/?)|/([a-zA-Z][a-zA-Z0-9]*)\s*)>""")
+#: As :data:`PLAIN_TAG`, with the space before ``>`` kept (group 3), so that a start tag's exact
+#: text can be put back together (a placeholder is only its canonical spelling). Groups: 1 start
+#: name, 2 attributes, 3 space, 4 "/", 5 end name.
+_TAG_EXACT = re.compile(
+    rf"""<(?:([a-zA-Z][a-zA-Z0-9]*)({PLAIN_ATTRIBUTES})(\s*)(/?)|/([a-zA-Z][a-zA-Z0-9]*)\s*)>""")
+#: Tokens per tag in a :func:`plain_tokens` list (the tag's groups, then the text after it).
+STRIDE = 6
+_ATTRIBUTE = re.compile(r"""\s+([a-zA-Z_][-a-zA-Z0-9_:.]*)(?:="([^"<>]*)"|='([^'<>]*)'|=([^\s"'=<>`/]+(?=\s|\Z)))?""")
+#: Elements whose content a parser reads as raw text: never plain.
+RAW_TEXT_TAGS = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+                           "noframes", "noscript", "plaintext"})
+PLACEHOLDER = CANONICAL
+
+
+def plain_tokens(markup: str) -> list[str] | None:
+    """``[text, start name, attributes, space, "/", end name, text, ...]``, or None when
+    ``markup`` is not plain (a ``<`` in its text: a comment, a declaration, a tag in another
+    spelling). Tag groups not in a tag are None; texts are raw (character references kept)."""
+    tokens = _TAG_EXACT.split(markup)
+    if "<" in "".join(tokens[0::STRIDE]):
+        return None
+    return tokens
+
+
+def attributes(raw: str) -> list[tuple[str, str]]:
+    """(name in lower case, decoded value) of a plain start tag's attribute text, as the
+    standard library's parser reads them ('' for an attribute with no value)."""
+    return [(attr.group(1).lower(), html.unescape(attr.group(2) or attr.group(3) or attr.group(4) or ""))
+            for attr in _ATTRIBUTE.finditer(raw)]
