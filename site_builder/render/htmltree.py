@@ -12,6 +12,8 @@ nested-link         a link inside another link
 block-in-paragraph  a block element (``<ul>``, ``<div>``, ``<h2>``...) inside ``<p>``: a
                     browser ends the paragraph there and the page is rearranged
 unbalanced-tags     a tag is not closed, closed twice, or closed out of order
+placeholder-in-     a placeholder (or a piece of one) inside an attribute value: placeholders
+attribute           are restored in text only, so the attribute would show the marker
 =================== ====================================================================
 
 The parser is the standard library's ``html.parser`` driven by a tree builder that closes
@@ -37,7 +39,7 @@ from site_builder.render.htmltokens import (  # noqa: F401 - PLAIN_* are read fr
     attributes,
     plain_tokens,
 )
-from site_builder.render.placeholders import CANONICAL
+from site_builder.render.placeholders import CANONICAL, REMNANT
 
 #: Elements with no content and no end tag.
 VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
@@ -94,6 +96,14 @@ class ParsedHtml:
     """One description per block element opened inside a ``<p>`` (``<ul> inside <p>``)."""
     tag_problems: tuple[str, ...] = ()
     """Unclosed, stray or out-of-order tags, described."""
+    attribute_placeholders: tuple[str, ...] = ()
+    """One description per attribute whose value holds a placeholder or a piece of one."""
+
+
+def placeholders_in_attributes(tag: str, attrs: Sequence[tuple[str, str]]) -> list[str]:
+    """Describe each attribute of ``<tag>`` whose (decoded) value holds a placeholder marker."""
+    return [f"a placeholder in the {name} attribute of <{tag}>" for name, value in attrs
+            if "_" in value or "\uff3f" in value if REMNANT.search(value)]
 
 
 class _TreeBuilder(HTMLParser):
@@ -105,9 +115,11 @@ class _TreeBuilder(HTMLParser):
         self.nested: list[str] = []
         self.in_paragraph: list[str] = []
         self.problems: list[str] = []
+        self.in_attributes: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         pairs = [(name, value or "") for name, value in attrs]
+        self.in_attributes += placeholders_in_attributes(tag, pairs)
         if tag in CLOSES_PARAGRAPH and any(open_tag == "p" for open_tag, *_ in self.stack):
             self.in_paragraph.append(f"<{tag}> inside <p>")
         if tag in VOID_TAGS:
@@ -119,7 +131,9 @@ class _TreeBuilder(HTMLParser):
         self.stack.append((tag, pairs, [], self.get_starttag_text() or ""))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1][2].append(Element(tag, tuple((n, v or "") for n, v in attrs)))
+        pairs = tuple((n, v or "") for n, v in attrs)
+        self.in_attributes += placeholders_in_attributes(tag, pairs)
+        self.stack[-1][2].append(Element(tag, pairs))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in VOID_TAGS:
@@ -150,7 +164,7 @@ class _TreeBuilder(HTMLParser):
             self.problems.append(f"<{self.stack[-1][0]}> is never closed")
             self._pop()
         return ParsedHtml(tuple(self.stack[0][2]), tuple(self.nested), tuple(self.in_paragraph),
-                          tuple(self.problems))
+                          tuple(self.problems), tuple(self.in_attributes))
 
 
 def _element_or_placeholder(tag: str, attrs: list[tuple[str, str]], children: list[Node],
@@ -188,6 +202,7 @@ def _parse_plain(markup: str) -> ParsedHtml | None:
     nested: list[str] = []
     in_paragraph: list[str] = []
     problems: list[str] = []
+    in_attributes: list[str] = []
 
     def pop() -> None:
         tag, attrs, children, raw = stack.pop()
@@ -224,6 +239,8 @@ def _parse_plain(markup: str) -> ParsedHtml | None:
         if tag in RAW_TEXT_TAGS:
             return None
         pairs = attributes(raw_attrs) if raw_attrs else []
+        if pairs:
+            in_attributes += placeholders_in_attributes(tag, pairs)
         if slash:
             stack[-1][2].append(Element(tag, tuple(pairs)))
             continue
@@ -240,7 +257,8 @@ def _parse_plain(markup: str) -> ParsedHtml | None:
     while len(stack) > 1:
         problems.append(f"<{stack[-1][0]}> is never closed")
         pop()
-    return ParsedHtml(tuple(stack[0][2]), tuple(nested), tuple(in_paragraph), tuple(problems))
+    return ParsedHtml(tuple(stack[0][2]), tuple(nested), tuple(in_paragraph), tuple(problems),
+                      tuple(in_attributes))
 
 
 def show_tag(tag: str, attrs: Sequence[tuple[str, str]]) -> str:
@@ -279,7 +297,9 @@ def structural_problems(parsed: ParsedHtml) -> list[tuple[str, str]]:
     """(check id, description) of each structural problem, by check id in the table's order."""
     return ([("nested-link", f"a link inside another link: {text}") for text in parsed.nested_links]
             + [("block-in-paragraph", text) for text in parsed.blocks_in_paragraph]
-            + [("unbalanced-tags", text) for text in parsed.tag_problems])
+            + [("unbalanced-tags", text) for text in parsed.tag_problems]
+            + [("placeholder-in-attribute", f"{text}; placeholders belong in the text, never in an "
+                "attribute") for text in parsed.attribute_placeholders])
 
 
 def html_problem(value: str) -> tuple[str, str] | None:
@@ -309,6 +329,9 @@ def _simple_problems(value: str) -> list[tuple[str, str]] | None:
     tokens = PLAIN_TAG.split(value)
     if "<" in "".join(tokens[0::5]):
         return None  # a '<' that starts no plain tag: the full parser decides what it is
+    attribute_text = "".join(raw for raw in tokens[2::5] if raw)
+    if REMNANT.search(html.unescape(attribute_text) if "&" in attribute_text else attribute_text):
+        return None  # a placeholder in an attribute: the tree names the tag and the attribute
     tags: list[str] = []        # the open elements' names, outermost first
     attrs: list[str] = []       # their raw attribute text, in step with ``tags``
     nested, in_paragraph, problems = [], [], []

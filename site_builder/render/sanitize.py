@@ -36,6 +36,13 @@ from typing import Any, Callable
 
 import nh3
 
+from site_builder.render.classes import (
+    MARKDOWN_CLASS_PREFIXES,
+    NOTE_CLASSES,
+    PAGE_CLASSES,
+    RENDERER_CLASS_PREFIXES,
+    allowed_classes,
+)
 from site_builder.render.placeholders import recanonicalise
 
 #: Tags that notes keys use; anything else is removed and its text kept.
@@ -48,7 +55,8 @@ ALLOWED_TAGS = frozenset({
 #: Attributes allowed per tag ("*" = any allowed tag). ``translate`` is restricted by value below.
 ALLOWED_ATTRIBUTES = {
     "*": {"lang", "dir"},
-    "a": {"href", "title", "id", "name"},
+    # No id or name: a translated anchor could take an id the page or the theme relies on.
+    "a": {"href", "title"},
     "span": {"class"},
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
@@ -74,8 +82,43 @@ def is_dangerous_url(value: str) -> bool:
 
 
 def _drop_dangerous_urls(tag: str, attribute: str, value: str) -> str | None:
-    """nh3's attribute filter: a URL the browser would read as script goes, the rest stays."""
+    """nh3's attribute filter for notes: a URL the browser would read as script goes, and a
+    class keeps only the classes our renderer writes (``render.classes``); the rest stays."""
+    if attribute == "class":
+        return allowed_classes(value, NOTE_CLASSES, RENDERER_CLASS_PREFIXES)
     return None if attribute in URL_ATTRIBUTES and is_dangerous_url(value) else value
+
+
+#: ids the theme and our layout own (Material's ``__drawer`` toggles, ``md-*``, ``sb-*``): a
+#: hand-written page's heading may not take one.
+_RESERVED_ID = re.compile(r"^(?:__|md-|sb-)", re.IGNORECASE)
+
+
+def _page_attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter for hand-written pages: as for notes, with the classes the
+    Markdown extensions write, and no id the theme owns."""
+    if attribute == "class":
+        return allowed_classes(value, PAGE_CLASSES, RENDERER_CLASS_PREFIXES + MARKDOWN_CLASS_PREFIXES)
+    if attribute == "id" and _RESERVED_ID.match(value):
+        return None
+    return None if attribute in URL_ATTRIBUTES and is_dangerous_url(value) else value
+
+
+#: Unicode's explicit bidirectional formatting characters (embeddings, overrides, isolates):
+#: invisible, they reorder the text shown ("Trojan Source"), so translated text never keeps them.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+#: Control characters no text needs (C0 but tab, newline and carriage return; DEL; C1).
+CONTROL_CHARACTERS = "".join(chr(c) for c in (*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20),
+                                               *range(0x7f, 0xa0)))
+_NEUTRALISED = re.compile(f"[{BIDI_CONTROLS}{CONTROL_CHARACTERS}]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without bidi controls and control characters (``check`` reports them first).
+
+    Zero-width joiner and non-joiner (U+200D, U+200C) stay: Persian, the Indic scripts and
+    emoji sequences need them to shape their letters, and they reorder nothing."""
+    return _NEUTRALISED.sub("", text) if _NEUTRALISED.search(text) else text
 
 
 #: Removed together with their content (their text is code, never prose).
@@ -116,6 +159,7 @@ def sanitize_html(html: str) -> str:
         Safe HTML. Text is kept (escaped as needed); placeholders come out exactly as
         ``<span translate=no>_^_N_^_</span>`` so ``restore_placeholders`` still finds them.
     """
+    html = strip_controls(html)
     if _unchanged_by_note_cleaning(html):
         return html
     return recanonicalise(_clean_note(html))
@@ -196,12 +240,12 @@ def sanitize_page_html(html: str) -> str:
         return f"sb-marker-{len(markers) - 1}-{_MARKER_NONCE}"
 
     cleaned = nh3.clean(
-        _GENERATOR_MARKER.sub(set_aside, html),
+        _GENERATOR_MARKER.sub(set_aside, strip_controls(html)),
         tags=set(PAGE_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in PAGE_ATTRIBUTES.items()},
         url_schemes=set(ALLOWED_URL_SCHEMES),
-        attribute_filter=_drop_dangerous_urls,
+        attribute_filter=_page_attribute_filter,
         strip_comments=True,
         link_rel=None,
     )
@@ -226,7 +270,7 @@ def text_html(text: str) -> str:
     For plain-text units. Templates that print a value unescaped (MkDocs and Material print
     page titles raw) must be handed this, never the text itself.
     """
-    return html.escape(text, quote=True)
+    return html.escape(strip_controls(text), quote=True)
 
 
 def plain_text_markup(value: str, key: str = "") -> list[str]:

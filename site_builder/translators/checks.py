@@ -26,7 +26,19 @@ structure           error    the blocks differ from the key's (count, kind, nest
 placeholder-link    error    a placeholder moved into or out of a link
 hrefs               error    the link targets (``href``) or anchors (``id``) differ
 unsafe-html         error    script, style, iframe, object, embed..., an ``on*`` event
-                             attribute, or a javascript:/vbscript:/data: URL
+                             attribute, a javascript:/vbscript:/data: URL, a ``name``,
+                             or a ``class`` our renderer does not write (``render.classes``;
+                             the build removes both)
+placeholder-in-     error    a placeholder (or a piece of one) inside an attribute value:
+attribute                    placeholders are restored in text only (the build shows English)
+bidi-control        error    a Unicode bidi control (U+202A-U+202E, U+2066-U+2069): invisible,
+                             it reorders the text shown; the build removes it
+control-character   error    a control character (C0 but tab and newlines, DEL, C1); the
+                             build removes it
+invisible-character warning  a zero-width space, LRM/RLM/ALM, word joiner, invisible operator
+                             or BOM the key does not have: legitimate in some scripts, so
+                             kept, but shown to the translator (ZWJ and ZWNJ are not
+                             reported: Persian, the Indic scripts and emoji need them)
 markup-in-text      error    a plain-text value (a title or summary, whose key has no
                              HTML) holds a tag, comment or character reference: pages
                              show it as the characters typed, never as HTML
@@ -56,7 +68,8 @@ from site_builder.translators.glossary import Glossary, find_glossary
 from site_builder.model import Catalog, Finding, Protected, Severity
 from site_builder.catalog.store import load_catalog
 from site_builder.render.sanitize import URL_ATTRIBUTES, is_dangerous_url
-from site_builder.render.sanitize import plain_text_markup
+from site_builder.render.sanitize import BIDI_CONTROLS, CONTROL_CHARACTERS, plain_text_markup
+from site_builder.render.classes import NOTE_CLASSES, RENDERER_CLASS_PREFIXES
 from site_builder.render.placeholders import (
     CANONICAL,
     MARKER,
@@ -182,6 +195,37 @@ def _warning(check: str, message: str) -> Problem:
 def check_value(key: str, value: str, *, originals: Sequence[Protected] = (),
                 glossary: Glossary | None = None) -> list[Problem]:
     """Every problem of one translation ``value`` of ``key``, in the order of the table above."""
+    hidden = _hidden_character_problems(key, value) if _HIDDEN.search(value) else []
+    return _content_problems(key, value, originals, glossary) + hidden
+
+
+#: Characters a reader cannot see: bidi controls, control characters, and the invisible ones.
+_INVISIBLE = "\u200b\u200e\u200f\u061c\u2060\u2061\u2062\u2063\u2064\ufeff\u180e"
+_HIDDEN = re.compile(f"[{BIDI_CONTROLS}{CONTROL_CHARACTERS}{_INVISIBLE}]")
+
+
+def _hidden_character_problems(key: str, value: str) -> list[Problem]:
+    def named(chars: str) -> str:
+        return ", ".join(f"U+{ord(c):04X}" for c in sorted(set(chars)))
+
+    problems = []
+    bidi = [c for c in value if c in BIDI_CONTROLS]
+    if bidi:
+        problems.append(_error("bidi-control", f"bidi control character(s) {named(bidi)}: invisible, they "
+                               "reorder the text shown; delete them (the build removes them)"))
+    controls = [c for c in value if c in CONTROL_CHARACTERS]
+    if controls:
+        problems.append(_error("control-character", f"control character(s) {named(controls)}; delete "
+                               "them (the build removes them)"))
+    invisible = [c for c in value if c in _INVISIBLE and c not in key]
+    if invisible:
+        problems.append(_warning("invisible-character", f"invisible character(s) {named(invisible)} "
+                                 "not in the English; keep them only if the script needs them"))
+    return problems
+
+
+def _content_problems(key: str, value: str, originals: Sequence[Protected],
+                      glossary: Glossary | None) -> list[Problem]:
     if not value.strip():
         return [_warning("empty", "the translation is empty; the page shows the English notes")] \
             if key.strip() else []
@@ -271,7 +315,8 @@ def _placeholder_difference(expected: Counter[int], found: Counter[int],
 
 def _tag_problems(key_html: ParsedHtml, value_html: ParsedHtml) -> list[Problem]:
     problems: list[Problem] = []
-    if not (value_html.nested_links or value_html.blocks_in_paragraph or value_html.tag_problems):
+    if not (value_html.nested_links or value_html.blocks_in_paragraph or value_html.tag_problems
+            or value_html.attribute_placeholders):
         return problems  # nothing the key could excuse (most values)
     nested = Counter(value_html.nested_links) - Counter(key_html.nested_links)
     if nested:
@@ -286,6 +331,10 @@ def _tag_problems(key_html: ParsedHtml, value_html: ParsedHtml) -> list[Problem]
     if unbalanced:
         problems.append(_error("unbalanced-tags", "tags do not match: "
                                + "; ".join(sorted(unbalanced.elements()))))
+    in_attributes = Counter(value_html.attribute_placeholders) - Counter(key_html.attribute_placeholders)
+    if in_attributes:
+        problems.append(_error("placeholder-in-attribute", "; ".join(sorted(in_attributes.elements()))
+                               + "; placeholders belong in the text: move it out of the attribute"))
     return problems
 
 
@@ -363,6 +412,11 @@ def _element_facts(parsed: ParsedHtml) -> tuple[set[str], list[str]]:
                 targets.add(f'id="{element.attr("id")}"')
             if name.startswith("on"):
                 unsafe.append(f"{name}= on <{element.tag}>")
+            elif name == "name":
+                unsafe.append(f"name= on <{element.tag}>")
+            elif name == "class":
+                unsafe += [f'class "{token}" on <{element.tag}>' for token in value.split()
+                           if token not in NOTE_CLASSES and not token.startswith(RENDERER_CLASS_PREFIXES)]
             elif name in URL_ATTRIBUTES and is_dangerous_url(value):
                 unsafe.append(f'{name}="{value[:30]}" on <{element.tag}>')
             elif name == "style" and re.search(r"expression\s*\(|javascript:", value, re.I):
