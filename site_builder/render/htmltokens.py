@@ -34,7 +34,27 @@ _ATTRIBUTE = re.compile(r"""\s+([a-zA-Z_][-a-zA-Z0-9_:.]*)(?:="([^"<>]*)"|='([^'
 #: Elements whose content a parser reads as raw text: never plain.
 RAW_TEXT_TAGS = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
                            "noframes", "noscript", "plaintext"})
-PLACEHOLDER = CANONICAL
+
+# --- the placeholder grammar, as token patterns ---------------------------------------------------
+#: A canonical placeholder as one token (``render.placeholders.CANONICAL`` without its group).
+PLACEHOLDER_TOKEN = CANONICAL.pattern.replace(r"(\d+)", r"\d+")
+assert PLACEHOLDER_TOKEN != CANONICAL.pattern, "placeholders.CANONICAL no longer has a (\\d+) group"
+#: A bare tag in our renderer's spelling (``<p>``, ``</em>``): group 1 "/" of an end tag, 2 the name.
+BARE_TAG = r"<(/?)([a-z][a-z0-9]*)>"
+#: A canonical placeholder with ASCII digits (others are rewritten by ``recanonicalise``), or a
+#: bare tag; a placeholder has neither group.
+BARE_TAG_OR_PLACEHOLDER = re.compile(PLACEHOLDER_TOKEN.replace(r"\d+", "[0-9]+") + "|" + BARE_TAG)
+
+# --- loose tokens: markup a translator (or a machine) damaged ---------------------------------
+#: Every piece of a value in order: anything between ``<`` and ``>``, a run of text, a stray ``<``.
+LOOSE_TOKEN = re.compile(r"<[^<>]*>|[^<]+|<", re.DOTALL)
+#: As :data:`LOOSE_TOKEN`, a whole canonical placeholder being one token.
+LOOSE_TOKEN_OR_PLACEHOLDER = re.compile(rf"{PLACEHOLDER_TOKEN}|<[^<>]*>|[^<]+|<", re.DOTALL)
+#: A tag with spaces where HTML allows none (``< p>``, ``</ a >``): group 1 "/", 2 name, 3 the
+#: rest of the tag, 4 "/" of a self-closing tag.
+LOOSE_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)\b([^<>]*?)\s*(/?)\s*>", re.DOTALL)
+#: A tag that a space after ``<`` or ``</`` keeps a browser from reading as one.
+SPACED_TAG = re.compile(r"<\s+/?\s*[a-zA-Z][a-zA-Z0-9]*\b[^<>]*>|</\s+[a-zA-Z][a-zA-Z0-9]*\s*>")
 
 
 def plain_tokens(markup: str) -> list[str] | None:

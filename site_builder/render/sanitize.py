@@ -43,6 +43,7 @@ from site_builder.render.classes import (
     RENDERER_CLASS_PREFIXES,
     allowed_classes,
 )
+from site_builder.render.htmltokens import BARE_TAG_OR_PLACEHOLDER
 from site_builder.render.placeholders import recanonicalise
 
 #: Tags that notes keys use; anything else is removed and its text kept.
@@ -182,7 +183,7 @@ _PLAIN_CHILDREN = {
     **{tag: _INLINE_TAGS | {"br"} for tag in ("h1", "h2", "h3", "h4", "h5", "h6", *_INLINE_TAGS)},
 }
 #: A canonical placeholder (ASCII digits: recanonicalise would rewrite others), or a bare tag.
-_PLAIN_NOTE_TOKEN = re.compile(r"<span translate=no>_\^_[0-9]+_\^_</span>|<(/?)([a-z][a-z0-9]*)>")
+_PLAIN_NOTE_TOKEN = BARE_TAG_OR_PLACEHOLDER
 #: Text nh3 would not write back as it is (see ``_NOT_AS_SERIALISED``).
 _NOT_PLAIN_NOTE_TEXT = re.compile(r"[<>\x00\r\xa0\ud800-\udfff]|&(?!amp;|lt;|gt;|nbsp;)")
 

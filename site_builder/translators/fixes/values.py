@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
 from site_builder.render.placeholders import (
+    CANONICAL,
     canonical_numbers,
     find_placeholders,
     placeholder,
@@ -33,15 +34,17 @@ from site_builder.render.placeholders import (
     restore_placeholders,
 )
 from site_builder.model import Protected, Severity
+from site_builder.render.htmltokens import LOOSE_TAG, LOOSE_TOKEN, LOOSE_TOKEN_OR_PLACEHOLDER, SPACED_TAG
 from site_builder.render.htmltree import BLOCK_TAGS, VOID_TAGS, parse_html, visible_text
 from site_builder.translators.checks import check_value
 
-_TOKEN = re.compile(r"<[^<>]*>|[^<]+|<", re.DOTALL)
-_PLACEHOLDER_TOKEN = re.compile(r"<span translate=no>_\^_(\d+)_\^_</span>")
+# The token grammars are the one tokenizer's (render.htmltokens): the loose ones, for damaged markup.
+_TOKEN = LOOSE_TOKEN
+_PLACEHOLDER_TOKEN = CANONICAL
 # Tokens for finding what stands between blocks: a whole placeholder is one (text) token.
-_BLOCK_SCAN = re.compile(r"<span translate=no>_\^_\d+_\^_</span>|<[^<>]*>|[^<]+|<", re.DOTALL)
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)\b([^<>]*?)\s*(/?)\s*>", re.DOTALL)
-_SPACED_TAG = re.compile(r"<\s+/?\s*[a-zA-Z][a-zA-Z0-9]*\b[^<>]*>|</\s+[a-zA-Z][a-zA-Z0-9]*\s*>")
+_BLOCK_SCAN = LOOSE_TOKEN_OR_PLACEHOLDER
+_TAG = LOOSE_TAG
+_SPACED_TAG = SPACED_TAG
 _ATOM = re.compile(r"(?P<placeholder><span translate=no>_\^_\d+_\^_</span>)|<[^<>]*>"
                    r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|.", re.DOTALL)
 # How a placeholder counts when looking for a link's words: as one word of its own.
