@@ -133,3 +133,36 @@ def test_the_plain_tokenizer_builds_the_tree_the_standard_parser_builds():
         assert parse_html(markup) == _library_tree(markup), markup
         plain += htmltree._parse_plain(markup) is not None
     assert plain > 1000  # the fast path is taken, not only the fallback
+
+
+def test_a_large_catalog_checked_in_processes_gives_the_same_findings_in_the_same_order(tmp_path):
+    from site_builder.model import Catalog
+    from site_builder.translators.checks import run_checks
+
+    entries = {}
+    for n in range(6000):
+        key = f'<p>Step {n} <a href="https://e.org/{n}">x</a> <span translate=no>_^_0_^_</span></p>\n'
+        good = f'<p>手順 {n} <a href="https://e.org/{n}">x</a> <span translate=no>_^_0_^_</span></p>\n'
+        entries[key] = good if n % 7 else good.replace("_^_0_^_", "_^_1_^_").replace("手順", "\u202e手順")
+    catalog = Catalog(path=tmp_path / "x.ja.json", lang="ja", entries=entries)
+    alone = run_checks(catalog, jobs=1)
+    assert len(alone) == 2 * len(range(0, 6000, 7))
+    assert run_checks(catalog, jobs=3) == alone
+
+
+def test_the_glossarys_substring_prefilter_never_hides_a_term_the_pattern_finds():
+    from pathlib import Path
+
+    from site_builder.translators.glossary import Term, load_glossary, term_needles, term_pattern
+
+    terms = list(load_glossary(Path(__file__).parents[1] / "translations" / "glossary.ja.json", "ja").terms)
+    terms += [Term(en="body", required=("本体",)), Term(en="Capsule Network", forms=("CapsNet",), required=("x",))]
+    for term in terms:
+        last = term.en.split()[-1]
+        head = " ".join(term.en.split()[:-1])
+        spellings = [term.en, *term.forms, *(f"{head} {p}".strip() for p in
+                                              (last + "s", last + "es", last[:-1] + "ies"))]
+        for spelling in spellings:
+            for text in (f"See the {spelling.upper()}.", f"a-{spelling.replace(' ', '-')}"):
+                if term_pattern(term).search(text):
+                    assert any(n in text.casefold() for n in term_needles(term)), (term, text)

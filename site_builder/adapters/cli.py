@@ -216,6 +216,9 @@ def _add_check(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
                              "link, damaged placeholders, spaces in tags), then report the rest")
     parser.add_argument("--dry-run", action="store_true",
                         help="with --fix: print the changes as diffs and write nothing")
+    parser.add_argument("--jobs", "-j", type=int, metavar="N",
+                        help="check large caches in up to N processes (default: the cores this "
+                             "process may use); the findings are the same with any N")
     return "check", _run_check
 
 
@@ -225,14 +228,15 @@ def _run_check(args: argparse.Namespace) -> int:
         _run_fixes(args)
     if args.files:
         wanted = sorted({code for item in args.lang or () for code in item.split(",") if code})
-        findings, errors = check_cache_files(args.files, _translations_root(args), languages=wanted)
+        findings, errors = check_cache_files(args.files, _translations_root(args), languages=wanted,
+                                             jobs=_jobs(args))
     else:
         config = project_config(args)
         # The build's cache of split units: a check after a build (or a check) splits nothing again.
         cache = BuildCache((args.config.parent if args.config.exists() else Path.cwd()) / CACHE_FOLDER)
-        corpus = load_corpus(config, keep_going=True, cache=cache)
+        corpus = load_corpus(config, keep_going=True, cache=cache, jobs=_jobs(args))
         glossaries = load_glossaries(config.translations_dir, corpus.languages)
-        findings, errors = check_corpus(corpus, glossaries), corpus.errors
+        findings, errors = check_corpus(corpus, glossaries, jobs=_jobs(args)), corpus.errors
     if args.format == "json":
         print_json([_finding_document(finding) for finding in findings])
     elif findings or not errors:  # "no problems found" would be false beside an unreadable file

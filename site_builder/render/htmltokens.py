@@ -11,6 +11,7 @@ standard library's parser, which reads the rest of HTML. The placeholder grammar
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -67,8 +68,12 @@ def plain_tokens(markup: str) -> list[str] | None:
     return tokens
 
 
-def attributes(raw: str) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=4096)
+def attributes(raw: str) -> tuple[tuple[str, str], ...]:
     """(name in lower case, decoded value) of a plain start tag's attribute text, as the
-    standard library's parser reads them ('' for an attribute with no value)."""
-    return [(attr.group(1).lower(), html.unescape(attr.group(2) or attr.group(3) or attr.group(4) or ""))
-            for attr in _ATTRIBUTE.finditer(raw)]
+    standard library's parser reads them ('' for an attribute with no value).
+
+    Cached: the same few attribute texts (``translate=no`` of every placeholder, a page's
+    links) come back in value after value."""
+    return tuple((attr.group(1).lower(), html.unescape(attr.group(2) or attr.group(3) or attr.group(4) or ""))
+                 for attr in _ATTRIBUTE.finditer(raw))

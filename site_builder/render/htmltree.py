@@ -238,16 +238,16 @@ def _parse_plain(markup: str) -> ParsedHtml | None:
         tag = name.lower()
         if tag in RAW_TEXT_TAGS:
             return None
-        pairs = attributes(raw_attrs) if raw_attrs else []
-        if pairs:
+        pairs = attributes(raw_attrs) if raw_attrs else ()
+        if pairs and ("_" in raw_attrs or "\uff3f" in raw_attrs or "&" in raw_attrs):
             in_attributes += placeholders_in_attributes(tag, pairs)
         if slash:
-            stack[-1][2].append(Element(tag, tuple(pairs)))
+            stack[-1][2].append(Element(tag, pairs))
             continue
         if tag in CLOSES_PARAGRAPH and "p" in names:
             in_paragraph.append(f"<{tag}> inside <p>")
         if tag in VOID_TAGS:
-            stack[-1][2].append(Element(tag, tuple(pairs)))
+            stack[-1][2].append(Element(tag, pairs))
             continue
         if tag == "a" and "a" in names:
             outer = next(a for t, a, *_ in reversed(stack) if t == "a")

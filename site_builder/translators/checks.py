@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
+from site_builder.parallel import fork_map
 from site_builder.errors import Location, SiteBuilderError, TranslationFileError, at_file
 from site_builder.translators.glossary import Glossary, find_glossary
 from site_builder.model import Catalog, Finding, Protected, Severity
@@ -447,19 +448,34 @@ def _unsafe_problems(key_parts: list[str], value_parts: list[str]) -> list[Probl
 
 def run_checks(catalog: Catalog, *, glossary: Glossary | None = None,
                originals: Mapping[str, Sequence[Protected]] | None = None,
-               sections: Mapping[str, str] | None = None) -> list[Finding]:
+               sections: Mapping[str, str] | None = None, jobs: int = 1) -> list[Finding]:
     """Check every entry of ``catalog``; findings name its file by absolute path.
 
     Args:
         originals: key -> the unit's masked originals, so messages show placeholders as
             their LaTeX or code (keys without units, e.g. orphans, show only numbers).
         sections: key -> the id of the page section the unit is in (``Finding.section``).
+        jobs: processes to share a large catalog among (forked; the findings are the same).
     """
+    items = list(catalog.entries.items())
+    originals = originals or {}
+
+    def check_slice(bounds: tuple[int, int]) -> list[tuple[int, list[Problem]]]:
+        found = []
+        for index in range(*bounds):
+            key, value = items[index]
+            problems = check_value(key, value, originals=originals.get(key, ()), glossary=glossary)
+            if problems:
+                found.append((index, problems))
+        return found
+
+    slices = _slices(len(items), jobs)
+    shared = fork_map(check_slice, slices, jobs) if len(slices) > 1 else None
+    results = shared if shared is not None else [check_slice(bounds) for bounds in slices]
     findings = []
     file = catalog.path.absolute()
-    for key, value in catalog.entries.items():
-        problems = check_value(key, value, originals=(originals or {}).get(key, ()),
-                               glossary=glossary)
+    for index, problems in (pair for part in results for pair in part):
+        key = items[index][0]
         section = (sections or {}).get(key, "")
         findings += [Finding(file=file, key=key, check=p.check, severity=p.severity,
                              message=p.message, line=catalog.lines.get(key, 0), section=section)
@@ -467,7 +483,19 @@ def run_checks(catalog: Catalog, *, glossary: Glossary | None = None,
     return findings
 
 
-def check_corpus(corpus: "Corpus", glossaries: Mapping[str, Glossary]) -> list[Finding]:
+#: Entries below which a catalog is checked in one process (forking costs more than it saves).
+_ENTRIES_TO_FORK = 4000
+
+
+def _slices(count: int, jobs: int) -> list[tuple[int, int]]:
+    """[start, stop) ranges covering ``count`` entries: one, or a few per process for large ones."""
+    if jobs <= 1 or count < _ENTRIES_TO_FORK:
+        return [(0, count)]
+    size = -(-count // (jobs * 4))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def check_corpus(corpus: "Corpus", glossaries: Mapping[str, Glossary], *, jobs: int = 1) -> list[Finding]:
     """Check every cache of a loaded corpus (stale caches too), file by file in sorted order."""
     findings = []
     for corpus_file in corpus.files:
@@ -479,9 +507,9 @@ def check_corpus(corpus: "Corpus", glossaries: Mapping[str, Glossary]) -> list[F
             sections.update({r.matched_key: r.unit.section_id
                              for r in reversed(translation.results) if r.matched_key})
             findings += run_checks(translation.catalog, glossary=glossaries.get(lang),
-                                   originals=originals, sections=sections)
+                                   originals=originals, sections=sections, jobs=jobs)
     for stale in corpus.stale_caches:
-        findings += run_checks(stale.catalog, glossary=glossaries.get(stale.catalog.lang))
+        findings += run_checks(stale.catalog, glossary=glossaries.get(stale.catalog.lang), jobs=jobs)
     return findings
 
 
@@ -490,7 +518,7 @@ def has_errors(findings: Sequence[Finding]) -> bool:
 
 
 def check_cache_files(paths: Sequence[Path], translations_dir: Path | None = None, *,
-                      languages: Sequence[str] = ()) -> tuple[list[Finding], list[SiteBuilderError]]:
+                      languages: Sequence[str] = (), jobs: int = 1) -> tuple[list[Finding], list[SiteBuilderError]]:
     """Check cache files on their own (no sources): each value against its own key.
 
     A folder stands for every cache below it (sidecars and glossaries left out). The language
@@ -505,7 +533,7 @@ def check_cache_files(paths: Sequence[Path], translations_dir: Path | None = Non
         if languages and path.name.split(".")[-2:-1] not in [[lang] for lang in languages]:
             continue
         try:
-            findings += _check_cache_file(path, translations_dir)
+            findings += _check_cache_file(path, translations_dir, jobs)
         except SiteBuilderError as err:
             errors.append(err)
     return findings, errors
@@ -529,7 +557,7 @@ def _is_cache_name(name: str) -> bool:
             and not (len(parts) == 3 and parts[0] == "glossary"))
 
 
-def _check_cache_file(path: Path, translations_dir: Path | None) -> list[Finding]:
+def _check_cache_file(path: Path, translations_dir: Path | None, jobs: int = 1) -> list[Finding]:
     if not _is_cache_name(path.name):
         raise TranslationFileError("not a translation cache (expected <file id>.<lang>.json)",
                                    location=Location(path),
@@ -538,4 +566,4 @@ def _check_cache_file(path: Path, translations_dir: Path | None) -> list[Finding
     with at_file(path):
         catalog = load_catalog(path, lang)
         glossary = find_glossary(path, lang, translations_dir)
-    return run_checks(catalog, glossary=glossary)
+    return run_checks(catalog, glossary=glossary, jobs=jobs)

@@ -82,8 +82,12 @@ class Glossary:
         """Problems of a translation's plain text against its key's: (severity, message)."""
         found = []
         folded = value_text.casefold()
+        folded_key = key_text.casefold()
         for term in self.terms:
-            if not term_pattern(term).search(key_text):
+            # A word every spelling of the term holds, found first by a plain substring test:
+            # most keys hold few of the terms, and the regex is the slow part.
+            if not any(needle in folded_key for needle in term_needles(term)) \
+                    or not term_pattern(term).search(key_text):
                 continue
             used = [wrong for wrong in term.wrong if wrong.casefold() in folded]
             if used:
@@ -101,6 +105,20 @@ def _wrong_message(term: Term, used: list[str], where: str) -> str:
     advice = f"; use {term.required[0]}" if term.required else ""
     note = f" ({term.note})" if term.note else ""
     return f'"{term.en}" is rendered {", ".join(used)}, which the glossary forbids{advice}{note}{where}'
+
+
+@functools.lru_cache(maxsize=None)
+def term_needles(term: Term) -> tuple[str, ...]:
+    """For each spelling :func:`term_pattern` finds, its first word case-folded (a one-word
+    term ending in "y" without it, for its "-ies" plural): text holding none has no match."""
+    needles = []
+    for spelling in (term.en, *term.forms):
+        words = spelling.split()
+        first = words[0] if words else spelling
+        if spelling is term.en and len(words) == 1 and first.endswith("y"):
+            first = first[:-1]
+        needles.append(first.casefold())
+    return tuple(needles)
 
 
 @functools.lru_cache(maxsize=None)
