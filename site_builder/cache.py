@@ -28,6 +28,7 @@ import io
 import logging
 import os
 import pickle
+import re
 import secrets
 import sys
 from functools import lru_cache
@@ -47,6 +48,8 @@ CACHE_FOLDER = Path(".cache") / "site_builder"
 MAGIC = b"SBC2"
 SUFFIX = ".entry"
 _TAG = 32  # bytes of an HMAC-SHA256
+#: The names of entries (and of the temporary files ``write_atomic`` leaves if interrupted).
+_ENTRY_NAME = re.compile(r"^(?:[0-9a-f]{64}\.(?:entry|pickle)|\.[0-9a-f]{64}\.(?:entry|pickle)\.[^/]*\.tmp)$")
 #: The size bound when neither the caller nor ``SITE_BUILDER_CACHE_MAX_MB`` says otherwise.
 DEFAULT_MAX_MB = 500
 
@@ -287,6 +290,10 @@ class BuildCache:
         payload = pickle.dumps(value, protocol=5)
         data = MAGIC + _sign(secret, key, payload) + payload
         path = self.path(key)
+        if self.folder.is_symlink() or path.parent.is_symlink():  # type: ignore[union-attr]
+            self._give_up(f"{path.parent}: a symbolic link in the build cache; the build goes on "
+                          "without the cache (remove the link to use it again)")
+            return
         try:
             # Not flushed to disk: an entry lost to a crash is only a miss (and a torn one
             # fails its tag, so it is a miss too).
@@ -329,18 +336,26 @@ class BuildCache:
             self._size = self.evict(int(self.max_bytes * 0.9))
 
     def entries(self) -> list[tuple[Path, int, int]]:
-        """(path, size, last use in ns) of every entry in the folder, oldest first."""
-        found = []
-        if self.folder is None or not self.folder.is_dir():
+        """(path, size, last use in ns) of every entry in the folder, oldest first.
+
+        Only files named as this module names them (``<kind>/<sha256>.entry``, older
+        ``.pickle`` entries, and temporary files of an interrupted write), never through a
+        symbolic link: eviction and ``cache clear`` delete these, and nothing else."""
+        found: list[tuple[Path, int, int]] = []
+        if self.folder is None or self.folder.is_symlink() or not self.folder.is_dir():
             return found
-        for root, _, names in os.walk(self.folder):
-            for name in names:
-                path = Path(root, name)
+        for kind in self.folder.iterdir():
+            if kind.is_symlink() or not kind.is_dir():
+                continue
+            for path in kind.iterdir():
+                if not _ENTRY_NAME.match(path.name):
+                    continue
                 try:
                     stat = path.lstat()
                 except OSError:
                     continue
-                found.append((path, stat.st_size, stat.st_mtime_ns))
+                if not path.is_symlink():
+                    found.append((path, stat.st_size, stat.st_mtime_ns))
         found.sort(key=lambda item: (item[2], str(item[0])))
         return found
 

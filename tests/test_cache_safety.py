@@ -280,7 +280,8 @@ def test_cache_info_and_clear_show_and_empty_both_caches(project, tmp_path, caps
     folder = project / ".cache" / "site_builder"
     cache = BuildCache(folder)
     stored(cache)
-    BuildCache(tmp_path / "machine" / "site_builder").put("jieba/x", 1)
+    machine = BuildCache(tmp_path / "machine" / "site_builder")
+    machine.put(machine.key("jieba", "table"), 1)
     assert main(["cache", "info", "--format", "json"]) == 0
     info = json.loads(capsys.readouterr().out)
     counts = {row["cache"]: row["entries"] for row in info["caches"]}
@@ -289,3 +290,30 @@ def test_cache_info_and_clear_show_and_empty_both_caches(project, tmp_path, caps
     assert "removed 1 entry" in capsys.readouterr().out
     assert not list(folder.rglob("*.entry")) and list((tmp_path / "machine").rglob("*.entry"))
     assert (tmp_path / "config" / "site_builder" / "cache.key").exists()  # the key is kept
+
+
+def test_clear_and_eviction_delete_only_entries_never_through_a_link(tmp_path):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    (precious / ("a" * 64 + ".entry")).write_text("named like an entry, but not in the cache")
+    cache = BuildCache(tmp_path / "c")
+    stored(cache)
+    (tmp_path / "c" / "page" / "README").write_text("not an entry")
+    (tmp_path / "c" / "linked").symlink_to(precious, target_is_directory=True)
+    assert cache.clear() == 1
+    assert (precious / "notes.txt").exists() and (precious / ("a" * 64 + ".entry")).exists()
+    assert (tmp_path / "c" / "page" / "README").exists()
+    linked_cache = BuildCache(tmp_path / "link")
+    (tmp_path / "link").symlink_to(precious, target_is_directory=True)
+    assert linked_cache.clear() == 0 and (precious / "notes.txt").exists()
+
+
+def test_a_cache_folder_that_is_a_link_is_not_written_through(tmp_path, caplog):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "page").symlink_to(elsewhere, target_is_directory=True)
+    cache = BuildCache(tmp_path / "c")
+    cache.put(cache.key("page", 1), "value")
+    assert not list(elsewhere.iterdir()) and "symbolic link" in caplog.text
