@@ -20,6 +20,7 @@ page is.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import hashlib
@@ -31,10 +32,11 @@ import pickle
 import re
 import secrets
 import sys
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path, PurePath
-from typing import Any, Iterator
+from typing import Any
 
 from site_builder.fileio import write_atomic
 
@@ -99,7 +101,7 @@ def _frame(tag: bytes, body: bytes, write: Any) -> None:
     write(tag + len(body).to_bytes(8, "little") + body)
 
 
-def _encode(value: Any, write: Any) -> None:  # noqa: C901 - one branch per type, read as a table
+def _encode(value: Any, write: Any) -> None:
     kind = type(value)
     if kind is str:
         _frame(b"s", value.encode("utf-8", "surrogatepass"), write)
@@ -179,10 +181,8 @@ def load_secret(path: Path | None = None) -> bytes:
                 handle.write(secrets.token_bytes(32))
                 handle.flush()
                 os.fsync(handle.fileno())
-            try:
+            with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
                 os.link(tmp, path)
-            except FileExistsError:
-                pass  # another process made it first: use theirs
         finally:
             tmp.unlink(missing_ok=True)
     stat = path.stat()
@@ -269,14 +269,12 @@ class BuildCache:
             return None
         try:
             value = _decode(data[len(MAGIC) + _TAG:])
-        except Exception:  # noqa: BLE001 - signed by us yet unreadable (an older class): a miss
+        except Exception:
             self.misses += 1
             return None
         self.hits += 1
-        try:
+        with contextlib.suppress(OSError):
             os.utime(path)  # recently used: the last to be evicted
-        except OSError:
-            pass
         return value
 
     def has(self, key: str) -> bool:

@@ -243,7 +243,7 @@ def test_an_altered_page_entry_is_not_published_and_the_site_equals_a_clean_buil
     assert page_entries
     for entry in page_entries:
         data = entry.read_bytes()
-        body, findings, built = pickle.loads(data[36:])
+        _, findings, built = pickle.loads(data[36:])
         entry.write_bytes(data[:36] + pickle.dumps(("<p>PUBLISHED BY AN ATTACKER</p>", findings, built)))
     build(project, tmp_path / "again")
     assert pages(tmp_path / "again") == pages(tmp_path / "clean")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from test_po import edit_po, export, import_, odd_project
 
 from site_builder.render import htmltree
 from site_builder.render.htmltree import html_problem, parse_html
@@ -14,7 +15,6 @@ from site_builder.render.page import use_translation
 from site_builder.render.placeholders import restore_placeholders
 from site_builder.render.sanitize import sanitize_html, sanitize_page_html, strip_controls, text_html
 from site_builder.translators.checks import check_value
-from test_po import edit_po, export, import_, odd_project
 
 KEY = "<p>Scale <span translate=no>_^_0_^_</span> by the norm.</p>\n"
 MATH = '<math><mi>x</mi></math>'
@@ -43,7 +43,8 @@ def test_placeholders_are_restored_in_text_only_never_in_an_escaped_attribute():
 
 
 def test_classes_outside_the_renderers_own_are_removed_and_reported():
-    value = '<p>Scale <span class="md-dialog md-dialog--active sb-fallback">x</span> <span translate=no>_^_0_^_</span></p>\n'
+    value = ('<p>Scale <span class="md-dialog md-dialog--active sb-fallback">x</span> '
+             '<span translate=no>_^_0_^_</span></p>\n')
     out = sanitize_html(value)
     assert "md-dialog" not in out and 'class="sb-fallback"' in out
     assert checks_of(value)["unsafe-html"] == "error"

@@ -56,7 +56,7 @@ def run_cache(args: argparse.Namespace) -> int:
             removed = cache.clear()
             print(f"{name}: removed {removed} entr{'y' if removed == 1 else 'ies'} from {cache.folder}")
         return 0
-    rows = []
+    rows: list[dict[str, str | int]] = []
     for name, cache in caches:
         entries = cache.entries()
         rows.append({"cache": name, "folder": str(cache.folder), "entries": len(entries),
@@ -65,7 +65,8 @@ def run_cache(args: argparse.Namespace) -> int:
         print(json.dumps({"caches": rows, "key": str(secret_path())}, indent=2))
         return 0
     for row in rows:
-        print(f"{row['cache']:8} {row['entries']:7} entries {row['bytes'] / 1e6:9.1f} MB "
-              f"(bound {row['max_bytes'] / 1e6:.0f} MB)  {row['folder']}")
+        size, bound = int(row["bytes"]), int(row["max_bytes"])
+        print(f"{row['cache']:8} {row['entries']:7} entries {size / 1e6:9.1f} MB "
+              f"(bound {bound / 1e6:.0f} MB)  {row['folder']}")
     print(f"signing key: {secret_path()}")
     return 0

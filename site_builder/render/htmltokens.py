@@ -39,7 +39,7 @@ RAW_TEXT_TAGS = frozenset({"script", "style", "textarea", "title", "xmp", "ifram
 # --- the placeholder grammar, as token patterns ---------------------------------------------------
 #: A canonical placeholder as one token (``render.placeholders.CANONICAL`` without its group).
 PLACEHOLDER_TOKEN = CANONICAL.pattern.replace(r"(\d+)", r"\d+")
-assert PLACEHOLDER_TOKEN != CANONICAL.pattern, "placeholders.CANONICAL no longer has a (\\d+) group"
+assert CANONICAL.pattern != PLACEHOLDER_TOKEN, "placeholders.CANONICAL no longer has a (\\d+) group"
 #: A bare tag in our renderer's spelling (``<p>``, ``</em>``): group 1 "/" of an end tag, 2 the name.
 BARE_TAG = r"<(/?)([a-z][a-z0-9]*)>"
 #: A canonical placeholder with ASCII digits (others are rewritten by ``recanonicalise``), or a

@@ -26,10 +26,9 @@ in, values out; never raises on malformed input.
 from __future__ import annotations
 
 import html
-import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Iterator, Sequence
 
 from site_builder.render.htmltokens import (  # noqa: F401 - PLAIN_* are read from here too
     PLAIN_ATTRIBUTES,
@@ -76,7 +75,7 @@ class Element:
 
     tag: str
     attrs: tuple[tuple[str, str], ...]
-    children: tuple["Node", ...] = ()
+    children: tuple[Node, ...] = ()
 
     def attr(self, name: str) -> str | None:
         return next((value for key, value in self.attrs if key == name), None)
@@ -167,7 +166,7 @@ class _TreeBuilder(HTMLParser):
                           tuple(self.problems), tuple(self.in_attributes))
 
 
-def _element_or_placeholder(tag: str, attrs: list[tuple[str, str]], children: list[Node],
+def _element_or_placeholder(tag: str, attrs: Sequence[tuple[str, str]], children: list[Node],
                             raw: str) -> Node:
     """A canonical ``<span translate=no>_^_N_^_</span>`` becomes a Placeholder leaf."""
     if tag == "span" and len(children) == 1 and isinstance(children[0], Text):
@@ -197,7 +196,7 @@ def _parse_plain(markup: str) -> ParsedHtml | None:
     if tokens is None:
         return None
     # Each open element: (tag, attrs, children, exact start tag); the root is ("", ...).
-    stack: list[tuple[str, list[tuple[str, str]], list[Node], str]] = [("", [], [], "")]
+    stack: list[tuple[str, Sequence[tuple[str, str]], list[Node], str]] = [("", (), [], "")]
     names: list[str] = []  # the open elements' tags, in step with stack[1:]
     nested: list[str] = []
     in_paragraph: list[str] = []
@@ -215,7 +214,7 @@ def _parse_plain(markup: str) -> ParsedHtml | None:
             siblings = stack[-1][2]
             data = html.unescape(text) if "&" in text else text
             if siblings and type(siblings[-1]) is Text:
-                siblings[-1] = Text(siblings[-1].data + data)  # type: ignore[union-attr]
+                siblings[-1] = Text(siblings[-1].data + data)
             else:
                 siblings.append(Text(data))
         if index + 1 >= len(tokens):

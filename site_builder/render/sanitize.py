@@ -32,7 +32,8 @@ import functools
 import html
 import re
 import secrets
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import nh3
 

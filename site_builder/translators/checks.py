@@ -206,7 +206,7 @@ _HIDDEN = re.compile(f"[{BIDI_CONTROLS}{CONTROL_CHARACTERS}{_INVISIBLE}]")
 
 
 def _hidden_character_problems(key: str, value: str) -> list[Problem]:
-    def named(chars: str) -> str:
+    def named(chars: Sequence[str]) -> str:
         return ", ".join(f"U+{ord(c):04X}" for c in sorted(set(chars)))
 
     problems = []
@@ -517,8 +517,8 @@ def has_errors(findings: Sequence[Finding]) -> bool:
     return any(finding.severity is Severity.ERROR for finding in findings)
 
 
-def check_cache_files(paths: Sequence[Path], translations_dir: Path | None = None, *,
-                      languages: Sequence[str] = (), jobs: int = 1) -> tuple[list[Finding], list[SiteBuilderError]]:
+def check_cache_files(paths: Sequence[Path], translations_dir: Path | None = None, *, languages: Sequence[str] = (),
+                      jobs: int = 1) -> tuple[list[Finding], list[SiteBuilderError]]:
     """Check cache files on their own (no sources): each value against its own key.
 
     A folder stands for every cache below it (sidecars and glossaries left out). The language
