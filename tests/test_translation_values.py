@@ -10,10 +10,11 @@ import pytest
 from test_po import edit_po, export, import_, odd_project
 
 from site_builder.render import htmltree
+from site_builder.render.controls import strip_controls
 from site_builder.render.htmltree import html_problem, parse_html
 from site_builder.render.page import use_translation
 from site_builder.render.placeholders import restore_placeholders
-from site_builder.render.sanitize import sanitize_html, sanitize_page_html, strip_controls, text_html
+from site_builder.render.sanitize import sanitize_html, sanitize_page_html, text_html
 from site_builder.translators.checks import check_value
 
 KEY = "<p>Scale <span translate=no>_^_0_^_</span> by the norm.</p>\n"
@@ -167,3 +168,17 @@ def test_the_glossarys_substring_prefilter_never_hides_a_term_the_pattern_finds(
             for text in (f"See the {spelling.upper()}.", f"a-{spelling.replace(' ', '-')}"):
                 if term_pattern(term).search(text):
                     assert any(n in text.casefold() for n in term_needles(term)), (term, text)
+
+
+def test_a_translated_title_and_summary_lose_their_bidi_controls_everywhere_they_are_shown():
+    from pathlib import Path
+
+    from site_builder.model import FrontMatter, Masked, SourceFile, SourceKind, Unit, UnitKind, UnitResult, UnitState
+    from site_builder.render.page import title_and_description
+
+    source = SourceFile(id="m", path=Path("m.py"), kind=SourceKind.PYTHON, front=FrontMatter("Title", "Sum"),
+                        sections=())
+    results = [UnitResult(unit=Unit("m", kind, 0, 0, Masked(text, ())), state=UnitState.TRANSLATED,
+                          text=f"\u202e{text}\u2066訳", matched_key=text)
+               for kind, text in ((UnitKind.TITLE, "Title"), (UnitKind.SUMMARY, "Sum"))]
+    assert title_and_description(source, results, "ja") == ("Title訳", "Sum訳")

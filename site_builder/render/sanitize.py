@@ -44,6 +44,7 @@ from site_builder.render.classes import (
     RENDERER_CLASS_PREFIXES,
     allowed_classes,
 )
+from site_builder.render.controls import strip_controls
 from site_builder.render.htmltokens import BARE_TAG_OR_PLACEHOLDER
 from site_builder.render.placeholders import recanonicalise
 
@@ -106,21 +107,6 @@ def _page_attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     return None if attribute in URL_ATTRIBUTES and is_dangerous_url(value) else value
 
 
-#: Unicode's explicit bidirectional formatting characters (embeddings, overrides, isolates):
-#: invisible, they reorder the text shown ("Trojan Source"), so translated text never keeps them.
-BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-#: Control characters no text needs (C0 but tab, newline and carriage return; DEL; C1).
-CONTROL_CHARACTERS = "".join(chr(c) for c in (*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20),
-                                               *range(0x7f, 0xa0)))
-_NEUTRALISED = re.compile(f"[{BIDI_CONTROLS}{CONTROL_CHARACTERS}]")
-
-
-def strip_controls(text: str) -> str:
-    """``text`` without bidi controls and control characters (``check`` reports them first).
-
-    Zero-width joiner and non-joiner (U+200D, U+200C) stay: Persian, the Indic scripts and
-    emoji sequences need them to shape their letters, and they reorder nothing."""
-    return _NEUTRALISED.sub("", text) if _NEUTRALISED.search(text) else text
 
 
 #: Removed together with their content (their text is code, never prose).

@@ -69,7 +69,8 @@ from site_builder.translators.glossary import Glossary, find_glossary
 from site_builder.model import Catalog, Finding, Protected, Severity
 from site_builder.catalog.store import load_catalog
 from site_builder.render.sanitize import URL_ATTRIBUTES, is_dangerous_url
-from site_builder.render.sanitize import BIDI_CONTROLS, CONTROL_CHARACTERS, plain_text_markup
+from site_builder.render.controls import BIDI_CONTROLS, CONTROL_CHARACTERS, INVISIBLE
+from site_builder.render.sanitize import plain_text_markup
 from site_builder.render.classes import NOTE_CLASSES, RENDERER_CLASS_PREFIXES
 from site_builder.render.placeholders import (
     CANONICAL,
@@ -201,8 +202,7 @@ def check_value(key: str, value: str, *, originals: Sequence[Protected] = (),
 
 
 #: Characters a reader cannot see: bidi controls, control characters, and the invisible ones.
-_INVISIBLE = "\u200b\u200e\u200f\u061c\u2060\u2061\u2062\u2063\u2064\ufeff\u180e"
-_HIDDEN = re.compile(f"[{BIDI_CONTROLS}{CONTROL_CHARACTERS}{_INVISIBLE}]")
+_HIDDEN = re.compile(f"[{BIDI_CONTROLS}{CONTROL_CHARACTERS}{INVISIBLE}]")
 
 
 def _hidden_character_problems(key: str, value: str) -> list[Problem]:
@@ -218,7 +218,7 @@ def _hidden_character_problems(key: str, value: str) -> list[Problem]:
     if controls:
         problems.append(_error("control-character", f"control character(s) {named(controls)}; delete "
                                "them (the build removes them)"))
-    invisible = [c for c in value if c in _INVISIBLE and c not in key]
+    invisible = [c for c in value if c in INVISIBLE and c not in key]
     if invisible:
         problems.append(_warning("invisible-character", f"invisible character(s) {named(invisible)} "
                                  "not in the English; keep them only if the script needs them"))
