@@ -279,7 +279,12 @@ class BuildCache:
 
     def has(self, key: str) -> bool:
         """Whether an entry is stored under ``key`` (not read: it may still turn out unreadable)."""
-        return self.folder is not None and not self._disabled and self.path(key).is_file()
+        if self.folder is None or self._disabled:
+            return False
+        try:
+            return self.path(key).is_file()
+        except OSError:  # a folder this user may not read: as good as absent
+            return False
 
     def put(self, key: str, value: Any) -> None:
         secret = self._secret()
@@ -340,12 +345,18 @@ class BuildCache:
         ``.pickle`` entries, and temporary files of an interrupted write), never through a
         symbolic link: eviction and ``cache clear`` delete these, and nothing else."""
         found: list[tuple[Path, int, int]] = []
-        if self.folder is None or self.folder.is_symlink() or not self.folder.is_dir():
+        try:
+            if self.folder is None or self.folder.is_symlink() or not self.folder.is_dir():
+                return found
+            kinds = [kind for kind in self.folder.iterdir() if not kind.is_symlink() and kind.is_dir()]
+        except OSError:
             return found
-        for kind in self.folder.iterdir():
-            if kind.is_symlink() or not kind.is_dir():
-                continue
-            for path in kind.iterdir():
+        for kind in kinds:
+            try:
+                paths = list(kind.iterdir())
+            except OSError:
+                continue  # unreadable: left alone
+            for path in paths:
                 if not _ENTRY_NAME.match(path.name):
                     continue
                 try:
