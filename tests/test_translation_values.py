@@ -182,3 +182,34 @@ def test_a_translated_title_and_summary_lose_their_bidi_controls_everywhere_they
                           text=f"\u202e{text}\u2066訳", matched_key=text)
                for kind, text in ((UnitKind.TITLE, "Title"), (UnitKind.SUMMARY, "Sum"))]
     assert title_and_description(source, results, "ja") == ("Title訳", "Sum訳")
+
+
+def test_checks_without_trees_for_values_with_the_keys_tags_find_what_the_trees_find(monkeypatch):
+    """Values whose tags are their key's skip the trees: the findings must be the same."""
+    import json
+    import re
+    from pathlib import Path
+
+    from site_builder.translators import checks
+    from site_builder.translators.glossary import load_glossary
+
+    root = Path(__file__).parents[1]
+    glossary = load_glossary(root / "translations" / "glossary.ja.json", "ja")
+    pairs = [(k, v) for f in sorted((root / "translations").rglob("*.ja.json")) if "glossary" not in f.name
+             for k, v in json.loads(f.read_text(encoding="utf-8")).items() if k.startswith("<")]
+    rng = random.Random(21)
+    texts = ["", " ", "\n", "訳", "capsule", "routing", "&amp;", "。", "_^_1_^_", "\u202e", "x < y"]
+    for key, _ in list(pairs):
+        for _ in range(6):  # the key's tags, other texts (placeholders kept), as a translator might
+            pieces = re.split(r"(<[^>]*>|_\^_\d+_\^_)", key)
+            pairs.append((key, "".join(p if p.startswith("<") or "_^_" in p else rng.choice([p, *texts])
+                                       for p in pieces)))
+    fast = 0
+    for key, value in pairs:
+        for gl in (None, glossary):
+            monkeypatch.setattr(checks, "_same_markup_problems", lambda *a: None)
+            with_trees = checks.check_value(key, value, glossary=gl)
+            monkeypatch.undo()
+            assert checks.check_value(key, value, glossary=gl) == with_trees, (key, value)
+            fast += checks._same_markup_problems(key, value, (), gl) is not None
+    assert fast >= 100  # the path without trees was taken, and agreed

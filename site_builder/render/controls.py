@@ -4,8 +4,8 @@ Bidi controls (embeddings, overrides, isolates) are invisible and reorder the te
 ("Trojan Source"); control characters have no place in prose. Both are reported by ``check``
 (``translators.checks``) and removed wherever translated text reaches a page (notes by
 ``render.sanitize``, titles and summaries by ``render.page`` and ``text_html``). Other
-invisible characters (:data:`INVISIBLE`) are legitimate in some scripts: ``check`` only warns.
-Pure: strings in, strings out.
+invisible characters (:data:`INVISIBLE`) are legitimate in some scripts: ``check`` only warns
+(:func:`hidden_characters` words what it reports). Pure: strings in, strings out.
 """
 
 from __future__ import annotations
@@ -34,3 +34,27 @@ def strip_controls(text: str) -> str:
 #: inside text, the Mongolian vowel separator. ZWJ and ZWNJ (U+200D, U+200C) are not listed:
 #: Persian, the Indic scripts and emoji sequences need them to shape their letters.
 INVISIBLE = "\u200b\u200e\u200f\u061c\u2060\u2061\u2062\u2063\u2064\ufeff\u180e"
+#: Characters a reader cannot see: bidi controls, control characters, and the invisible ones.
+HIDDEN = re.compile(f"[{BIDI_CONTROLS}{CONTROL_CHARACTERS}{INVISIBLE}]")
+
+
+def hidden_characters(key: str, value: str) -> list[tuple[str, bool, str]]:
+    """(check id, is an error, message) for the hidden characters of a translation ``value``:
+    bidi controls and control characters always, invisible ones when ``key`` has none of them."""
+    def named(chars: list[str]) -> str:
+        return ", ".join(f"U+{ord(c):04X}" for c in sorted(set(chars)))
+
+    found = []
+    bidi = [c for c in value if c in BIDI_CONTROLS]
+    if bidi:
+        found.append(("bidi-control", True, f"bidi control character(s) {named(bidi)}: invisible, they "
+                      "reorder the text shown; delete them (the build removes them)"))
+    controls = [c for c in value if c in CONTROL_CHARACTERS]
+    if controls:
+        found.append(("control-character", True, f"control character(s) {named(controls)}; delete "
+                      "them (the build removes them)"))
+    invisible = [c for c in value if c in INVISIBLE and c not in key]
+    if invisible:
+        found.append(("invisible-character", False, f"invisible character(s) {named(invisible)} "
+                      "not in the English; keep them only if the script needs them"))
+    return found

@@ -35,6 +35,7 @@ _ATTRIBUTE = re.compile(r"""\s+([a-zA-Z_][-a-zA-Z0-9_:.]*)(?:="([^"<>]*)"|='([^'
 #: Elements whose content a parser reads as raw text: never plain.
 RAW_TEXT_TAGS = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
                            "noframes", "noscript", "plaintext"})
+PLACEHOLDER = CANONICAL
 
 # --- the placeholder grammar, as token patterns ---------------------------------------------------
 #: A canonical placeholder as one token (``render.placeholders.CANONICAL`` without its group).
@@ -77,3 +78,71 @@ def attributes(raw: str) -> tuple[tuple[str, str], ...]:
     links) come back in value after value."""
     return tuple((attr.group(1).lower(), html.unescape(attr.group(2) or attr.group(3) or attr.group(4) or ""))
                  for attr in _ATTRIBUTE.finditer(raw))
+
+
+# --- reading plain tokens without building a tree --------------------------------------------------
+
+def same_tags(key_tokens: list[str], value_tokens: list[str]) -> bool:
+    """Whether two :func:`plain_tokens` lists hold exactly the same tags (names, attribute
+    texts, spaces, slashes), in the same order: only their texts may differ."""
+    return len(key_tokens) == len(value_tokens) and all(
+        key_tokens[offset::STRIDE] == value_tokens[offset::STRIDE] for offset in range(1, STRIDE))
+
+
+def span_texts(tokens: list[str]) -> list[int]:
+    """Indexes of the texts that follow a ``<span ...>`` start tag (where placeholders are)."""
+    return [index + STRIDE for index in range(0, len(tokens) - STRIDE, STRIDE)
+            if tokens[index + 1] is not None and tokens[index + 1].lower() == "span" and not tokens[index + 4]]
+
+
+def text_layout(tokens: list[str], blocks: frozenset[str], void: frozenset[str]) -> tuple[list[int], bool]:
+    """(indexes of the texts outside every element of ``blocks`` and every ``<a href>``,
+    whether the markup is clean: every end tag closes the innermost open element and every
+    element is closed), elements opened and closed as ``render.htmltree`` builds its tree."""
+    open_tags: list[tuple[str, bool]] = []  # (name, holds text in place: a block or a link)
+    anchored = 0
+    found = []
+    clean = True
+    for index in range(0, len(tokens), STRIDE):
+        if not anchored:
+            found.append(index)
+        if index + 1 >= len(tokens):
+            break
+        name, raw_attrs, _, slash, end = tokens[index + 1:index + STRIDE]
+        if name is None:
+            tag = end.lower()
+            if tag in void or all(open_name != tag for open_name, _ in open_tags):
+                clean = False  # ignored by the tree builder: texts around it merge
+                continue
+            while True:
+                open_name, holds = open_tags.pop()
+                anchored -= holds
+                if open_name == tag:
+                    break
+                clean = False
+            continue
+        tag = name.lower()
+        if slash or tag in void:
+            continue
+        holds = tag in blocks or (tag == "a" and any(n == "href" for n, _ in attributes(raw_attrs)))
+        open_tags.append((tag, holds))
+        anchored += holds
+    return found, clean and not open_tags
+
+
+def placeholder_texts(tokens: list[str]) -> set[int]:
+    """Indexes of the texts that, with the span around them, make a canonical placeholder
+    (for clean markup, see :func:`text_layout`: the span's one child is that text)."""
+    found = set()
+    for index in range(STRIDE, len(tokens) - 1, STRIDE):
+        start = f"<{tokens[index - 5]}{tokens[index - 4]}{tokens[index - 3]}>"
+        if tokens[index - 5] is not None and tokens[index + 1] is None and not tokens[index - 2] \
+                and PLACEHOLDER.fullmatch(f"{start}{text_at(tokens, index)}</span>"):
+            found.add(index)
+    return found
+
+
+def text_at(tokens: list[str], index: int) -> str:
+    """The decoded text at ``index`` of a :func:`plain_tokens` list."""
+    text = tokens[index]
+    return html.unescape(text) if "&" in text else text

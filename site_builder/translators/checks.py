@@ -69,7 +69,7 @@ from site_builder.translators.glossary import Glossary, find_glossary
 from site_builder.model import Catalog, Finding, Protected, Severity
 from site_builder.catalog.store import load_catalog
 from site_builder.render.sanitize import URL_ATTRIBUTES, is_dangerous_url
-from site_builder.render.controls import BIDI_CONTROLS, CONTROL_CHARACTERS, INVISIBLE
+from site_builder.render.controls import HIDDEN, hidden_characters
 from site_builder.render.sanitize import plain_text_markup
 from site_builder.render.classes import NOTE_CLASSES, RENDERER_CLASS_PREFIXES
 from site_builder.render.placeholders import (
@@ -81,8 +81,18 @@ from site_builder.render.placeholders import (
     find_placeholders,
 )
 from site_builder.catalog.translate import normalize_key
+from site_builder.render.htmltokens import (
+    STRIDE,
+    placeholder_texts,
+    plain_tokens,
+    same_tags,
+    span_texts,
+    text_at,
+    text_layout,
+)
 from site_builder.render.htmltree import (
     BLOCK_TAGS,
+    VOID_TAGS,
     Element,
     ParsedHtml,
     Placeholder,
@@ -197,32 +207,13 @@ def _warning(check: str, message: str) -> Problem:
 def check_value(key: str, value: str, *, originals: Sequence[Protected] = (),
                 glossary: Glossary | None = None) -> list[Problem]:
     """Every problem of one translation ``value`` of ``key``, in the order of the table above."""
-    hidden = _hidden_character_problems(key, value) if _HIDDEN.search(value) else []
+    hidden = _hidden_character_problems(key, value) if HIDDEN.search(value) else []
     return _content_problems(key, value, originals, glossary) + hidden
 
 
-#: Characters a reader cannot see: bidi controls, control characters, and the invisible ones.
-_HIDDEN = re.compile(f"[{BIDI_CONTROLS}{CONTROL_CHARACTERS}{INVISIBLE}]")
-
-
 def _hidden_character_problems(key: str, value: str) -> list[Problem]:
-    def named(chars: Sequence[str]) -> str:
-        return ", ".join(f"U+{ord(c):04X}" for c in sorted(set(chars)))
-
-    problems = []
-    bidi = [c for c in value if c in BIDI_CONTROLS]
-    if bidi:
-        problems.append(_error("bidi-control", f"bidi control character(s) {named(bidi)}: invisible, they "
-                               "reorder the text shown; delete them (the build removes them)"))
-    controls = [c for c in value if c in CONTROL_CHARACTERS]
-    if controls:
-        problems.append(_error("control-character", f"control character(s) {named(controls)}; delete "
-                               "them (the build removes them)"))
-    invisible = [c for c in value if c in INVISIBLE and c not in key]
-    if invisible:
-        problems.append(_warning("invisible-character", f"invisible character(s) {named(invisible)} "
-                                 "not in the English; keep them only if the script needs them"))
-    return problems
+    return [Problem(check, Severity.ERROR if error else Severity.WARNING, message)
+            for check, error, message in hidden_characters(key, value)]
 
 
 def _content_problems(key: str, value: str, originals: Sequence[Protected],
@@ -240,6 +231,9 @@ def _content_problems(key: str, value: str, originals: Sequence[Protected],
             problems += [Problem("glossary", severity, message)
                          for severity, message in glossary.violations(key, value)]
         return problems
+    same = _same_markup_problems(key, value, originals, glossary)
+    if same is not None:
+        return same
     key_html, value_html = parse_html(key), parse_html(value)
     key_facts, value_facts = _element_facts(key_html), _element_facts(value_html)
     problems = _placeholder_problems(key, value, originals)
@@ -252,6 +246,37 @@ def _content_problems(key: str, value: str, originals: Sequence[Protected],
         value_text = text_of(value_html.nodes, " ")
         problems += [Problem("glossary", severity, message)
                      for severity, message in glossary.violations(key_text, value_text)]
+    return problems
+
+
+def _same_markup_problems(key: str, value: str, originals: Sequence[Protected],
+                          glossary: Glossary | None) -> list[Problem] | None:
+    """The problems of a value whose tags are exactly its key's (most are), found without
+    trees; None for any other value, or when a problem needs the trees to be described.
+
+    Same tags, same attributes, same texts after each ``<span>`` (so the same placeholders in
+    the same places): every tree check but the stray-text one compares equal parts, and
+    that one only needs the texts outside blocks and links."""
+    key_tokens, value_tokens = plain_tokens(key), plain_tokens(value)
+    if key_tokens is None or value_tokens is None or not same_tags(key_tokens, value_tokens):
+        return None
+    if any(key_tokens[i] != value_tokens[i] for i in span_texts(key_tokens)):
+        return None
+    loose, clean = text_layout(key_tokens, BLOCK_TAGS, VOID_TAGS)
+    if not clean:
+        return None  # repaired markup: the tree describes it
+    placeholders = placeholder_texts(key_tokens)  # not text: a placeholder is never stray
+    loose = [i for i in loose if i not in placeholders]
+    if any(text_at(value_tokens, i).strip() for i in loose) and \
+            not any(text_at(key_tokens, i).strip() for i in loose):
+        return None  # text-after-block: the tree names it
+    problems = _placeholder_problems(key, value, originals)
+    if glossary is not None:  # the texts as text_of reads them: a placeholder is a space
+        def text(tokens: list[str]) -> str:
+            return "".join(" " if i in placeholders else text_at(tokens, i) for i in range(0, len(tokens), STRIDE))
+
+        problems += [Problem("glossary", severity, message)
+                     for severity, message in glossary.violations(text(key_tokens), text(value_tokens))]
     return problems
 
 
