@@ -300,9 +300,12 @@ def has_words(key: str) -> bool:
 
 
 def _placeholder_problems(key: str, value: str, originals: Sequence[Protected]) -> list[Problem]:
+    rest = CANONICAL.sub(" ", value)
+    if "_" not in rest and "\uff3f" not in rest:  # every variant, marker and remnant holds one
+        if sorted(canonical_numbers(key)) == sorted(canonical_numbers(value)):
+            return []
     expected = Counter(canonical_numbers(key))
     canonical = Counter(canonical_numbers(value))
-    rest = CANONICAL.sub(" ", value)
     variants = Counter(find_placeholders(rest))
     damaged = [rest[max(0, m.start() - 22):m.end() + 7].strip() for m in MARKER.finditer(rest)]
     damaged += _remnants(MARKER.sub(" ", rest))
