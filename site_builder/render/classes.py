@@ -17,9 +17,12 @@ RENDERER_CLASSES = frozenset({
     "sb-gather", "sb-header", "sb-hl", "sb-hl-bg", "sb-home-footer", "sb-home-list", "sb-inline",
     "sb-ln-width", "sb-n", "sb-notes", "sb-notice", "sb-notice--page", "sb-page", "sb-permalink",
     "sb-row", "sb-row--wide", "sb-source", "sb-summary", "sb-table", "math-error", "ln",
+    # docstring sections (render/docfields.py) and Python-Markdown's footnotes in notes
+    "sb-doc", "footnote", "footnote-ref", "footnote-backref",
 })
-#: Prefixes of classes our renderers number or parametrise (``sb-lnw-3``, ``sb-page--module``).
-RENDERER_CLASS_PREFIXES = ("sb-lnw-", "sb-page--")
+#: Prefixes of classes our renderers number or parametrise (``sb-lnw-3``, ``sb-page--module``,
+#: ``sb-doc-raises``).
+RENDERER_CLASS_PREFIXES = ("sb-lnw-", "sb-page--", "sb-doc-")
 
 #: Written by the Markdown extensions of hand-written pages (admonition, toc, code blocks).
 MARKDOWN_CLASSES = frozenset({

@@ -53,14 +53,18 @@ ALLOWED_TAGS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "strong", "em", "b", "i", "code", "pre",
     "ul", "ol", "li", "br", "span", "sup", "sub", "blockquote", "hr", "img", "del", "kbd", "small",
     "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    # docstring field lists (render/docfields.py), definition lists and footnotes
+    "div", "dl", "dt", "dd",
 })
 
 #: Attributes allowed per tag ("*" = any allowed tag). ``translate`` is restricted by value below.
 ALLOWED_ATTRIBUTES = {
     "*": {"lang", "dir"},
-    # No id or name: a translated anchor could take an id the page or the theme relies on.
-    "a": {"href", "title"},
+    # No id or name on links: a translated anchor could take an id the page or the theme relies
+    # on. Footnotes keep theirs on <sup> and <li> (``fn:N``, ``fnref:N`` only; see the filter).
+    "a": {"href", "title", "class"},
     "span": {"class"},
+    "div": {"class"}, "p": {"class"}, "dl": {"class"}, "sup": {"id"}, "li": {"id"},
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
     "th": {"colspan", "rowspan"},
@@ -89,8 +93,14 @@ def _drop_dangerous_urls(tag: str, attribute: str, value: str) -> str | None:
     class keeps only the classes our renderer writes (``render.classes``); the rest stays."""
     if attribute == "class":
         return allowed_classes(value, NOTE_CLASSES, RENDERER_CLASS_PREFIXES)
+    if attribute == "id":
+        return value if _FOOTNOTE_ID.match(value) else None
     return None if attribute in URL_ATTRIBUTES and is_dangerous_url(value) else value
 
+
+#: The only ids a note may carry: Python-Markdown's footnote anchors (the page prefixes them
+#: with the section's id, so they cannot collide with the page's own).
+_FOOTNOTE_ID = re.compile(r"^fn(?:ref)?:[\w.-]+$")
 
 #: ids the theme and our layout own (Material's ``__drawer`` toggles, ``md-*``, ``sb-*``): a
 #: hand-written page's heading may not take one.
@@ -201,8 +211,7 @@ def _unchanged_by_note_cleaning(value: str) -> bool:
 PAGE_TAGS = ALLOWED_TAGS | {"div", "details", "summary", "dl", "dt", "dd", "figure", "figcaption"}
 PAGE_ATTRIBUTES = {
     **ALLOWED_ATTRIBUTES,
-    "a": ALLOWED_ATTRIBUTES["a"] | {"class"},
-    "code": {"class"}, "pre": {"class"}, "div": {"class"}, "p": {"class"}, "details": {"class", "open"},
+    "code": {"class"}, "pre": {"class"}, "details": {"class", "open"},
     **{f"h{level}": {"id"} for level in range(1, 7)},
 }
 
