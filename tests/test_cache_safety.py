@@ -4,6 +4,7 @@ the folder stays under its size bound, and ``site-builder cache info|clear`` sho
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
@@ -243,8 +244,9 @@ def test_an_altered_page_entry_is_not_published_and_the_site_equals_a_clean_buil
     assert page_entries
     for entry in page_entries:
         data = entry.read_bytes()
-        _, findings, built = pickle.loads(data[36:])
-        entry.write_bytes(data[:36] + pickle.dumps(("<p>PUBLISHED BY AN ATTACKER</p>", findings, built)))
+        rendered = pickle.loads(data[36:])
+        altered = dataclasses.replace(rendered, body="<p>PUBLISHED BY AN ATTACKER</p>")
+        entry.write_bytes(data[:36] + pickle.dumps(altered))
     build(project, tmp_path / "again")
     assert pages(tmp_path / "again") == pages(tmp_path / "clean")
     assert "did not write" in caplog.text

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 from urllib.parse import quote
@@ -26,7 +26,7 @@ from site_builder.config import SOURCE_LANGUAGE, SiteConfig
 from site_builder.catalog.corpus import Corpus, CorpusFile, FileStats, language_stats
 from site_builder.source.ids import file_anchor
 from site_builder.translators.glossary import GlossaryRow
-from site_builder.model import Finding, UnitResult, UnitState
+from site_builder.model import Finding, Page, UnitResult, UnitState
 from site_builder.render.layout import PageChrome, page_html
 from site_builder.render.page import PageSources, build_page, title_and_description
 from site_builder.catalog.store import catalog_path
@@ -86,14 +86,25 @@ def source_url(config: SiteConfig, page: SourcePage) -> str:
 # --- source pages -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class RenderedPage:
+    """A source page rendered in one language: what the build writes, reports and indexes."""
+
+    body: str
+    """The page's HTML body (the theme puts it into its template)."""
+    findings: tuple[Finding, ...]
+    """Problems the build must report (a value shown in English, math that did not convert)."""
+    page: Page
+    """The rendered page as a value: its sections' notes feed the search index and the cards."""
+
+
 def render_source_page(plan: SitePlan, config: SiteConfig, file: CorpusFile, page: SourcePage,
-                       lang: str, *, navigation: CodeNavigation | None = None
-                       ) -> tuple[str, tuple[Finding, ...]]:
-    """One source page in ``lang``: its HTML body and the findings the build must report.
+                       lang: str, *, navigation: CodeNavigation | None = None) -> RenderedPage:
+    """One source page in ``lang``: its HTML body, the findings to report, and the Page itself.
 
     A language whose cache could not be read (absent from ``file.translations``) shows every
     note in English, marked as such. With ``navigation``, names in the code link to their
-    definitions, the page points at its card file, and the rendered page is kept for the cards.
+    definitions and the page points at its card file.
     """
     translation = file.translations.get(lang)
     results = translation.results if translation else tuple(
@@ -109,11 +120,10 @@ def render_source_page(plan: SitePlan, config: SiteConfig, file: CorpusFile, pag
                                                  rewrite_note_links(section.notes_html, plan, page, lang)))
         for section in built.sections))
     chrome = page_chrome(plan, config, page, lang)
-    if navigation is not None:
-        navigation.built[page.file_id] = built
-        if links:
-            chrome = replace(chrome, cards_url=navigation.cards_url(page))
-    return page_html(built, page.kind, chrome), built.findings + source_findings(file, lang, navigation)
+    if navigation is not None and links:
+        chrome = replace(chrome, cards_url=navigation.cards_url(page))
+    return RenderedPage(body=page_html(built, page.kind, chrome),
+                        findings=built.findings + source_findings(file, lang, navigation), page=built)
 
 
 #: The checks of :func:`source_findings`: about the source, not a translation shown in English.

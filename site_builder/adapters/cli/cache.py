@@ -4,8 +4,7 @@ Two caches: the project's (``.cache/site_builder`` beside ``mkdocs.yml``: render
 split units, compiled templates) and the machine's (``~/.cache/site_builder``: jieba's word
 table). ``info`` prints, for each, its folder, entries, size and size bound, plus where the key
 that signs their entries lives; ``clear`` deletes the entries (never the key, never anything
-outside the cache folders). Self-contained: one ``add_cache(subparsers)`` for the CLI's table of
-commands, as every other command is declared.
+outside the cache folders). Part of the CLI adapter: ``add_cache(subparsers)`` declares it.
 """
 
 from __future__ import annotations
@@ -14,12 +13,12 @@ import argparse
 import json
 from pathlib import Path
 
+from site_builder.adapters.cli.options import Runner
+from site_builder.adapters.mkdocs.project import CONFIG_FILE
 from site_builder.cache import CACHE_FOLDER, BuildCache, machine_cache_folder, secret_path
 
-CONFIG_FILE = Path("mkdocs.yml")
 
-
-def add_cache(subparsers: argparse._SubParsersAction) -> tuple[str, object]:
+def add_cache(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
     parser = subparsers.add_parser(
         "cache", help="show or empty the build caches",
         description="Show (info) or empty (clear) the project's build cache (beside mkdocs.yml) "
