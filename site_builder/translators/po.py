@@ -270,7 +270,8 @@ def _plan_file(path: Path, corpus_file: CorpusFile, translation: FileTranslation
                                           "no unit has this id or English text any more; skipped",
                                           message.lineno))
         elif message.fuzzy or message.id != result.unit.key:
-            _import_suggestion(draft, result, message)
+            if _suggestion_passes(draft, result, message, po_file, glossary):
+                _import_suggestion(draft, result, message)
         else:
             _import_translation(draft, result, message, po_file, glossary)
     return FileImport(po=path, file_id=corpus_file.source.id, lang=translation.lang,
@@ -312,6 +313,18 @@ def _import_translation(draft: _Draft, result: UnitResult, message: Message, po_
         return
     draft.entries[target] = message.string
     draft.translated += 1
+
+
+def _suggestion_passes(draft: _Draft, result: UnitResult, message: Message, po_file: Path,
+                       glossary: Glossary | None) -> bool:
+    """Check a fuzzy entry like any other (against the English it was made for): a suggestion
+    is shown to translators and one click from being a translation. False on an error."""
+    unit = result.unit
+    originals = unit.masked.originals if message.id == unit.key else ()
+    problems = check_value(message.id, message.string, originals=originals, glossary=glossary)
+    draft.findings += [Finding(po_file, unit.key, p.check, p.severity, f"(fuzzy entry) {p.message}",
+                               message.lineno, section=unit.section_id) for p in problems]
+    return not any(p.severity is Severity.ERROR for p in problems)
 
 
 def _import_suggestion(draft: _Draft, result: UnitResult, message: Message) -> None:
