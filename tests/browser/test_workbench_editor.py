@@ -184,3 +184,42 @@ def test_a_deep_link_without_the_token_opens_in_a_browser_that_has_opened_the_wo
     stranger = open_page(1280, 900)  # another browser profile, without the cookie: nothing is shown
     stranger.goto(f"http://127.0.0.1:{server.port}/?file=attention")
     assert stranger.locator("article.wb-unit").count() == 0
+
+
+def test_hidden_characters_show_as_badges_and_deleting_a_badge_deletes_its_character(bench, open_page):
+    server, config, units = bench
+    key = "<p>Output projection </p>\n"
+    hostile = "<p>出力\u202eの射影\u200b</p>\n"
+    save_catalog(catalog_path(config.translations_dir, "attention", "ja"), {"Attention": "アテンション", key: hostile})
+    page = open_bench(open_page, server)
+    unit, editor = editor_of(page, key)
+    badges = unit.locator(".wb-editor .wb-hidden")
+    assert badges.count() == 2
+    rlo, zwsp = badges.nth(0), badges.nth(1)
+    assert rlo.inner_text() == "⟨RLO U+202E⟩" and rlo.get_attribute("data-severity") == "error"
+    assert rlo.get_attribute("aria-label") == "RIGHT-TO-LEFT OVERRIDE U+202E"
+    assert zwsp.inner_text() == "⟨ZWSP U+200B⟩" and zwsp.get_attribute("data-severity") == "warning"
+    # Isolated, and the override is nowhere in the page's text to reorder what follows it.
+    assert rlo.evaluate("b => getComputedStyle(b).unicodeBidi") == "isolate"
+    assert not editor.evaluate("e => e.textContent.includes('\\u202e')")
+    finding = unit.locator('.wb-findings li[data-check="bidi-control"]')
+    assert "line 1, column 6" in finding.inner_text() and finding.locator(".wb-hidden").count() == 0
+    unit.locator(".wb-raw-toggle").click()  # the HTML view shows them too
+    assert unit.locator(".wb-raw-shown .wb-hidden").count() == 2
+    editor.click()
+    rlo.evaluate("""b => { const r = document.createRange(); r.setStartAfter(b); r.collapse(true);
+                           const s = getSelection(); s.removeAllRanges(); s.addRange(r); }""")
+    page.keyboard.press("Backspace")
+    assert badges.count() == 1
+    finding.wait_for(state="detached")  # the check run while typing no longer reports it
+    page.keyboard.press("Control+Enter")  # the zero-width space is a warning: saved once overridden
+    page.locator("#wb-message", has_text="保存していません").wait_for()
+    assert unit.locator('.wb-findings li[data-check="invisible-character"] .wb-hidden').count() == 0
+    unit.locator(".wb-override").check()
+    editor.focus()
+    page.keyboard.press("Control+Enter")
+    page.locator("#wb-message", has_text="保存しました").wait_for()
+    value = saved(config)[key]
+    assert value == "<p>出力の射影\u200b</p>\n"
+    problems = check_value(key, value, originals=units[key].masked.originals)
+    assert [p.check for p in problems if p.check in ("bidi-control", "control-character")] == []
