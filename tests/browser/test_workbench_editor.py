@@ -223,3 +223,53 @@ def test_hidden_characters_show_as_badges_and_deleting_a_badge_deletes_its_chara
     assert value == "<p>出力の射影\u200b</p>\n"
     problems = check_value(key, value, originals=units[key].masked.originals)
     assert [p.check for p in problems if p.check in ("bidi-control", "control-character")] == []
+
+
+HIDDEN_SOURCE = '''\
+    """
+    # Scaling
+    """
+
+
+    # Scale the input\u200b here
+    def here(x):
+        return x
+
+
+    # Scale the input by two
+    def two(x):
+        return 2 * x
+
+
+    # Scale the input by three
+    def three(x):
+        return 3 * x
+    '''
+
+
+def test_the_english_a_suggestion_and_pasted_text_show_their_hidden_characters(tmp_path, open_page):
+    write_corpus(tmp_path, {"src/scale.py": HIDDEN_SOURCE})
+    config = SiteConfig(source_dir=tmp_path / "src", translations_dir=tmp_path / "translations", languages=("en", "ja"))
+    units = {u.key: u for u in load_corpus(config).files[0].units}
+    two = next(k for k in units if "by two" in k)
+    save_catalog(catalog_path(config.translations_dir, "scale", "ja"), {two: "<p>入力を\u202e二倍にする</p>\n"})
+    server = WorkbenchServer(config, ("ja",), token="editor-token")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = open_bench(open_page, server, "file=scale")
+        here, _ = editor_of(page, next(k for k in units if "here" in k))
+        badge = here.locator(".wb-english .wb-hidden")
+        assert badge.inner_text() == "⟨ZWSP U+200B⟩" and badge.get_attribute("title") == "ZERO WIDTH SPACE (U+200B)"
+        three, editor = editor_of(page, next(k for k in units if "by three" in k))
+        three.locator(".wb-suggestion .wb-hidden").wait_for()  # the memory's value, its override a badge
+        assert "\u202e" not in three.locator(".wb-suggestions").evaluate("s => s.textContent")
+        editor.click()
+        editor.evaluate("""e => { const data = new DataTransfer(); data.setData("text/plain", "三倍\\u2067に");
+                                  e.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
+                                                                              cancelable: true})); }""")
+        assert three.locator(".wb-editor .wb-hidden").inner_text() == "⟨RLI U+2067⟩"
+        three.locator('.wb-findings li[data-check="bidi-control"]').wait_for()
+        assert "三倍\u2067に" in three.locator("textarea").input_value()  # what is saved keeps it, until deleted
+    finally:
+        server.shutdown()
+        server.server_close()
