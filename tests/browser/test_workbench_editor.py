@@ -270,6 +270,11 @@ def test_the_english_a_suggestion_and_pasted_text_show_their_hidden_characters(t
         assert three.locator(".wb-editor .wb-hidden").inner_text() == "⟨RLI U+2067⟩"
         three.locator('.wb-findings li[data-check="bidi-control"]').wait_for()
         assert "三倍\u2067に" in three.locator("textarea").input_value()  # what is saved keeps it, until deleted
+        page.keyboard.insert_text("\u202dする")  # typed rather than pasted: a badge all the same
+        three.locator(".wb-editor .wb-hidden", has_text="LRO U+202D").wait_for()
+        assert not editor.evaluate("e => /[\\u202d\\u2067]/.test(e.textContent)")
+        three.locator(".wb-findings li", has_text="U+202D").wait_for()
+        assert "三倍\u2067に\u202dする" in three.locator("textarea").input_value()
     finally:
         server.shutdown()
         server.server_close()

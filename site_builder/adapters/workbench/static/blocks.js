@@ -42,13 +42,13 @@ const Hidden = {
     return span;
   },
 
-  // `text` as nodes: its runs of ordinary text, and a badge for each hidden character.
-  nodes(text) {
+  // `text` as nodes: its runs of ordinary text, and a badge for each hidden character (but `keep`).
+  nodes(text, keep) {
     if (!Hidden.has(text)) return [document.createTextNode(text)];
     const out = [];
     let run = "";
     for (const char of text) {
-      if (Hidden.pattern.test(char)) {
+      if (char !== keep && Hidden.pattern.test(char)) {
         if (run) out.push(document.createTextNode(run));
         run = "";
         out.push(Hidden.badge(char));
@@ -208,6 +208,31 @@ const Blocks = {
       });
     });
     return gone;
+  },
+
+  // Hidden characters that came in by typing or dropping text become badges as well, the caret
+  // after the last; the editor's own caret stops (ZWSP in text nodes) stay what they are.
+  reveal(editor) {
+    if (!Hidden.pattern) return;
+    const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
+    const found = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.parentNode.closest(".wb-hidden, .wb-token") && Hidden.has(node.data.split(ZWSP).join(""))) found.push(node);
+    }
+    if (!found.length) return;
+    let last = null;
+    for (const node of found) {
+      const parts = Hidden.nodes(node.data, ZWSP);
+      node.replaceWith(...parts);
+      last = parts.filter((part) => part.nodeType === 1).pop() || last;
+    }
+    const stop = document.createTextNode(ZWSP);
+    last.after(stop);
+    const range = document.createRange();
+    range.setStart(stop, 1);
+    range.collapse(true);
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
   },
 
   // Put a token at the caret (when the caret is in `editor`), else at the end of the first block.

@@ -300,7 +300,7 @@ function renderUnits() {
     if (unit.blocks) Blocks.render(editor, unit.blocks, unit.placeholders, labels());
     field.value = unit.draft;
     showHiddenInRaw(unit);
-    editor.addEventListener("input", () => edited(unit, false));
+    editor.addEventListener("input", () => { Blocks.reveal(editor); edited(unit, false); });
     editor.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !(event.ctrlKey || event.metaKey)) event.preventDefault();  // blocks are the English's
     });
@@ -477,7 +477,7 @@ function renderGlossary(unit) {
     let text = `${t("glossary")}: ${term.en}`;
     if (term.required.length) text += ` → ${t("must")} ${term.required.join(" / ")}`;
     if (term.wrong.length) text += ` (${t("never")} ${term.wrong.join(" / ")})`;
-    item.textContent = text;
+    Hidden.text(item, text);
     if (term.note) item.title = term.note;
     list.append(item);
   }
