@@ -20,12 +20,23 @@ tree Python-Markdown's own inline stage gives, node for node. It knows no key fo
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from markdown import Markdown
-from markdown.inlinepatterns import (AUTOLINK_RE, AUTOMAIL_RE, BACKTICK_RE, ENTITY_RE, ESCAPE_RE,
-                                     HTML_RE, IMAGE_LINK_RE, IMAGE_REFERENCE_RE, LINE_BREAK_RE,
-                                     LINK_RE, REFERENCE_RE, Pattern)
+from markdown.inlinepatterns import (
+    AUTOLINK_RE,
+    AUTOMAIL_RE,
+    BACKTICK_RE,
+    ENTITY_RE,
+    ESCAPE_RE,
+    HTML_RE,
+    IMAGE_LINK_RE,
+    IMAGE_REFERENCE_RE,
+    LINE_BREAK_RE,
+    LINK_RE,
+    REFERENCE_RE,
+    Pattern,
+)
 from markdown.treeprocessors import InlineProcessor
 from markdown.util import AtomicString
 
@@ -102,7 +113,7 @@ class PrefilteredInlineProcessor(InlineProcessor):
 
     # InlineProcessor calls its private __handleInline for every text and nested text; this
     # name is what that private name becomes, so the override is used at every call site.
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         """``InlineProcessor.__handleInline`` with absent literals skipped (same result)."""
         if isinstance(data, AtomicString):
             return data

@@ -61,7 +61,9 @@ def accelerated(lexer: Lexer) -> Lexer:
     """A lexer giving the same tokens as ``lexer``, faster when it is a plain ``RegexLexer``
     (and the upstream code is the code this fork was checked against: :data:`FAST`)."""
     cls = type(lexer)
-    if not FAST or not isinstance(lexer, RegexLexer) or cls.get_tokens_unprocessed is not RegexLexer.get_tokens_unprocessed:
+    if not FAST or not isinstance(lexer, RegexLexer):
+        return lexer
+    if cls.get_tokens_unprocessed is not RegexLexer.get_tokens_unprocessed:
         return lexer
     return _accelerated_class(cls)(**lexer.options)
 
@@ -189,7 +191,7 @@ def _join(rules: list[Rule], patterns: list[re.Pattern], flags: int) -> Bucket |
         return None
     # Each rule's wrapping group is numbered after the groups of the rules before it.
     table, number = {}, 1
-    for rule, pattern in zip(rules, patterns):
+    for rule, pattern in zip(rules, patterns, strict=True):
         table[number] = rule
         number += 1 + pattern.groups
     if joined.groups != number - 1:

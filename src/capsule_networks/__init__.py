@@ -55,13 +55,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 __all__ = [
-    "Squash",
-    "PrimaryCapsules",
-    "DigitCapsules",
-    "Router",
-    "MarginLoss",
     "Decoder",
+    "DigitCapsules",
+    "MarginLoss",
+    "PrimaryCapsules",
     "ReconstructionLoss",
+    "Router",
+    "Squash",
     "capsule_lengths",
 ]
 
