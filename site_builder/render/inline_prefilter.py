@@ -20,7 +20,9 @@ tree Python-Markdown's own inline stage gives, node for node. It knows no key fo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import cast
+from xml.etree.ElementTree import Element
 
 from markdown import Markdown
 from markdown.inlinepatterns import (
@@ -102,13 +104,15 @@ class PrefilteredInlineProcessor(InlineProcessor):
 
     def __init__(self, md: Markdown) -> None:
         super().__init__(md)
-        self._table: list[tuple[Pattern, tuple[str, ...] | None]] | None = None
+        self._table: list[tuple[Pattern, tuple[str, ...] | None]] = []
 
-    def run(self, tree, ancestors=None):  # type: ignore[no-untyped-def]  (Python-Markdown's signature)
-        if self._table is None:
+    def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
+        if not self._table:
             # The registry in order, read once: Markdown(extensions=...) registers every
             # pattern before the first document is converted, and none is added later.
-            self._table = [(pattern, required_literals(pattern)) for pattern in self.inlinePatterns]
+            # It holds inline patterns (its stub names the tree processor's class by mistake).
+            patterns = cast("Iterable[Pattern]", self.inlinePatterns)
+            self._table = [(pattern, required_literals(pattern)) for pattern in patterns]
         return super().run(tree, ancestors)
 
     # InlineProcessor calls its private __handleInline for every text and nested text; this
@@ -118,6 +122,7 @@ class PrefilteredInlineProcessor(InlineProcessor):
         if isinstance(data, AtomicString):
             return data
         table: Sequence[tuple[Pattern, tuple[str, ...] | None]] = self._table
+        # InlineProcessor's private __applyPattern under its mangled name (not in the stubs).
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         start = 0
         while patternIndex < len(table):

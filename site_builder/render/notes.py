@@ -36,6 +36,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -203,7 +204,8 @@ class _HtmlOrTextProcessor(HtmlInlineProcessor):
     """Raw inline HTML stays HTML; ``<jyasskin at gmail.com>``, ``<module>`` and other
     ``<...>`` text whose name is no HTML element stay text (escaped, never deleted)."""
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:
+    def handleMatch(  # type: ignore[override]  # InlineProcessor's (data, start, end) API, not Pattern's
+            self, m: re.Match[str], data: str) -> tuple[etree.Element | str | None, int | None, int | None]:
         if _is_html(m.group(1)):
             return super().handleMatch(m, data)
         return m.group(1), m.start(0), m.end(0)
@@ -253,7 +255,8 @@ class _Renderer:
             root = etree.Element("div")
             root.extend(docstring_elements(parsed, self._blocks))
             root = self._inline(root)
-        writer = _Writer(self.masking.stash, self.md.htmlStash.rawHtmlBlocks)
+        # Only md_in_html stashes elements, and the dialect does not load it: every block is text.
+        writer = _Writer(self.masking.stash, cast("list[str]", self.md.htmlStash.rawHtmlBlocks))
         blocks = _apply_edges([writer.block(element) for element in root], lead, trail)
         return _finish(blocks)
 

@@ -56,7 +56,8 @@ def positional_id(index: int) -> str:
 
 def heading_slug(text: str) -> str:
     """The slug of a heading's Markdown text ('' when nothing readable is left)."""
-    pieces, last = [], 0
+    pieces: list[str] = []
+    last = 0
     for match in _CODE_SPAN.finditer(text):
         pieces += (_strip_markup(text[last:match.start()]), match.group(2).strip())
         last = match.end()

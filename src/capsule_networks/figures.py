@@ -168,6 +168,8 @@ def perturbed_dimensions(model: CapsuleNetwork, image: torch.Tensor,
     Figure 4 for one `[1, 28, 28]` image: a `[16 * len(steps), 28, 28]` stack, one row
     of `len(steps)` pictures per capsule dimension.
     """
+    if model.decoder is None:
+        raise ValueError("Figure 4 needs the decoder: pass a model built with reconstruction=True")
     model.eval()
     output = model(image.unsqueeze(0))
     predicted = output.predictions[0]
