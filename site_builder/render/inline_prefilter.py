@@ -20,8 +20,8 @@ tree Python-Markdown's own inline stage gives, node for node. It knows no key fo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import cast
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, cast
 from xml.etree.ElementTree import Element
 
 from markdown import Markdown
@@ -46,9 +46,10 @@ from site_builder.render.upstream import upstream_matches
 
 #: What the override mirrors (``__handleInline``) and calls (``__applyPattern``: its arguments
 #: and its ``(data, matched, start)`` result), by name.
-UPSTREAM = {
-    "InlineProcessor.__handleInline": InlineProcessor._InlineProcessor__handleInline,  # type: ignore[attr-defined]
-    "InlineProcessor.__applyPattern": InlineProcessor._InlineProcessor__applyPattern,  # type: ignore[attr-defined]
+#: Private (name-mangled) and left out of the stubs; if one were gone, no fingerprint matches.
+UPSTREAM: dict[str, Callable[..., Any] | None] = {
+    "InlineProcessor.__handleInline": getattr(InlineProcessor, "_InlineProcessor__handleInline", None),
+    "InlineProcessor.__applyPattern": getattr(InlineProcessor, "_InlineProcessor__applyPattern", None),
 }
 #: Their fingerprints in the releases the override was read against (Python-Markdown 3.11.x).
 CHECKED = {
