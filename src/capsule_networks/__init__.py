@@ -55,13 +55,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 __all__ = [
-    "Decoder",
-    "DigitCapsules",
-    "MarginLoss",
-    "PrimaryCapsules",
-    "ReconstructionLoss",
-    "Router",
     "Squash",
+    "PrimaryCapsules",
+    "DigitCapsules",
+    "Router",
+    "MarginLoss",
+    "Decoder",
+    "ReconstructionLoss",
     "capsule_lengths",
 ]
 
