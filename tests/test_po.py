@@ -196,22 +196,24 @@ def test_a_file_exported_with_the_old_msgctxt_scheme_still_imports_by_its_englis
     assert entries["<p>Unchanged entries must come back byte for byte </p>\n"] == "<p>そのまま戻る</p>\n"
 
 
-def test_fuzzy_entries_update_suggestions_never_translations(tmp_path, seed_project):
+def test_fuzzy_entries_are_checked_like_the_rest_and_a_broken_one_blocks_the_import(tmp_path, seed_project):
+    """The seed's carried-over suggestion nests a link in a link: as a translation would be, the
+    edited fuzzy entry is refused (it is one click from being a translation), and nothing is written."""
     config = seed_project(tmp_path)
     seed_project(tmp_path, edited=True)
     from site_builder.translators.update import update_corpus
     [plan] = update_corpus(load_corpus(config))
-    [new_key] = plan.made
     cache_before = plan.cache.read_bytes()
+    suggestions_before = fuzzy_path(plan.cache).read_bytes()
     [po] = export(config, tmp_path / "po")
-    message = next(m for m in read_po_file(po) if m.id == new_key)
+    assert any(m.fuzzy for m in read_po_file(po))
     text = po.read_text(encoding="utf-8")
     po.write_text(text.replace('"<p>カプセルネットワークは、', '"<p>カプセルネットワークとは、', 1), encoding="utf-8")
-    _, written = import_(config, tmp_path / "po")
-    assert plan.cache.read_bytes() == cache_before and len(written) == 1
-    suggestion = load_suggestions(fuzzy_path(plan.cache))[new_key]
-    assert "カプセルネットワークとは、" in suggestion.translation and message.fuzzy
-    assert suggestion.previous == plan.suggestions[new_key].previous
+    plans, written = import_(config, tmp_path / "po")
+    errors = import_errors(plans)
+    assert written is None and errors and all(f.message.startswith("(fuzzy entry)") for f in errors)
+    assert {f.check for f in errors} >= {"nested-link"}
+    assert plan.cache.read_bytes() == cache_before and fuzzy_path(plan.cache).read_bytes() == suggestions_before
 
 
 def test_an_entry_whose_english_changed_since_export_becomes_a_suggestion(tmp_path):

@@ -36,6 +36,7 @@ from site_builder.model import (
     UnitState,
 )
 from site_builder.source.ids import ids_of
+from site_builder.render.controls import strip_controls
 from site_builder.render.htmltree import html_problem
 from site_builder.render.placeholders import (
     CANONICAL,
@@ -160,9 +161,9 @@ def title_and_description(source: SourceFile, results: Sequence[UnitResult],
     for result in results:
         if result.state is UnitState.TRANSLATED and result.text and result.text.strip():
             if result.unit.kind is UnitKind.TITLE:
-                title = result.text.strip()
+                title = strip_controls(result.text).strip()
             elif result.unit.kind is UnitKind.SUMMARY:
-                summary = result.text.strip()
+                summary = strip_controls(result.text).strip()
     return title, summary
 
 

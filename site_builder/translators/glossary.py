@@ -82,8 +82,11 @@ class Glossary:
         """Problems of a translation's plain text against its key's: (severity, message)."""
         found = []
         folded = value_text.casefold()
-        for term in self.terms:
-            if not term_pattern(term).search(key_text):
+        folded_key = key_text.casefold()
+        for term, needles, pattern in _prepared(self.terms):
+            # A word every spelling of the term holds, found first by a plain substring test:
+            # most keys hold few of the terms, and the regex is the slow part.
+            if not any(needle in folded_key for needle in needles) or not pattern.search(key_text):
                 continue
             used = [wrong for wrong in term.wrong if wrong.casefold() in folded]
             if used:
@@ -101,6 +104,35 @@ def _wrong_message(term: Term, used: list[str], where: str) -> str:
     advice = f"; use {term.required[0]}" if term.required else ""
     note = f" ({term.note})" if term.note else ""
     return f'"{term.en}" is rendered {", ".join(used)}, which the glossary forbids{advice}{note}{where}'
+
+
+_PREPARED: dict[int, tuple[tuple[Term, ...], list[tuple[Term, tuple[str, ...], re.Pattern[str]]]]] = {}
+
+
+def _prepared(terms: tuple[Term, ...]) -> list[tuple[Term, tuple[str, ...], re.Pattern[str]]]:
+    """(term, needles, pattern) per term, made once per glossary: hashing each Term for the
+    caches below, per term and per value, cost more than the search itself."""
+    stored = _PREPARED.get(id(terms))
+    if stored is None or stored[0] is not terms:
+        if len(_PREPARED) > 64:  # a long-running workbench reloads its glossaries
+            _PREPARED.clear()
+        stored = (terms, [(term, term_needles(term), term_pattern(term)) for term in terms])
+        _PREPARED[id(terms)] = stored
+    return stored[1]
+
+
+@functools.lru_cache(maxsize=None)
+def term_needles(term: Term) -> tuple[str, ...]:
+    """For each spelling :func:`term_pattern` finds, its first word case-folded (a one-word
+    term ending in "y" without it, for its "-ies" plural): text holding none has no match."""
+    needles = []
+    for spelling in (term.en, *term.forms):
+        words = spelling.split()
+        first = words[0] if words else spelling
+        if spelling is term.en and len(words) == 1 and first.endswith("y"):
+            first = first[:-1]
+        needles.append(first.casefold())
+    return tuple(needles)
 
 
 @functools.lru_cache(maxsize=None)

@@ -16,6 +16,7 @@ from site_builder.adapters.cli.options import (
     project_config,
 )
 from site_builder.adapters.cli.output import findings_table
+from site_builder.adapters.cli.output import print_errors
 from site_builder.catalog.corpus import load_corpus
 from site_builder.errors import ConfigError
 from site_builder.translators.glossary import load_glossaries
@@ -40,7 +41,9 @@ def add_export_po(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
 
 def _run_export_po(args: argparse.Namespace) -> int:
     config = project_config(args)
-    written = export_corpus(load_corpus(config), args.out, config.source_dir)
+    corpus = load_corpus(config)
+    print_errors(corpus.errors)  # files refused (links leading out): the rest is exported
+    written = export_corpus(corpus, args.out, config.source_dir)
     print(f"wrote {len(written)} PO file(s) under {args.out}")
     return 0
 
@@ -60,6 +63,7 @@ def _run_import_po(args: argparse.Namespace) -> int:
         raise ConfigError(f"{args.po_dir} is not a folder", hint="pass the folder export-po wrote")
     config = project_config(args)
     corpus = load_corpus(config)
+    print_errors(corpus.errors)  # files refused (links leading out) are not written to
     plans = plan_import(corpus, args.po_dir, load_glossaries(config.translations_dir, corpus.languages))
     findings = [finding for plan in plans for finding in plan.findings]
     if findings:

@@ -14,6 +14,7 @@ from site_builder.adapters.cli.options import (
     add_project_options,
     project_config,
 )
+from site_builder.adapters.cli.output import print_errors
 from site_builder.catalog.corpus import load_corpus
 from site_builder.translators.update import UpdatePlan, short_key, update_corpus
 
@@ -34,6 +35,7 @@ def add_update(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
 def _run_update(args: argparse.Namespace) -> int:
     config = project_config(args)
     corpus = load_corpus(config)  # strict: a broken cache stops the run before anything is written
+    print_errors(corpus.errors)  # files refused (links leading out) are left alone
     plans = update_corpus(corpus, prune=args.prune)
     print(_update_report(plans))
     for stale in corpus.stale_caches:

@@ -22,6 +22,7 @@ from site_builder.render.sanitize import sanitize_page_html
 from site_builder.site.examples import EXAMPLE_MARKER, example_html
 from site_builder.site.pages import GLOSSARY_MARKER, glossary_html, notice_html
 from site_builder.site.plan import SitePlan
+from site_builder.source.boundary import inside
 from site_builder.source.parse import parse_file
 from site_builder.translators.glossary import (
     glossary_path,
@@ -32,8 +33,8 @@ from site_builder.translators.glossary import (
 log = get_plugin_logger(__name__)
 
 
-def hand_page_html(html: str, *, uri: str, page_file: Path, plan: SitePlan, site: SiteConfig, lang: str,
-                   shown_in_english: bool, findings_folder: Path) -> str:
+def hand_page_html(html: str, *, uri: str, page_file: Path, docs_dir: Path, plan: SitePlan, site: SiteConfig,
+                   lang: str, shown_in_english: bool, findings_folder: Path) -> str:
     """The body of a hand-written page at ``uri`` in ``lang`` (``html``: what Markdown made)."""
     if lang != SOURCE_LANGUAGE and not shown_in_english:
         # A translated hand-written page is a translator's text: untrusted, cleaned like notes.
@@ -41,7 +42,7 @@ def hand_page_html(html: str, *, uri: str, page_file: Path, plan: SitePlan, site
     if GLOSSARY_MARKER in html:
         html = html.replace(GLOSSARY_MARKER, glossary_table(plan, site, lang))
     if "<!-- example:" in html:
-        html = live_examples(html, page_file, lang, findings_folder)
+        html = live_examples(html, page_file, lang, findings_folder, folders=(docs_dir, site.source_dir))
     if shown_in_english:
         notice = notice_html(plan, site, lang, text_key="page_fallback", here=plan.site_path(uri, lang))
         html = f'<p class="sb-notice">{notice}</p><div lang="{SOURCE_LANGUAGE}">{html}</div>'
@@ -63,12 +64,21 @@ def glossary_table(plan: SitePlan, site: SiteConfig, lang: str) -> str:
     return glossary_html(glossaries, lang, names)
 
 
-def live_examples(html: str, page_file: Path, lang: str, findings_folder: Path) -> str:
-    """Each ``<!-- example: PATH -->`` (PATH relative to the page's file) -> the file and its page."""
+def live_examples(html: str, page_file: Path, lang: str, findings_folder: Path,
+                  folders: tuple[Path, ...]) -> str:
+    """Each ``<!-- example: PATH -->`` (PATH relative to the page's file) -> the file and its page.
+
+    PATH must really be (symlinks resolved) inside one of ``folders`` (the docs and source
+    folders): a page must not publish a file from elsewhere on the machine."""
     counter = iter(range(1, 1000))
 
     def example(match: re.Match[str]) -> str:
         path = (page_file.parent / match.group("path")).resolve()
+        if not any(inside(path, folder) for folder in folders):
+            log.warning("%s: the example %s is refused, it leads outside the docs and source folders (to %s); "
+                        "copy the file into one of them", path_shown_from(page_file, findings_folder),
+                        match.group("path"), path)
+            return ""
         try:
             source = parse_file(path, path.parent)
             return example_html(source, path.read_text(encoding="utf-8"), lang, number=next(counter))

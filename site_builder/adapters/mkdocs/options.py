@@ -41,6 +41,7 @@ class PluginOptions(base.Config):
     max_file_bytes = c.Type(int, default=DEFAULT_MAX_FILE_BYTES)
     max_line_chars = c.Type(int, default=DEFAULT_MAX_LINE_CHARS)
     docstring_style = c.Choice(DOCSTRING_STYLES, default="auto")
+    workbench_url = c.Type(str, default="")
     # The site's name in other languages ({ja: ...}); MkDocs' site_name is the English one.
     site_names = c.DictOfItems(c.Type(str), default={})
 
@@ -51,4 +52,5 @@ class PluginOptions(base.Config):
                           languages=tuple(self.languages), repo_url=self.repo_url,
                           include=tuple(self.include), exclude=tuple(self.exclude),
                           guide_url=self.guide_url, max_file_bytes=self.max_file_bytes,
-                          max_line_chars=self.max_line_chars, docstring_style=self.docstring_style)
+                          max_line_chars=self.max_line_chars, docstring_style=self.docstring_style,
+                          workbench_url=self.workbench_url)

@@ -63,6 +63,7 @@ from site_builder.adapters.mkdocs.site_files import (
     add_static,
     asset_stylesheets,
     front_matter,
+    refuse_docs_outside,
     sections,
     select_language_docs,
 )
@@ -223,6 +224,10 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
             # (they inherit it), and the name index is not made yet: each process makes its own
             # (the same), rather than have the others wait for this one's.
             pool.start(shared, pages=len(corpus.files))
+        for outside in refuse_docs_outside(files, config):
+            if self.is_primary:  # said once, not per language
+                log.warning("%s: %s; %s", path_shown_from(outside.path, shared.findings_folder),
+                            outside.reason("docs"), outside.hint)
         docs = [f.src_uri for f in files.documentation_pages()]
         self.english_docs = select_language_docs(files, config, site.languages, self.language)
         plan = plan_site(site, [f.source for f in corpus.files], docs,
@@ -284,11 +289,11 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
             shared.report(rendered.findings, self.language)
             return rendered.body
         if uri == STATUS_URI and page.file.generated_by:
-            return status_html(build.plan, shared.corpus, self.language)
+            return status_html(build.plan, shared.corpus, self.language, shared.site.workbench_url)
         if uri == HOME_URI and page.file.generated_by:
             return home_html(build.plan, shared.corpus, self.language, config.site_name)
         return hand_page_html(html, uri=uri, page_file=Path(page.file.abs_src_path or config.docs_dir),
-                              plan=build.plan, site=shared.site, lang=self.language,
+                              docs_dir=Path(config.docs_dir), plan=build.plan, site=shared.site, lang=self.language,
                               shown_in_english=uri in self.english_docs, findings_folder=shared.findings_folder)
 
     def on_page_context(self, context: TemplateContext, *, page: MkDocsPage, config: MkDocsConfig,

@@ -21,7 +21,7 @@ from mkdocs.structure.nav import Section
 from site_builder.config import SOURCE_LANGUAGE
 from site_builder.render.sanitize import text_html
 from site_builder.site.plan import split_language_suffix
-from site_builder.source.boundary import Refused, files_under
+from site_builder.source.boundary import Refused, files_under, inside, real
 
 #: Engine-neutral assets of the generator (math font and CSS, highlighting CSS).
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
@@ -53,6 +53,24 @@ def asset_stylesheets() -> list[str]:
     if not ASSETS_DIR.is_dir():
         return []
     return [f"{ASSETS_URI}/{path.relative_to(ASSETS_DIR).as_posix()}" for path in sorted(ASSETS_DIR.rglob("*.css"))]
+
+
+def refuse_docs_outside(files: Files, config: MkDocsConfig) -> list[Refused]:
+    """Drop the docs folder's files whose real path leaves it (a symlink to a file elsewhere).
+
+    MkDocs follows symlinks when it lists ``docs_dir``; a link to a file outside would be
+    published and indexed for search. Files MkDocs did not read from the docs folder
+    (generated ones) have no source path and are kept."""
+    docs_dir = Path(config.docs_dir)
+    refused = []
+    for file in list(files):
+        if file.generated_by is not None or not file.abs_src_path:
+            continue
+        path = Path(file.abs_src_path)
+        if not inside(path, docs_dir):
+            files.remove(file)
+            refused.append(Refused(path=path, target=real(path), root=docs_dir))
+    return refused
 
 
 def add_generated(files: Files, config: MkDocsConfig, uri: str, content: str) -> None:
