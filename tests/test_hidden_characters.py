@@ -7,8 +7,17 @@ import json
 import threading
 import urllib.request
 
-from site_builder.render.controls import (BIDI_CONTROLS, CONTROL_CHARACTERS, INVISIBLE, describe,
-                                          hidden_characters, hidden_positions, hidden_table)
+from site_builder.adapters.workbench.server import WorkbenchServer
+from site_builder.config import SiteConfig
+from site_builder.render.controls import (
+    BIDI_CONTROLS,
+    CONTROL_CHARACTERS,
+    INVISIBLE,
+    describe,
+    hidden_characters,
+    hidden_positions,
+    hidden_table,
+)
 
 
 def test_each_kind_of_hidden_character_is_named_and_rated_like_its_check():
@@ -57,9 +66,6 @@ def test_the_table_covers_every_hidden_character_once_with_the_checks_severity()
 
 
 def test_the_workbench_sends_the_table_with_its_languages(tmp_path):
-    from site_builder.adapters.workbench.server import WorkbenchServer
-    from site_builder.config import SiteConfig
-
     (tmp_path / "src").mkdir()
     config = SiteConfig(source_dir=tmp_path / "src", translations_dir=tmp_path / "translations",
                         languages=("en", "ja"))
