@@ -6,18 +6,19 @@ section's stable id (``Section.id``, see ``core.ids``). A translation is used on
 placeholders are exactly 0..N-1, its HTML is well formed (``render.htmltree``), and every
 placeholder restores; otherwise the English notes are shown and a :class:`Finding` says
 which cache file, line and section to fix, so a reader never sees a raw placeholder or a
-page broken by one value. Translated HTML goes through ``sanitize_html`` *before* our own rendered math and code are put back, so the
-sanitizer never sees (or mangles) MathML and Pygments markup; ``render.layout`` then lays the
-sections out. This module must not read or write files, import MkDocs, or know URLs.
+page broken by one value. Translated HTML goes through ``sanitize_html`` *before* our own
+rendered math and code are put back, so the sanitizer never sees (or mangles) MathML and
+Pygments markup; ``render.layout`` then lays the sections out. This module must not read or
+write files, import MkDocs, or know URLs.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from site_builder.config import SOURCE_LANGUAGE
 from site_builder.model import (
@@ -35,7 +36,6 @@ from site_builder.model import (
     UnitResult,
     UnitState,
 )
-from site_builder.source.ids import ids_of
 from site_builder.render.controls import strip_controls
 from site_builder.render.htmltree import html_problem
 from site_builder.render.placeholders import (
@@ -44,6 +44,7 @@ from site_builder.render.placeholders import (
     restore_canonical,
     restore_placeholders,
 )
+from site_builder.source.ids import ids_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,23 +26,19 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from babel.core import UnknownLocaleError
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.catalog import Message
 from babel.messages.pofile import PoFileError, normalize, read_po, write_po
 
-from site_builder.translators.checks import check_value
 from site_builder.catalog.corpus import Corpus, CorpusFile, FileTranslation
-from site_builder.source.boundary import files_under
-from site_builder.source.ids import unit_ids
-from site_builder.render.placeholders import replace_canonical, show_original
+from site_builder.catalog.store import apply_changes, changes_between, fuzzy_path, save_suggestions
 from site_builder.errors import Location, TranslationFileError
 from site_builder.fileio import locked, write_atomic
-from site_builder.translators.glossary import Glossary
 from site_builder.model import (
     Finding,
     Severity,
@@ -51,8 +47,12 @@ from site_builder.model import (
     UnitResult,
     UnitState,
 )
-from site_builder.catalog.store import apply_changes, changes_between, fuzzy_path, save_suggestions
 from site_builder.render.htmltree import visible_text
+from site_builder.render.placeholders import replace_canonical, show_original
+from site_builder.source.boundary import files_under
+from site_builder.source.ids import unit_ids
+from site_builder.translators.checks import check_value
+from site_builder.translators.glossary import Glossary
 
 #: Fixed header dates keep exported files byte-stable (the cache, not the PO, is the record).
 _EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
@@ -85,7 +85,7 @@ def export_file(corpus_file: CorpusFile, translation: FileTranslation, source_ro
         location = corpus_file.source.path.as_posix()
     ids = unit_ids(corpus_file.source.id, corpus_file.units)
     previous: dict[str, str] = {}
-    for unit_id, result in zip(ids, translation.results):
+    for unit_id, result in zip(ids, translation.results, strict=True):
         unit = result.unit
         if not unit.key:
             continue
@@ -255,7 +255,7 @@ def plan_import(corpus: Corpus, po_dir: Path, glossaries: Mapping[str, Glossary]
 def _plan_file(path: Path, corpus_file: CorpusFile, translation: FileTranslation,
                glossary: Glossary | None) -> FileImport:
     po = read_po_file(path)
-    by_id = dict(zip(unit_ids(corpus_file.source.id, corpus_file.units), translation.results))
+    by_id = dict(zip(unit_ids(corpus_file.source.id, corpus_file.units), translation.results, strict=True))
     by_key: dict[str, UnitResult] = {}
     for result in translation.results:
         by_key.setdefault(result.unit.key, result)

@@ -22,9 +22,12 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
 
+from site_builder.model import Protected, Severity
+from site_builder.render.htmltokens import LOOSE_TAG, LOOSE_TOKEN, LOOSE_TOKEN_OR_PLACEHOLDER, SPACED_TAG
+from site_builder.render.htmltree import BLOCK_TAGS, VOID_TAGS, parse_html, visible_text
 from site_builder.render.placeholders import (
     CANONICAL,
     canonical_numbers,
@@ -33,9 +36,6 @@ from site_builder.render.placeholders import (
     replace_canonical,
     restore_placeholders,
 )
-from site_builder.model import Protected, Severity
-from site_builder.render.htmltokens import LOOSE_TAG, LOOSE_TOKEN, LOOSE_TOKEN_OR_PLACEHOLDER, SPACED_TAG
-from site_builder.render.htmltree import BLOCK_TAGS, VOID_TAGS, parse_html, visible_text
 from site_builder.translators.checks import check_value
 
 # Token grammars are the one tokenizer's (render.htmltokens): its loose ones, for damaged markup;
@@ -378,7 +378,7 @@ def _relocate_outer(tokens: list[str], found: tuple[int, int, int, int], tail_st
     when the words the key shows it wraps stand there outside any link."""
     outer_open, _, _, outer_close = found
     start = outer_open
-    while start > 0 and not (_tag_of(tokens[start - 1]) or ("", ""))[1] in BLOCK_TAGS:
+    while start > 0 and (_tag_of(tokens[start - 1]) or ("", ""))[1] not in BLOCK_TAGS:
         start -= 1
     prefix = _atoms(tokens[start:outer_open])
     depth, linked = 0, []
