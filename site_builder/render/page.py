@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder.config import SOURCE_LANGUAGE
 from site_builder.model import (
@@ -45,6 +46,9 @@ from site_builder.render.placeholders import (
     restore_placeholders,
 )
 from site_builder.source.ids import ids_of
+
+if TYPE_CHECKING:  # highlight (Pygments) is loaded only by default_renderers, so tests run without it
+    from site_builder.render.highlight import CodeLinks
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +91,7 @@ class PageSources:
 
 def build_page(source: SourceFile, results: Sequence[UnitResult], lang: str, *,
                renderers: Renderers | None = None, where: PageSources = PageSources(),
-               image_prefix: str = "", code_links: tuple = ()) -> Page:
+               image_prefix: str = "", code_links: CodeLinks = ()) -> Page:
     """Render ``source`` in ``lang``: translated notes where usable, English (marked) elsewhere.
 
     Args:
@@ -145,7 +149,7 @@ def scoped_footnotes(notes_html: str, anchor: str) -> str:
     return _FOOTNOTE_ID.sub(lambda m: f"{m.group(1)}{m.group(2)}{prefix}-{m.group(3)}", notes_html)
 
 
-def _code_cells(source: SourceFile, renderers: Renderers, code_links: tuple = ()) -> tuple[str, ...]:
+def _code_cells(source: SourceFile, renderers: Renderers, code_links: CodeLinks = ()) -> tuple[str, ...]:
     # Markdown pages have no code column: skip the highlighter rather than ask it for nothing.
     if source.kind is SourceKind.MARKDOWN or not any(s.code for s in source.sections):
         return tuple("" for _ in source.sections)

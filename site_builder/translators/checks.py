@@ -527,7 +527,7 @@ def _slices(count: int, jobs: int) -> list[tuple[int, int]]:
 def check_corpus(corpus: Corpus, glossaries: Mapping[str, Glossary], *, jobs: int = 1) -> list[Finding]:
     """Check every cache of a loaded corpus (stale caches too), file by file in sorted order;
     a source's own findings (Python cannot compile it, a line over the limit) come first."""
-    findings = []
+    findings: list[Finding] = []
     for corpus_file in corpus.files:
         findings += corpus_file.source.findings
         for lang, translation in corpus_file.translations.items():

@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.catalog.store import load_json_object
+from site_builder.catalog.store import load_json_object, scan_json_string
 from site_builder.errors import Location, TranslationFileError
 from site_builder.model import Severity
 
@@ -259,7 +259,7 @@ class _Positions:
         found = {}
         pos = self._skip(self._skip(offset) + 1)
         while self.text[pos] == '"':
-            key, after = json.decoder.scanstring(self.text, pos + 1)
+            key, after = scan_json_string(self.text, pos)
             value_at = self._skip(self._skip(after) + 1)
             found[key] = (pos, value_at)
             _, end = self._decoder.raw_decode(self.text, value_at)
