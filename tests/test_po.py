@@ -245,3 +245,16 @@ def test_a_malformed_po_file_is_an_error_with_its_line(tmp_path):
     with pytest.raises(TranslationFileError) as caught:
         read_po_file(po)
     assert f"{po}:3" in str(caught.value)
+
+
+def test_a_plural_entry_is_an_error_at_its_line_and_nothing_is_imported(tmp_path):
+    config = odd_project(tmp_path)
+    [po] = export(config, tmp_path / "po")
+    before = cache_bytes(config.translations_dir)
+    text = po.read_text(encoding="utf-8")
+    line = text.count("\n") + 2  # after the blank line that separates entries
+    po.write_text(text + '\nmsgid "one file"\nmsgid_plural "%d files"\nmsgstr[0] "%d 個"\n', encoding="utf-8")
+    with pytest.raises(TranslationFileError) as caught:
+        plan_import(load_corpus(config), tmp_path / "po", {})
+    assert f"{po}:{line}:" in str(caught.value) and "plural" in str(caught.value)
+    assert cache_bytes(config.translations_dir) == before
