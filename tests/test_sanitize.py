@@ -219,7 +219,8 @@ def test_a_reused_cleaner_cleans_as_nh3_clean_does():
 SEARCH_VALUES = [
     "plain &amp; &lt;escaped&gt; text&nbsp;here", "text <pre><code>x = 1 &lt; 2\ny</code></pre>",
     "<pre><code>only code</code></pre>", "a \u200b分词\u200b b", "<p>tag</p>", "a > b", "a & b",
-    "&quot;q&quot;", "&AMP;", "&amp", "nb\xa0sp", "cr\r", "nul\x00", "x <pre><code>a</code></pre><pre><code>b</code></pre>",
+    "&quot;q&quot;", "&AMP;", "&amp", "nb\xa0sp", "cr\r", "nul\x00",
+    "x <pre><code>a</code></pre><pre><code>b</code></pre>",
     "x <pre><code>a</code></pre> tail", "<pre><code>\nlead</code></pre>", "&am<pre><code>p;</code></pre>",
     "<pre><code></code></pre>", "</code></pre>", "<script>alert(1)</script>",
 ]

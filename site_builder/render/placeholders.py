@@ -15,7 +15,7 @@ no I/O, no HTML parsing, no rendering.
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from site_builder.model import Protected, ProtectedKind
 

@@ -59,28 +59,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from site_builder.parallel import fork_map
-from site_builder.errors import Location, SiteBuilderError, TranslationFileError, at_file
-from site_builder.translators.glossary import Glossary, find_glossary
-from site_builder.model import Catalog, Finding, Protected, Severity
 from site_builder.catalog.store import load_catalog
-from site_builder.render.sanitize import URL_ATTRIBUTES, is_dangerous_url
-from site_builder.render.controls import HIDDEN, hidden_characters
-from site_builder.render.sanitize import plain_text_markup
-from site_builder.render.classes import NOTE_CLASSES, RENDERER_CLASS_PREFIXES
-from site_builder.render.placeholders import (
-    CANONICAL,
-    MARKER,
-    REMNANT,
-    canonical_numbers,
-    describe_placeholder,
-    find_placeholders,
-)
 from site_builder.catalog.translate import normalize_key
+from site_builder.errors import Location, SiteBuilderError, TranslationFileError, at_file
+from site_builder.model import Catalog, Finding, Protected, Severity
+from site_builder.parallel import fork_map
+from site_builder.render.classes import NOTE_CLASSES, RENDERER_CLASS_PREFIXES
+from site_builder.render.controls import HIDDEN, hidden_characters
 from site_builder.render.htmltokens import (
     STRIDE,
     placeholder_texts,
@@ -94,15 +84,25 @@ from site_builder.render.htmltree import (
     BLOCK_TAGS,
     VOID_TAGS,
     Element,
+    Node,
     ParsedHtml,
     Placeholder,
     Text,
-    Node,
     iter_elements,
     parse_html,
     text_of,
     visible_text,
 )
+from site_builder.render.placeholders import (
+    CANONICAL,
+    MARKER,
+    REMNANT,
+    canonical_numbers,
+    describe_placeholder,
+    find_placeholders,
+)
+from site_builder.render.sanitize import URL_ATTRIBUTES, is_dangerous_url, plain_text_markup
+from site_builder.translators.glossary import Glossary, find_glossary
 
 if TYPE_CHECKING:  # corpus imports the whole pipeline; checks only needs its type
     from site_builder.catalog.corpus import Corpus
@@ -301,9 +301,10 @@ def has_words(key: str) -> bool:
 
 def _placeholder_problems(key: str, value: str, originals: Sequence[Protected]) -> list[Problem]:
     rest = CANONICAL.sub(" ", value)
-    if "_" not in rest and "\uff3f" not in rest:  # every variant, marker and remnant holds one
-        if sorted(canonical_numbers(key)) == sorted(canonical_numbers(value)):
-            return []
+    # every variant, marker and remnant holds an underscore (ASCII or fullwidth)
+    if ("_" not in rest and "\uff3f" not in rest
+            and sorted(canonical_numbers(key)) == sorted(canonical_numbers(value))):
+        return []
     expected = Counter(canonical_numbers(key))
     canonical = Counter(canonical_numbers(value))
     variants = Counter(find_placeholders(rest))
@@ -523,10 +524,10 @@ def _slices(count: int, jobs: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def check_corpus(corpus: "Corpus", glossaries: Mapping[str, Glossary], *, jobs: int = 1) -> list[Finding]:
+def check_corpus(corpus: Corpus, glossaries: Mapping[str, Glossary], *, jobs: int = 1) -> list[Finding]:
     """Check every cache of a loaded corpus (stale caches too), file by file in sorted order;
     a source's own findings (Python cannot compile it, a line over the limit) come first."""
-    findings = []
+    findings: list[Finding] = []
     for corpus_file in corpus.files:
         findings += corpus_file.source.findings
         for lang, translation in corpus_file.translations.items():
@@ -552,10 +553,11 @@ def check_cache_files(paths: Sequence[Path], translations_dir: Path | None = Non
     """Check cache files on their own (no sources): each value against its own key.
 
     A folder stands for every cache below it (sidecars and glossaries left out). The language
-    comes from the name (``x.ja.json``; only ``languages`` are checked when given); the glossary from ``translations_dir`` or the nearest
-    ``glossary.<lang>.json`` above the file. A malformed file (or one that is not a cache) is
-    returned as an error with ``path:line:col`` and the other files are still checked, so one
-    bad file never hides the findings of the rest. Reads files, never writes.
+    comes from the name (``x.ja.json``; only ``languages`` are checked when given); the glossary
+    from ``translations_dir`` or the nearest ``glossary.<lang>.json`` above the file. A
+    malformed file (or one that is not a cache) is returned as an error with ``path:line:col``
+    and the other files are still checked, so one bad file never hides the findings of the
+    rest. Reads files, never writes.
     """
     findings: list[Finding] = []
     errors: list[SiteBuilderError] = []

@@ -30,13 +30,13 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
+from site_builder.catalog.store import load_json_object, scan_json_string
 from site_builder.errors import Location, TranslationFileError
 from site_builder.model import Severity
-from site_builder.catalog.store import load_json_object
 
 _TERM_FIELDS = ("en", "required", "wrong", "forms", "note")
 _TOP_FIELDS = ("language", "terms")
@@ -121,7 +121,7 @@ def _prepared(terms: tuple[Term, ...]) -> list[tuple[Term, tuple[str, ...], re.P
     return stored[1]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def term_needles(term: Term) -> tuple[str, ...]:
     """For each spelling :func:`term_pattern` finds, its first word case-folded (a one-word
     term ending in "y" without it, for its "-ies" plural): text holding none has no match."""
@@ -135,7 +135,7 @@ def term_needles(term: Term) -> tuple[str, ...]:
     return tuple(needles)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def term_pattern(term: Term) -> re.Pattern[str]:
     """The regex that finds a term in English text: its words, plurals and extra forms."""
     words = term.en.split()
@@ -180,12 +180,12 @@ def load_glossary(path: Path, lang: str | None = None) -> Glossary:
     if terms_at is None or not isinstance(values["terms"], list):
         raise _schema_error('expected a "terms" list', path, positions, terms_at[1] if terms_at else 0)
     terms = [_term(entry, offset, path, positions)
-             for entry, offset in zip(values["terms"], positions.elements(terms_at[1]))]
+             for entry, offset in zip(values["terms"], positions.elements(terms_at[1]), strict=True)]
     _refuse_repeats(terms, path)
     return Glossary(lang=lang, terms=tuple(terms), path=path)
 
 
-def _term(entry: object, offset: int, path: Path, positions: "_Positions") -> Term:
+def _term(entry: object, offset: int, path: Path, positions: _Positions) -> Term:
     if not isinstance(entry, dict):
         raise _schema_error("a term must be an object", path, positions, offset)
     members = positions.members(offset)
@@ -213,7 +213,7 @@ def _term(entry: object, offset: int, path: Path, positions: "_Positions") -> Te
 
 
 def _check_fields(entry: Mapping[str, object], allowed: tuple[str, ...],
-                  members: Mapping[str, tuple[int, int]], path: Path, positions: "_Positions",
+                  members: Mapping[str, tuple[int, int]], path: Path, positions: _Positions,
                   what: str) -> None:
     for name in entry:
         if name not in allowed:
@@ -231,7 +231,7 @@ def _refuse_repeats(terms: list[Term], path: Path) -> None:
                                        hint="merge the two entries into one")
 
 
-def _schema_error(message: str, path: Path, positions: "_Positions", offset: int) -> TranslationFileError:
+def _schema_error(message: str, path: Path, positions: _Positions, offset: int) -> TranslationFileError:
     line, column = positions.position(offset)
     return TranslationFileError(message, location=Location(path, line, column), hint=_SCHEMA_HINT)
 
@@ -259,7 +259,7 @@ class _Positions:
         found = {}
         pos = self._skip(self._skip(offset) + 1)
         while self.text[pos] == '"':
-            key, after = json.decoder.scanstring(self.text, pos + 1)
+            key, after = scan_json_string(self.text, pos)
             value_at = self._skip(self._skip(after) + 1)
             found[key] = (pos, value_at)
             _, end = self._decoder.raw_decode(self.text, value_at)

@@ -22,9 +22,12 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
 
+from site_builder.model import Protected, Severity
+from site_builder.render.htmltokens import LOOSE_TAG, LOOSE_TOKEN, LOOSE_TOKEN_OR_PLACEHOLDER, SPACED_TAG
+from site_builder.render.htmltree import BLOCK_TAGS, VOID_TAGS, parse_html, visible_text
 from site_builder.render.placeholders import (
     CANONICAL,
     canonical_numbers,
@@ -33,9 +36,6 @@ from site_builder.render.placeholders import (
     replace_canonical,
     restore_placeholders,
 )
-from site_builder.model import Protected, Severity
-from site_builder.render.htmltokens import LOOSE_TAG, LOOSE_TOKEN, LOOSE_TOKEN_OR_PLACEHOLDER, SPACED_TAG
-from site_builder.render.htmltree import BLOCK_TAGS, VOID_TAGS, parse_html, visible_text
 from site_builder.translators.checks import check_value
 
 # Token grammars are the one tokenizer's (render.htmltokens): its loose ones, for damaged markup;
@@ -172,7 +172,9 @@ def _fix_outside_blocks(key: str, value: str, link_texts: LinkTexts) -> str | No
     """
     anchored = _top_level_placeholders(key)
     tokens = LOOSE_TOKEN_OR_PLACEHOLDER.findall(value)
-    depth, run, runs = 0, [], []  # runs: (first token, last token) index pairs at depth 0
+    depth = 0
+    run: list[int] = []
+    runs: list[list[int]] = []  # the token indices of each run at depth 0
     for index, token in enumerate(tokens):
         tag = _tag_of(token)
         is_block = tag is not None and tag[1] in BLOCK_TAGS
@@ -186,10 +188,11 @@ def _fix_outside_blocks(key: str, value: str, link_texts: LinkTexts) -> str | No
         elif run:
             runs.append(run)
             run = []
-        if is_block and tag[0] == "open":
-            depth += 1
-        elif is_block and tag[0] == "close":
-            depth = max(0, depth - 1)
+        if tag is not None and is_block:
+            if tag[0] == "open":
+                depth += 1
+            elif tag[0] == "close":
+                depth = max(0, depth - 1)
     if run:
         runs.append(run)
     moved = False
@@ -201,13 +204,14 @@ def _fix_outside_blocks(key: str, value: str, link_texts: LinkTexts) -> str | No
 
 def _top_level_placeholders(text: str) -> set[int]:
     """Numbers of the placeholders ``text`` has outside any block."""
-    depth, found = 0, set()
+    depth = 0
+    found: set[int] = set()
     for token in LOOSE_TOKEN_OR_PLACEHOLDER.findall(text):
         tag = _tag_of(token)
         if tag is not None and tag[1] in BLOCK_TAGS:
             depth = depth + 1 if tag[0] == "open" else max(0, depth - 1) if tag[0] == "close" else depth
-        elif depth == 0 and _placeholder_number(token) is not None:
-            found.add(_placeholder_number(token))
+        elif depth == 0 and (number := _placeholder_number(token)) is not None:
+            found.add(number)
     return found
 
 
@@ -378,7 +382,7 @@ def _relocate_outer(tokens: list[str], found: tuple[int, int, int, int], tail_st
     when the words the key shows it wraps stand there outside any link."""
     outer_open, _, _, outer_close = found
     start = outer_open
-    while start > 0 and not (_tag_of(tokens[start - 1]) or ("", ""))[1] in BLOCK_TAGS:
+    while start > 0 and (_tag_of(tokens[start - 1]) or ("", ""))[1] not in BLOCK_TAGS:
         start -= 1
     prefix = _atoms(tokens[start:outer_open])
     depth, linked = 0, []
@@ -404,7 +408,10 @@ def _first_nesting(tokens: list[str], start: int = 0) -> tuple[int, int, int, in
     When the outer link is never closed, the last index is its block's end tag instead.
     """
     opened: list[int] = []
-    outer = inner = inner_close = None
+    # Set together: outer and inner when a link opens inside another, inner_close at inner's </a>
+    outer: int | None = None
+    inner: int | None = None
+    inner_close: int | None = None
     for index in range(start, len(tokens)):
         token = tokens[index]
         tag = _tag_of(token)
@@ -412,7 +419,7 @@ def _first_nesting(tokens: list[str], start: int = 0) -> tuple[int, int, int, in
             continue
         if tag[1] != "a":
             if tag[0] == "close" and tag[1] in BLOCK_TAGS and opened:
-                if inner_close is not None and opened == [outer]:
+                if outer is not None and inner is not None and inner_close is not None and opened == [outer]:
                     return outer, inner, inner_close, index  # the outer link's </a> is missing
                 if inner is not None:
                     return None  # a nesting across blocks: not one a repair can read
@@ -426,7 +433,7 @@ def _first_nesting(tokens: list[str], start: int = 0) -> tuple[int, int, int, in
             closed = opened.pop()
             if closed == inner:
                 inner_close = index
-            elif closed == outer and inner_close is not None:
+            elif closed == outer and inner is not None and inner_close is not None:
                 return outer, inner, inner_close, index
             elif closed == outer:
                 return None  # the inner link outlives the outer: not a simple nesting
