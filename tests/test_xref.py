@@ -208,7 +208,7 @@ def test_a_build_links_names_across_pages_writes_card_files_and_logs_the_share(t
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml")],
                             capture_output=True, text=True, cwd=root)
     assert result.returncode == 0, result.stderr
-    assert re.search(r"names: \d+ of \d+ resolved \(\d+\.\d%\)", result.stderr)
+    assert re.search(r"code navigation: [\d,]+ of the [\d,]+ names in the code link to their definitions", result.stderr)
     for prefix, paragraph in (("", "Splits the model into heads."), ("ja/", "モデルをヘッドに分けます。")):
         page = (root / "site" / prefix / "pkg/model.html").read_text(encoding="utf-8")
         assert re.search(r'<a class="n sb-n" href="mha.html#attention-heads" data-d="\d+">Attention</a>', page)
