@@ -1,6 +1,7 @@
 r"""
 ---
 title: Evaluating CapsNet
+order: 6
 summary: Test accuracy and loss of a trained CapsNet checkpoint.
 ---
 

@@ -1,6 +1,7 @@
 r"""
 ---
 title: The CapsNet model for MNIST
+order: 3
 summary: >
   The three-layer CapsNet of Figure 1 with the reconstruction decoder of Figure 2,
   assembled from the capsule modules, and its total loss.

@@ -1,6 +1,7 @@
 r"""
 ---
 title: Training CapsNet on MNIST
+order: 5
 summary: >
   The training loop of the paper: Adam with an exponentially decaying learning rate,
   random shifts of up to 2 pixels, margin plus reconstruction loss, with resumable checkpoints.

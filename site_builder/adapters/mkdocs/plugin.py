@@ -84,6 +84,7 @@ from site_builder.site.plan import (
     split_language_suffix,
 )
 from site_builder.site.ui import language_name, ui_text
+from site_builder.site.order import front_matter_order, site_nav
 from site_builder.site.search import index_json, merged_index, page_entries, segmenter
 from site_builder.site.navigation import CodeNavigation
 
@@ -189,6 +190,10 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         of the other languages; None: this process renders every page of its build."""
         self._page_index: dict[str, int] = {}
         """File id -> its page's place in the plan (the same in every process of a build)."""
+        self.folder_titles: dict[str, str] = {}
+        """Folder -> its index page's title in this language (navigation, breadcrumbs)."""
+        self.user_nav: list | None = None
+        """The author's ``nav:`` of mkdocs.yml ([] without one), before reading_nav replaces it."""
         self.segment: Callable[[str], str] | None = None
         """Word segmentation of this language's search text (set in on_files; None: none needed)."""
 
@@ -198,6 +203,9 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
 
     @event_priority(50)  # before Material's search plugin reads the theme language
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.user_nav = self.user_nav if self.user_nav is not None else (config.nav or [])
+        if "navigation.footer" not in config.theme.get("features", []):  # previous/next links
+            config.theme["features"] = [*config.theme.get("features", []), "navigation.footer"]
         try:
             mended = guard_config(config)
         except ConfigError as err:
@@ -290,6 +298,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         self.segment = segmenter(self.language)
         self.corpus_files = {file.source.id: file for file in corpus.files}
         self.navigation = CodeNavigation.for_corpus(self.plan, corpus, self._names(), self.language)
+        self.folder_titles = self._folder_titles()
         for page in self.plan.pages:
             self._add(files, config, page.src_uri, self.source_front_matter(page))
             self.generated[page.src_uri] = page
@@ -300,7 +309,21 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
                                                            searchable=False))
         self._add_static(files, config, ASSETS_DIR, ASSETS_URI)
         self._add_static(files, config, site.source_dir, "", suffixes=_IMAGE_SUFFIXES)
+        config.nav = self.reading_nav(config)  # reading order: site/order.py
         return files
+
+    def _folder_titles(self) -> dict[str, str]:
+        """Folder -> its index page's title in this language."""
+        assert self.plan is not None
+        return {posixpath.dirname(page.src_uri): file_titles(self.corpus_files[page.file_id], self.language)[0]
+                for page in self.plan.pages if posixpath.basename(page.src_uri) == "index.md"}
+
+    def reading_nav(self, config: MkDocsConfig) -> list:
+        """MkDocs' ``nav`` in reading order, the author's source paths in it mapped to pages."""
+        assert self.plan is not None
+        docs_order = {uri: front_matter_order(_read_text(Path(config.docs_dir) / uri)) for uri in self.plan.docs}
+        return site_nav(self.plan, folder_titles=self.folder_titles, part_title=ui_text(self.language)["site_part"],
+                        docs_order=docs_order, user_nav=self.user_nav)
 
     def source_front_matter(self, page: SourcePage) -> str:
         """The generated Markdown file of a source page: front matter only (on_page_content fills it)."""
@@ -414,7 +437,8 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         """(body HTML, findings to report, the rendered Page for cards and search) of a source page."""
         assert self.shared is not None and self.plan is not None
         body, findings = render_source_page(self.plan, self.shared.site, self.corpus_files[planned.file_id],
-                                            planned, self.language, navigation=self.navigation)
+                                            planned, self.language, navigation=self.navigation,
+                                            folder_titles=self.folder_titles)
         built = self.navigation.built.get(planned.file_id) if self.navigation is not None else None
         return body, findings, built
 
@@ -432,6 +456,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         helper.language, helper.shared, helper.plan = lang, self.shared, self.plan
         helper.corpus_files, helper._page_index = self.corpus_files, self._page_index
         helper.navigation = CodeNavigation.for_corpus(self.plan, self.shared.corpus, self._names(), lang)
+        helper.folder_titles = helper._folder_titles()
         helped = 0
         for index in reversed(range(len(self.plan.pages))):
             if claims.finished(lang):
@@ -471,7 +496,8 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         """The inputs every page of this build shares (plan, config, URL), as one cache key."""
         assert self.shared is not None
         if self._digest is None:
-            self._digest = self.shared.cache.key("site", self.plan, self.shared.site, self.language)
+            self._digest = self.shared.cache.key("site", self.plan, self.shared.site, self.language,
+                                                 sorted(self.folder_titles.items()))
         return self._digest
 
     def _report(self, findings: tuple[Finding, ...]) -> None:
@@ -712,6 +738,13 @@ def _front_matter(title: str, description: str, *, wide: bool, searchable: bool 
     if not searchable:
         meta["search"] = {"exclude": True}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _sections(items: list[Any]) -> list[Section]:
