@@ -196,7 +196,23 @@ def _spans(line: Line) -> str:
 def _numbered_line(number: int, line: Line, links: dict[int, tuple[str, int]] | None = None) -> str:
     body = _linked_spans(line, links) if links else _spans(line)
     # Hidden from assistive technology: a screen reader would read the CSS-drawn number first.
-    return f'<span class="ln" aria-hidden="true" data-line="{number}"></span>{body}'
+    gutter = f'<span class="ln" aria-hidden="true" data-line="{number}"></span>'
+    if not body:
+        return gutter
+    # The line in a box of its own, classed by its indentation: where the page lets long
+    # lines wrap (site_builder.css), a continuation hangs below the line's own code.
+    return f'{gutter}<span class="sb-l sb-i{min(_indent(line), _MAX_INDENT)}">{body}</span>'
+
+
+#: Deeper indents share the last class (a wrapped line of such depth is rare).
+_MAX_INDENT = 24
+
+
+def _indent(line: Line) -> int:
+    """Leading spaces of a line (a tab counts as 4, as the page's tab-size)."""
+    text = "".join(value for _, value in line)
+    stripped = text.lstrip(" \t")
+    return len(text[: len(text) - len(stripped)].expandtabs(4))
 
 
 def _linked_spans(line: Line, links: dict[int, tuple[str, int]]) -> str:
