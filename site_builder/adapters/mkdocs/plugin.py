@@ -85,7 +85,7 @@ from site_builder.site.plan import (
 )
 from site_builder.site.ui import language_name, ui_text
 from site_builder.site.order import front_matter_order, site_nav
-from site_builder.site.search import index_json, merged_index, page_entries, segmenter
+from site_builder.site.search import index_json, merged_index, page_entries, segmenter, separate_table_cells
 from site_builder.site.navigation import CodeNavigation
 
 log = get_plugin_logger(__name__)
@@ -385,6 +385,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
             html = sanitize_page_html(html)
         if GLOSSARY_MARKER in html:
             html = html.replace(GLOSSARY_MARKER, self._glossary())
+        html = separate_table_cells(html)  # the theme's indexer reads this page's text
         if "<!-- example:" in html:
             html = self._live_examples(html, Path(page.file.abs_src_path or config.docs_dir))
         if uri in self.english_docs:
