@@ -7,7 +7,7 @@ summary: >
   and the random shifts of up to 2 pixels that the paper trains with.
 ---
 
-# Data
+# MNIST data for CapsNet
 
 Two sources give the same thing, a [`Split`](#split) of images and labels for training and
 one for testing:

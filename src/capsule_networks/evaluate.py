@@ -5,7 +5,7 @@ order: 6
 summary: Test accuracy and loss of a trained CapsNet checkpoint.
 ---
 
-# Evaluation
+# Evaluating CapsNet
 
 `capsnet-eval CHECKPOINT` rebuilds the model from the settings stored in a checkpoint
 written by [`capsnet-train`](train.html), loads its weights and prints the accuracy on

@@ -7,7 +7,7 @@ summary: >
   reconstruction when one dimension of a digit capsule is changed.
 ---
 
-# Figures
+# Pictures of what the capsules encode
 
 Two pictures, drawn with NumPy and Pillow only:
 

@@ -7,7 +7,7 @@ summary: >
   assembled from the capsule modules, and its total loss.
 ---
 
-# The CapsNet model
+# The CapsNet model for MNIST
 
 This file puts the [capsule modules](index.html) together into the network of Figure 1 of
 [the paper](https://arxiv.org/abs/1710.09829), with the decoder of Figure 2:

@@ -7,7 +7,7 @@ summary: >
   random shifts of up to 2 pixels, margin plus reconstruction loss, with resumable checkpoints.
 ---
 
-# Training
+# Training CapsNet on MNIST
 
 `capsnet-train` trains the [CapsNet model](model.html) as Section 5 of
 [the paper](https://arxiv.org/abs/1710.09829) describes:
