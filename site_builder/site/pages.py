@@ -22,11 +22,12 @@ from site_builder.site.links import rewrite_note_links
 from site_builder.site.plan import GUIDE_URI, HOME_URI, STATUS_URI, SitePlan, SourcePage, relative_url
 from site_builder.site.ui import ui_text
 from site_builder.site.navigation import CodeNavigation
+from site_builder.site.notebooks import notebook_uri
 from site_builder.config import SOURCE_LANGUAGE, SiteConfig
 from site_builder.catalog.corpus import Corpus, CorpusFile, FileStats, language_stats
 from site_builder.source.ids import file_anchor
 from site_builder.translators.glossary import GlossaryRow
-from site_builder.model import Finding, UnitResult, UnitState
+from site_builder.model import Finding, SourceKind, UnitResult, UnitState
 from site_builder.render.layout import PageChrome, page_html
 from site_builder.render.page import PageSources, build_page, title_and_description
 from site_builder.catalog.store import catalog_path
@@ -129,6 +130,9 @@ def page_chrome(plan: SitePlan, config: SiteConfig, page: SourcePage, lang: str,
         breadcrumbs=breadcrumbs(plan, page, lang, folder_titles), source_url=source_url(config, page),
         source_label=ui["view_source"], crumbs_label=ui["breadcrumbs"],
         permalink_label=ui["permalink"],
+        notebook_url=(relative_url(plan.language(lang).prefix + notebook_uri(page.src_uri), here)
+                      if page.kind is SourceKind.PYTHON else ""),
+        notebook_label=ui["open_notebook"],
         notice_html=notice_html(plan, config, lang, here=here, file_id=page.file_id),
         page_notice_html=notice_html(plan, config, lang, here=here, file_id=page.file_id,
                                      text_key="page_fallback"))

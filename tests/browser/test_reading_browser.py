@@ -54,3 +54,14 @@ def test_the_language_menu_marks_the_current_language_and_japanese_emphasis_is_n
         .filter(em => em.closest('[lang]').lang === 'ja')
         .map(em => [getComputedStyle(em).fontStyle, getComputedStyle(em).textEmphasisStyle])""")
     assert styles and all(style == "normal" and emphasis != "none" for style, emphasis in styles)
+
+
+def test_each_tutorial_page_offers_its_notebook_in_the_pages_language(open_page, site_url):
+    page = open_page(width=1280, height=900)
+    for path in ORDER[1:]:
+        page.goto(site_url + "ja/" + path)
+        links = page.eval_on_selector_all('a[href$=".ipynb"]', "links => links.map(a => [a.href, a.textContent])")
+        assert links == [[site_url + "ja/" + path.replace(".html", ".ipynb"), "ノートブックで開く"]], path
+    notebook = page.request.get(site_url + "ja/capsule_networks/model.ipynb").json()
+    markdown = "".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
+    assert notebook["nbformat"] == 4 and "モデル" in markdown and "$" in markdown

@@ -79,12 +79,14 @@ from site_builder.site.plan import (
     SitePlan,
     SourcePage,
     alternates,
+    canonical_url,
     head_links,
     plan_site,
     split_language_suffix,
 )
 from site_builder.site.ui import language_name, ui_text
 from site_builder.site.order import front_matter_order, site_nav
+from site_builder.site.notebooks import has_notebook, notebook_bytes, notebook_uri
 from site_builder.site.search import index_json, merged_index, page_entries, segmenter, separate_table_cells
 from site_builder.site.navigation import CodeNavigation
 
@@ -302,6 +304,8 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         for page in self.plan.pages:
             self._add(files, config, page.src_uri, self.source_front_matter(page))
             self.generated[page.src_uri] = page
+            if has_notebook(self.corpus_files[page.file_id]):  # site/notebooks.py
+                self._add(files, config, notebook_uri(page.src_uri), self.notebook(page))
         ui = ui_text(self.language)
         if files.get_file_from_path(HOME_URI) is None and files.get_file_from_path("README.md") is None:
             self._add(files, config, HOME_URI, _front_matter(config.site_name, "", wide=False))
@@ -324,6 +328,17 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         docs_order = {uri: front_matter_order(_read_text(Path(config.docs_dir) / uri)) for uri in self.plan.docs}
         return site_nav(self.plan, folder_titles=self.folder_titles, part_title=ui_text(self.language)["site_part"],
                         docs_order=docs_order, user_nav=self.user_nav)
+
+    def notebook(self, page: SourcePage) -> bytes:
+        """The page's source as a notebook in this language (kept in the build cache)."""
+        assert self.shared is not None and self.plan is not None
+        file, url = self.corpus_files[page.file_id], canonical_url(self.plan, page.src_uri, self.language)
+        key = self.shared.cache.key("notebook", self.language, file.source, file.translations.get(self.language), url)
+        made = self.shared.cache.get(key)
+        if made is None:
+            made = notebook_bytes(file, self.language, page_url=url)
+            self.shared.cache.put(key, made)
+        return made
 
     def source_front_matter(self, page: SourcePage) -> str:
         """The generated Markdown file of a source page: front matter only (on_page_content fills it)."""
