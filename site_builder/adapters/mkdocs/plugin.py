@@ -86,6 +86,7 @@ from site_builder.site.plan import (
 )
 from site_builder.site.ui import language_name, ui_text
 from site_builder.site.order import front_matter_order, site_nav
+from site_builder.site.audit import site_findings
 from site_builder.site.notebooks import has_notebook, notebook_bytes, notebook_uri
 from site_builder.site.search import index_json, merged_index, page_entries, segmenter, separate_table_cells
 from site_builder.site.navigation import CodeNavigation
@@ -314,7 +315,19 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         self._add_static(files, config, ASSETS_DIR, ASSETS_URI)
         self._add_static(files, config, site.source_dir, "", suffixes=_IMAGE_SUFFIXES)
         config.nav = self.reading_nav(config)  # reading order: site/order.py
+        if self.is_primary:  # broken links and images, said once for every language
+            self._report_broken(config)
         return files
+
+    def _report_broken(self, config: MkDocsConfig) -> None:
+        """What readers would meet as a hole (site/audit.py); MkDocs reports links between its pages."""
+        assert self.shared is not None and self.plan is not None
+        docs_dir = Path(config.docs_dir)
+        docs = [(path, path.relative_to(docs_dir).as_posix(), _read_text(path))
+                for path in sorted(docs_dir.rglob("*.md"))] if docs_dir.is_dir() else []
+        for finding in site_findings(self.plan, self.shared.corpus, docs, exists=Path.exists,
+                                     read_text=_read_text, pages_too=False):
+            log.warning("%s: %s [%s]", finding.shown_from(self.shared.findings_folder), finding.message, finding.check)
 
     def _folder_titles(self) -> dict[str, str]:
         """Folder -> its index page's title in this language."""
