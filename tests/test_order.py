@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from site_builder.config import SiteConfig
 from site_builder.model import FrontMatter, Section, SectionKind, SourceFile, SourceKind
@@ -83,3 +87,48 @@ def test_breadcrumbs_name_folders_by_their_index_pages_title():
     page = next(page for page in plan.pages if page.file_id == "pkg/mod")
     assert breadcrumbs(plan, page, "ja", {"pkg": "パッケージ"}) == (
         ("ホーム", "../index.html"), ("パッケージ", "index.html"))
+
+
+README = """\
+    # My package
+
+    Start here, then read [the module](pkg/mod.py).
+    """
+
+MOD = '''\
+    """
+    ---
+    title: The module
+    ---
+    """
+
+    X = 1
+    '''
+
+
+@pytest.mark.slow
+def test_a_built_site_opens_on_the_readme_in_each_language_and_nav_takes_source_paths(tmp_path, write_corpus):
+    from site_builder.catalog.corpus import load_corpus
+    from site_builder.catalog.store import catalog_path, save_catalog
+    from site_builder.model import UnitKind
+
+    (tmp_path / "docs").mkdir()
+    write_corpus(tmp_path, {"src/README.md": README, "src/pkg/mod.py": MOD, "mkdocs.yml": (
+        "site_name: T\nuse_directory_urls: false\ntheme:\n  name: material\n  font: false\n"
+        "nav:\n  - README.md\n  - Module: pkg/mod.py\n"
+        "plugins:\n  - site_builder:\n      source_dir: src\n      translations_dir: translations\n"
+        "      languages: [en, ja]\n")})
+    config = SiteConfig(source_dir=tmp_path / "src", translations_dir=tmp_path / "translations", languages=("en", "ja"))
+    readme = next(file for file in load_corpus(config).files if file.source.id == "README")
+    save_catalog(catalog_path(config.translations_dir, "README", "ja"),
+                 {unit.key: unit.key.replace("Start here", "ここから始めます").replace("My package", "私のパッケージ")
+                  for unit in readme.units})
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(tmp_path / "mkdocs.yml")],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "not found" not in result.stderr
+    english = (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    japanese = (tmp_path / "site/ja/index.html").read_text(encoding="utf-8")
+    assert "Start here" in english and "ここから始めます" in japanese
+    assert not list((tmp_path / "site").rglob("README-markdown.html"))
+    assert 'href="pkg/mod.html"' in english and ">Module<" in english.replace("\n", "").replace(" ", "")
