@@ -14,10 +14,11 @@ write files, or render anything for the site.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
-from typing import Iterable, Sequence
+from typing import Iterable
 from urllib.parse import urljoin
 
 import nbformat
@@ -131,11 +132,16 @@ def _glued(el) -> bool:
                 or isinstance(after, str) and after and not after[0].isspace())
 
 
-def to_markdown(key_html: str, originals: Sequence[Protected]) -> str:
+_CONVERTER = _Converter(heading_style="ATX", bullets="*", escape_underscores=False,
+                        escape_asterisks=False, escape_misc=False)
+
+
+# Cached: the English text of a unit not translated is converted again for every language.
+@functools.lru_cache(maxsize=4096)
+def to_markdown(key_html: str, originals: tuple[Protected, ...]) -> str:
     """Notes HTML with placeholders -> Markdown, each placeholder its original source."""
     marked = replace_canonical(recanonicalise(key_html), lambda number: _TOKEN.format(number))
-    markdown = _Converter(heading_style="ATX", bullets="*", escape_underscores=False,
-                          escape_asterisks=False, escape_misc=False).convert(marked)
+    markdown = _CONVERTER.convert(marked)
 
     def original(match: re.Match[str]) -> str:
         number = int(match.group(1))
