@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 
 from site_builder.names.index import index_names
-from site_builder.source.parse import find_sources, parse_file
+from site_builder.source.discover import find_sources
+from site_builder.source.parse import parse_file
 
 
 def resolve_ours(root: Path) -> dict[str, object]:
@@ -76,7 +77,7 @@ def build_once(config: Path, site_dir: Path, navigation: bool) -> float:
         "from mkdocs.commands.build import build\n"
         "from mkdocs.config import load_config\n"
         "from site_builder.adapters.mkdocs import plugin\n"
-        "from site_builder.names.index import NameIndex\n"
+        "from site_builder.names.model import NameIndex\n"
         "if sys.argv[3] == 'off':\n"
         "    plugin.SiteBuilderPlugin._names = lambda self: NameIndex()\n"
         "start = time.process_time()\n"

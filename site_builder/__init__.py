@@ -36,7 +36,8 @@ from site_builder.model import (
 )
 from site_builder.render.notes import render_notes
 from site_builder.render.page import build_page
-from site_builder.source.parse import find_sources, parse_file
+from site_builder.source.discover import find_sources
+from site_builder.source.parse import parse_file
 from site_builder.catalog.store import catalog_path, dump_catalog, load_catalog, save_catalog
 from site_builder.render.placeholders import restore_placeholders
 from site_builder.catalog.translate import lookup, normalize_key

@@ -26,8 +26,15 @@ DEFAULT_SOURCE_DIR = "src"
 DEFAULT_TRANSLATIONS_DIR = "translations"
 #: Files that become pages unless the config says otherwise.
 DEFAULT_INCLUDE = ("**/*.py", "**/*.md")
+#: Sources larger than this are skipped, with a warning naming the setting (``max_file_bytes``).
+DEFAULT_MAX_FILE_BYTES = 5_000_000
+#: A source with a longer line is shown without code navigation (``max_line_chars``).
+DEFAULT_MAX_LINE_CHARS = 20_000
 #: Where fallback notices send readers who want to help translate.
 DEFAULT_GUIDE_URL = "translation-guide/"
+#: The docstring conventions a site may fix (``source.docstrings.DocstringStyle``'s values).
+DOCSTRING_STYLES = ("auto", "google", "numpy", "sphinx", "markdown")
+DEFAULT_DOCSTRING_STYLE = "auto"
 
 
 def _config_error(name: str, expected: str, got: Any) -> ConfigError:
@@ -52,6 +59,13 @@ class SiteConfig:
     """Glob patterns of files to leave out."""
     guide_url: str = DEFAULT_GUIDE_URL
     """Site-relative URL of the translation guide that fallback notices link to."""
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    """A source larger than this is skipped with a warning (memory and time stay bounded)."""
+    max_line_chars: int = DEFAULT_MAX_LINE_CHARS
+    """A source with a longer line is shown without code navigation, with a warning."""
+    docstring_style: str = DEFAULT_DOCSTRING_STYLE
+    """How docstrings are read: ``auto`` (found per docstring), ``google``, ``numpy``, ``sphinx``
+    or ``markdown`` (as written; the ``:param name:`` dialect still becomes a list)."""
 
     def __post_init__(self) -> None:
         # Normalised here, not by each adapter, so every way of making a config agrees.
@@ -65,6 +79,13 @@ class SiteConfig:
         object.__setattr__(self, "repo_url", self.repo_url.rstrip("/"))
         object.__setattr__(self, "include", tuple(self.include))
         object.__setattr__(self, "exclude", tuple(self.exclude))
+        for name in ("max_file_bytes", "max_line_chars"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise _config_error(name, "a positive whole number", value)
+        if self.docstring_style not in DOCSTRING_STYLES:
+            raise ConfigError(f"Config value 'docstring_style': expected one of "
+                              f"{', '.join(DOCSTRING_STYLES)}, got {self.docstring_style!r}")
 
     @property
     def target_languages(self) -> tuple[str, ...]:
@@ -116,7 +137,15 @@ def _checked_values(values: Mapping[str, Any], base: Path) -> dict[str, Any]:
             raise _config_error(name, expected, raw)
         return raw
 
+    def limit_of(name: str, default: int) -> int:
+        raw = values.get(name, default)
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
+            raise _config_error(name, "a positive whole number", raw)
+        return raw
+
     return {
+        "max_file_bytes": limit_of("max_file_bytes", DEFAULT_MAX_FILE_BYTES),
+        "max_line_chars": limit_of("max_line_chars", DEFAULT_MAX_LINE_CHARS),
         "source_dir": path_of("source_dir", DEFAULT_SOURCE_DIR),
         "translations_dir": path_of("translations_dir", DEFAULT_TRANSLATIONS_DIR),
         "languages": strings_of("languages", (SOURCE_LANGUAGE,), "a list of codes"),
@@ -124,4 +153,6 @@ def _checked_values(values: Mapping[str, Any], base: Path) -> dict[str, Any]:
         "include": strings_of("include", DEFAULT_INCLUDE),
         "exclude": strings_of("exclude", ()),
         "guide_url": string_of("guide_url", DEFAULT_GUIDE_URL, "a site-relative URL"),
+        "docstring_style": string_of("docstring_style", DEFAULT_DOCSTRING_STYLE,
+                                     f"one of {', '.join(DOCSTRING_STYLES)}"),
     }

@@ -107,6 +107,12 @@ class SourceFile:
     kind: SourceKind
     front: FrontMatter
     sections: tuple[Section, ...]
+    text: str = ""
+    """The whole file as parsing decoded it, every line ending made ``\n``: its lines are
+    ``text.split("\n")``, Python's lines (never ``str.splitlines()``, which breaks at more)."""
+    findings: tuple["Finding", ...] = ()
+    """Problems that keep the page but leave code navigation out: Python cannot compile the
+    file, or a line is longer than the configured limit."""
 
 
 class ProtectedKind(enum.Enum):

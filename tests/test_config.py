@@ -24,6 +24,8 @@ from site_builder.errors import ConfigError
     ({"repo_url": ["x"]}, "Config value 'repo_url': expected a URL, got ['x']"),
     ({"guide_url": 2}, "Config value 'guide_url': expected a site-relative URL, got 2"),
     ({"language": ["ja"]}, "Config value 'language': unknown option"),
+    ({"max_file_bytes": "5MB"}, "Config value 'max_file_bytes': expected a positive whole number, got '5MB'"),
+    ({"max_line_chars": 0}, "Config value 'max_line_chars': expected a positive whole number, got 0"),
 ])
 def test_from_mapping_names_the_wrong_value_like_mkdocs_and_the_file_it_came_from(values, message):
     with pytest.raises(ConfigError) as caught:
@@ -93,3 +95,12 @@ def test_a_bad_project_config_is_an_error_naming_the_file(tmp_path, text, where,
     with pytest.raises(ConfigError) as caught:
         load_project_config(config_file)
     assert str(caught.value).startswith(f"{config_file}{where}") and message in str(caught.value)
+
+
+def test_the_size_limits_have_defaults_every_real_source_passes_and_can_be_set(tmp_path):
+    default = SiteConfig.from_mapping({}, base_dir=tmp_path)
+    assert (default.max_file_bytes, default.max_line_chars) == (5_000_000, 20_000)
+    chosen = SiteConfig.from_mapping({"max_file_bytes": 1000, "max_line_chars": 80}, base_dir=tmp_path)
+    assert (chosen.max_file_bytes, chosen.max_line_chars) == (1000, 80)
+    with pytest.raises(ConfigError, match="max_line_chars"):
+        SiteConfig(source_dir=tmp_path, translations_dir=tmp_path, max_line_chars=True)

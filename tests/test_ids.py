@@ -96,7 +96,7 @@ MODULE = '''\
 def test_ids_come_from_headings_then_qualified_names_then_the_previous_id(write_corpus, tmp_path):
     assert ids_of_file(write_corpus, tmp_path, MODULE) == (
         "capsules", "Squash", "Squash.forward", "Squash.forward+1", "Squash.forward+2",
-        "Plain.forward", "margin-loss", "margin-loss-2", "section-1-2")
+        "Plain", "Plain.forward", "margin-loss", "margin-loss-2", "section-1-2")
 
 
 def test_a_section_before_any_named_one_is_positional():

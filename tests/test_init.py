@@ -144,7 +144,7 @@ def test_empty_glossary_is_valid_json_in_the_glossary_format(tmp_path):
 
 def test_init_with_the_project_folder_as_source_keeps_docs_and_outputs_out_of_the_sources(
         tmp_path, monkeypatch, write_corpus):
-    from site_builder.source.parse import find_sources
+    from site_builder.source.discover import find_sources
 
     write_corpus(tmp_path, {"mod.py": "x = 1\n", "docs/page.md": "# Page\n", "site/old.md": "# Old\n"})
     monkeypatch.chdir(tmp_path)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from site_builder.names.index import NameIndex, absolute_module, index_names, module_name
-from site_builder.source.parse import find_sources, parse_file
+import pytest
+
+from site_builder.names.index import index_names
+from site_builder.names.model import NameIndex, absolute_module, module_name
+from site_builder.source.discover import find_sources
+from site_builder.source.parse import parse_file
 
 
 def index_of(root: Path) -> NameIndex:
@@ -231,7 +235,11 @@ def test_stats_count_linked_local_and_outside_names_and_say_the_share(tmp_path, 
     # linked: A (its assignment), f (its def), A (use); local: x, x; outside: os (imported),
     # os, os.sep; unknown: x.y.
     assert (stats.linked, stats.local, stats.external, stats.unresolved) == (3, 2, 3, 1)
-    assert stats.summary().startswith("names: 3 of 4 resolved (75.0%)")
+    assert stats.total == 9
+    assert stats.summary() == (
+        "code navigation: 3 of the 9 names in the code link to their definitions; not linked: "
+        "2 parameters and local variables (by design), 3 builtins and names from outside the project, "
+        "1 whose definition cannot be known without running the code (attributes of values of unknown type)")
 
 
 def test_module_names_and_relative_imports():
@@ -249,3 +257,148 @@ def test_each_part_of_an_imported_module_path_links_to_that_module(tmp_path, wri
     assert links_of(index, root, "pkg/models", "import pkg.mha as attention", "pkg") == ["pkg/__init__:"]
     assert links_of(index, root, "pkg/models", "import pkg.mha as attention", "mha") == ["pkg/mha:"]
     assert links_of(index, root, "pkg/mha", "import torch", "torch") == []
+
+
+# --- positions are Python's: the text parsing decoded, split at "\n" only ---------------------------
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\x0b"])
+def test_a_character_str_splitlines_breaks_at_but_python_does_not_leaves_columns_right(
+        tmp_path, write_corpus, separator):
+    # str.splitlines() breaks line 2 in two: the reference to X was placed on the wrong line's
+    # text and so at column 19 (its UTF-8 byte offset) instead of 16.
+    root = write_corpus(tmp_path, {"m.py": f'X = 1\n# a{separator}b\nY = "ééé" + str(X)\n'})
+    index = index_of(root)
+    references = index.references_in("m")
+    assert (3, 16) in references and index.definitions[references[(3, 16)]].qualname == "X"
+    assert (3, 19) not in references
+
+
+def test_columns_after_a_separator_inside_a_string_and_crlf_line_endings(tmp_path):
+    (tmp_path / "m.py").write_bytes('X = 1\r\ns = "a\u2028b"; t = "é" + str(X)\r\n'.encode())
+    index = index_of(tmp_path)
+    assert index.definitions[index.references_in("m")[(2, 25)]].qualname == "X"
+
+
+def test_the_names_stage_reads_the_text_parsing_decoded_not_the_file(tmp_path, write_corpus):
+    root = write_corpus(tmp_path, {"m.py": "X = 1\nprint(X)\n"})
+    source = parse_file(root / "m.py", root)
+    (root / "m.py").unlink()  # gone: only the SourceFile's text is left
+    index = index_names([source])
+    assert index.definitions[index.references_in("m")[(2, 6)]].qualname == "X"
+
+
+def test_a_file_python_cannot_compile_is_left_out_and_its_finding_says_why(tmp_path, write_corpus):
+    root = write_corpus(tmp_path, {"bad.py": "A = 1\nx = = 2\n", "good.py": "A = 1\nprint(A)\n"})
+    source = parse_file(root / "bad.py", root)
+    assert [(f.check, f.line) for f in source.findings] == [("syntax", 2)]
+    assert "invalid syntax" in source.findings[0].message and "line 2" in source.findings[0].message
+    assert [line.text for section in source.sections for line in section.code] == ["A = 1", "x = = 2"]
+    assert index_of(root).stats.files_skipped == ("bad",)
+
+
+def test_an_expression_too_deep_for_python_is_a_finding_and_skipped_not_a_crash(tmp_path, write_corpus):
+    deep = "x = (\n" + " +\n".join(["1"] * 20_000) + ")\n"  # short lines: only the depth is the problem
+    root = write_corpus(tmp_path, {"deep.py": deep, "ok.py": "B = 2\n"})
+    source = parse_file(root / "deep.py", root)
+    assert [f.check for f in source.findings] == ["syntax"]
+    assert "nested too deeply" in source.findings[0].message
+    index = index_of(root)
+    assert index.stats.files_skipped == ("deep",)
+    assert index.references_in("ok")
+
+
+def test_a_tree_too_deep_for_the_walk_leaves_only_that_file_out(tmp_path, write_corpus, monkeypatch):
+    from site_builder.names import walker
+
+    root = write_corpus(tmp_path, {"a.py": "A = 1\nprint(A)\n", "b.py": "B = 1\nprint(B)\n"})
+    visit = walker.Walker.visit
+
+    def deep_in_b(self, node):
+        if self.module.source.id == "b":
+            raise RecursionError("maximum recursion depth exceeded")
+        visit(self, node)
+
+    monkeypatch.setattr(walker.Walker, "visit", deep_in_b)
+    index = index_of(root)
+    assert index.stats.files_skipped == ("b",)
+    assert index.references_in("a") and not index.references_in("b")
+    assert [f.check for f in index.findings["b"]] == ["names"]
+
+
+def test_a_card_shows_the_notes_of_the_names_own_definition_only(tmp_path, write_corpus):
+    root = write_corpus(tmp_path, {"m.py": '''\
+        """Module."""
+
+
+        class Documented:
+            """A documented class."""
+
+            def run(self):
+                # output projection
+                return 1
+
+
+        class Bare:
+            def go(self):
+                return Documented().run()
+
+
+        # The helper's own comment.
+        def helper():
+            return Bare()
+        '''})
+    source = parse_file(root / "m.py", root)
+    index = index_of(root)
+    by_name = {d.qualname: d for d in index.definitions}
+    notes = {name: source.sections[d.notes[1]].notes for name, d in by_name.items() if name}
+    assert notes["Bare"] == "" and notes["Bare.go"] == ""  # their own sections: no notes, nothing borrowed
+    assert notes["helper"] == "The helper's own comment.\n"
+    assert notes["Documented"] == "A documented class.\n"
+    assert [source.sections[by_name[n].section].id for n in ("Bare", "Bare.go", "helper")] == [
+        "Bare", "Bare.go", "helper"]
+
+
+def test_a_form_feed_in_the_indentation_is_not_counted_as_the_page_shows_the_line_without_it(
+        tmp_path, write_corpus):
+    root = write_corpus(tmp_path, {"m.py": "X = 1\n\fprint(X)\nif X:\n \f  print(X)\n"})
+    source = parse_file(root / "m.py", root)
+    shown = {line.number: line.text for section in source.sections for line in section.code}
+    assert shown[2] == "print(X)" and shown[4] == "   print(X)"
+    references = index_of(root).references_in("m")
+    assert (2, 6) in references and (4, 9) in references
+
+
+def test_a_name_defined_inside_another_definitions_section_borrows_none_of_its_notes(tmp_path, write_corpus):
+    root = write_corpus(tmp_path, {"m.py": '''\
+        class Layer:
+            def __init__(self):
+                """Make the layer."""
+                self.size = 4
+                self.norm = Norm()
+                # The layer's scale
+                self.scale = 2.0
+
+
+        def helper():
+            """Help."""
+            return 1
+
+        LIMIT = 3
+
+
+        class Norm:
+            """Normalise."""
+        '''})
+    source = parse_file(root / "m.py", root)
+    by_name = {d.qualname: d for d in index_of(root).definitions}
+
+    def card_notes(name: str) -> str:
+        file_id, section = by_name[name].notes
+        return source.sections[section].notes if file_id else ""
+
+    assert card_notes("Layer.size") == ""  # not "Make the layer.": that is __init__'s
+    assert card_notes("LIMIT") == ""  # below helper's code, not helper's notes
+    assert card_notes("Layer.scale") == "The layer's scale\n"
+    assert card_notes("Layer.norm") == "Normalise.\n"  # the class it holds describes it
+    assert card_notes("Layer.__init__") == "Make the layer.\n"

@@ -9,17 +9,29 @@ import warnings
 from pathlib import Path
 
 import pytest
+from corpus_files import write_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from site_builder.catalog.units import split_units
 from site_builder.errors import SourceError
 from site_builder.model import SectionKind, SourceKind
-from site_builder.source import parse as parse_module  # its private pass-1 functions, for the C path
-from site_builder.source.parse import docstring_notes, file_id, find_sources, parse_file
-from site_builder.catalog.units import split_units
 from site_builder.render.highlight import highlight_sections
+from site_builder.source import tokens
+from site_builder.source.classify import classify
+from site_builder.source.discover import file_id, find_sources
+from site_builder.source.parse import parse_file
+from site_builder.source.sections import docstring_notes
 
-from corpus_files import write_corpus
+
+def c_path_exact(text: str) -> bool:
+    """Whether the C tokenizer's stream is used for ``text`` (it ran to its end without NotExact)."""
+    try:
+        for _ in tokens.CTokens(text, text.split("\n")):
+            pass
+    except tokens.NotExact:
+        return False
+    return True
 
 
 def parse_text(tmp_path: Path, text: str, name: str = "mod.py"):
@@ -569,18 +581,18 @@ ACCEPTED_BY_BOTH = {
 @pytest.mark.parametrize("name", sorted(ACCEPTED_BY_BOTH))
 def test_c_tokenizer_finds_the_comments_and_docstrings_the_reference_tokenizer_finds(name, monkeypatch):
     text = ACCEPTED_BY_BOTH[name]
-    assert parse_module._c_tokens(text, text.split("\n")) is not None
-    fast = parse_module._classify(text)
-    monkeypatch.setattr(parse_module, "_c_tokens", lambda text, lines: None)
-    assert fast == parse_module._classify(text)
+    assert c_path_exact(text)
+    fast = classify(text)
+    monkeypatch.setattr(tokens, "FAST_PATH", False)
+    assert fast == classify(text)
 
 
 @pytest.mark.parametrize("module", ["tokenize", "dataclasses", "argparse", "typing", "asyncio/tasks"])
 def test_c_tokenizer_classifies_a_standard_library_module_as_the_reference_does(module, monkeypatch):
     text = (Path(sysconfig.get_paths()["stdlib"]) / f"{module}.py").read_text(encoding="utf-8")
-    fast = parse_module._classify(text)
-    monkeypatch.setattr(parse_module, "_c_tokens", lambda text, lines: None)
-    assert fast == parse_module._classify(text)
+    fast = classify(text)
+    monkeypatch.setattr(tokens, "FAST_PATH", False)
+    assert fast == classify(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -592,24 +604,233 @@ def test_c_tokenizer_classifies_a_standard_library_module_as_the_reference_does(
     "if x:\n    y = 1\n  \\\n    # c\n",  # a continuation opening a line, indented to no level
 ])
 def test_input_the_reference_tokenizer_rejects_is_left_to_it_and_its_error(text):
-    assert parse_module._c_tokens(text, text.split("\n")) is None
+    assert not c_path_exact(text)
     with pytest.raises(SourceError):
-        parse_module._classify(text)
+        classify(text)
 
 
 def test_a_name_the_reference_tokenizer_splits_is_left_to_it_and_named_as_it_names_it():
     text = "def cafe\u0301():\n    \"A combining accent the reference reads as no name.\"\n"
-    assert parse_module._c_tokens(text, text.split("\n")) is None
-    assert [doc.name for doc in parse_module._classify(text).docstrings] == ["cafe"]
+    assert not c_path_exact(text)
+    assert [doc.name for doc in classify(text).docstrings] == ["cafe"]
 
 
 def test_a_line_opening_with_a_continuation_is_left_to_the_reference_tokenizer():
     text = 'def f():\n    \\\n    "Doc."\n'
-    assert parse_module._c_tokens(text, text.split("\n")) is None
-    assert [(doc.start, doc.indent) for doc in parse_module._classify(text).docstrings] == [(3, "    ")]
+    assert not c_path_exact(text)
+    assert [(doc.start, doc.indent) for doc in classify(text).docstrings] == [(3, "    ")]
 
 
 def test_indentation_only_the_reference_tokenizer_accepts_is_left_to_it():
     text = "\tif x:\n        y = 1\n        # a note\n"  # a tab, then eight spaces: one level to it
-    assert parse_module._c_tokens(text, text.split("\n")) is None
-    assert parse_module._classify(text).comments == {3: "# a note"}
+    assert not c_path_exact(text)
+    assert classify(text).comments == {3: "# a note"}
+
+
+# --- a section for every definition -----------------------------------------------------------
+
+
+def sections_of(source) -> list[tuple[str, str, list[int], str]]:
+    return [(s.kind.value, s.id, [line.number for line in s.code], s.notes) for s in source.sections]
+
+
+def test_every_class_function_and_method_opens_its_own_section_docstring_or_not(tmp_path):
+    source = parse_text(tmp_path, '''\
+        """Module."""
+
+        import torch
+
+
+        class LayerNorm(torch.nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.d = d
+
+            @torch.no_grad()
+            def forward(self, x):
+                def inner(y):  # nested in a function: part of its code
+                    return y
+                return inner(x)
+
+            class Config:
+                size = 1
+
+
+        def helper():
+            return 1
+        ''')
+    assert sections_of(source) == [
+        ("module-docstring", "section-0", [2, 3, 4, 5], "Module.\n"),
+        ("code", "LayerNorm", [6], ""),
+        ("code", "LayerNorm.__init__", [7, 8, 9, 10], ""),
+        ("code", "LayerNorm.forward", [11, 12, 13, 14, 15, 16], ""),
+        ("code", "LayerNorm.Config", [17, 18, 19, 20], ""),
+        ("code", "helper", [21, 22], ""),
+    ]
+
+
+def test_the_comment_right_above_a_definition_is_its_notes_and_a_blank_line_parts_them(tmp_path):
+    source = parse_text(tmp_path, '''\
+        # Layer normalization
+        @decorate
+        class LayerNorm:
+            # The output projection
+            def project(self):
+                return 1
+
+        # A free-standing note
+
+        def apart():
+            pass
+        ''')
+    assert sections_of(source) == [
+        ("comment", "LayerNorm", [2, 3], "Layer normalization\n"),
+        ("comment", "LayerNorm.project", [5, 6, 7], "The output projection\n"),
+        ("comment", "LayerNorm.project+1", [9], "A free-standing note\n"),
+        ("code", "apart", [10, 11], ""),
+    ]
+
+
+def test_definitions_under_if_or_in_a_function_open_no_section(tmp_path):
+    source = parse_text(tmp_path, '''\
+        import sys
+        if sys.version_info > (3,):
+            def compat():
+                pass
+        def outer():
+            async def local():
+                pass
+            return local
+        ''')
+    assert [(s.id, [line.number for line in s.code]) for s in source.sections] == [
+        ("section-0", [1, 2, 3, 4]), ("outer", [5, 6, 7, 8])]
+
+
+def test_async_definitions_and_one_line_bodies_open_sections_too(tmp_path):
+    source = parse_text(tmp_path, "async def fetch():\n    await x\ndef one(): return 1\nclass Empty: pass\n")
+    assert [s.id for s in source.sections] == ["fetch", "one", "Empty"]
+
+
+@pytest.mark.parametrize("opening", [
+    "#!/usr/bin/env python\n",
+    "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n\n",
+    "# coding: latin-1\n",
+    "from __future__ import annotations\n\n",
+])
+def test_a_shebang_encoding_or_future_line_makes_no_row_of_its_own(tmp_path, opening):
+    source = parse_text(tmp_path, opening + '"""Module."""\nX = 1\n' if "__future__" not in opening
+                        else '"""Module."""\n' + opening + "# A note\nX = 1\n")
+    assert all(section.notes for section in source.sections)
+    assert code_numbers(source)[0] == 1 or "__future__" in opening
+
+
+def test_a_leading_shebang_goes_with_the_first_notes_and_keeps_every_line_in_order(tmp_path):
+    source = parse_text(tmp_path, "#!/usr/bin/env python\nfrom __future__ import annotations\n\n# Notes\nX = 1\n")
+    assert sections_of(source) == [("comment", "section-0", [1, 2, 3, 5], "Notes\n")]
+
+
+def test_keys_of_documented_code_do_not_change_with_definition_sections(tmp_path):
+    text = '''\
+        """Module."""
+
+
+        # A comment over a documented function
+        def f():
+            """Its docstring."""
+            return 1
+
+
+        class A:
+            def g(self):
+                # Inside g
+                return 2
+        '''
+    keys = [unit.key for unit in split_units(parse_text(tmp_path, text))]
+    # As the corpus generator made them (the edge spaces of the notes' newlines included).
+    assert keys == ["mod.py", "<p>Module. </p>\n",
+                    "<p>A comment over a documented function Its docstring. </p>\n",
+                    "<p>Inside g </p>\n"]
+
+
+# --- limits and failures confined to one file ----------------------------------------------------
+
+
+def test_a_file_over_max_file_bytes_is_an_error_naming_the_setting(tmp_path):
+    (tmp_path / "big.py").write_text("x = 1\n" * 100, encoding="utf-8")
+    with pytest.raises(SourceError, match=r"600 bytes, over max_file_bytes \(599\): skipped") as raised:
+        parse_file(tmp_path / "big.py", tmp_path, max_file_bytes=599)
+    assert "raise max_file_bytes" in raised.value.hint and raised.value.location.path == tmp_path / "big.py"
+
+
+def test_a_line_over_max_line_chars_keeps_the_page_with_a_warning(tmp_path):
+    (tmp_path / "wide.py").write_text('"""Wide."""\nx = [' + "1, " * 50 + "1]\n", encoding="utf-8")
+    source = parse_file(tmp_path / "wide.py", tmp_path, max_line_chars=100)
+    assert [(f.check, f.line, f.severity.value) for f in source.findings] == [("long-line", 2, "warning")]
+    assert "over max_line_chars (100)" in source.findings[0].message
+    assert code_numbers(source) == [2]
+
+
+def test_a_recursion_or_memory_error_while_parsing_is_a_source_error_for_that_file(tmp_path, monkeypatch):
+    from site_builder.catalog.corpus import load_corpus
+    from site_builder.config import SiteConfig
+    from site_builder.source import parse as parse_driver
+
+    write_corpus(tmp_path / "src", {"a.py": "A = 1\n", "b.py": "B = 2\n"})
+    real_classify = parse_driver.classify
+
+    def failing(text):
+        if text.startswith("B"):
+            raise MemoryError
+        return real_classify(text)
+
+    monkeypatch.setattr(parse_driver, "classify", failing)
+    with pytest.raises(SourceError, match=r"could not be read \(MemoryError\): skipped"):
+        parse_file(tmp_path / "src" / "b.py", tmp_path / "src")
+    corpus = load_corpus(SiteConfig(source_dir=tmp_path / "src", translations_dir=tmp_path / "t"),
+                         keep_going=True)
+    assert [file.source.id for file in corpus.files] == ["a"]
+    assert [err.location.path.name for err in corpus.errors] == ["b.py"]
+
+
+def test_a_one_line_file_parses_in_memory_that_grows_with_the_text_not_its_square(tmp_path):
+    import tracemalloc
+
+    text = "x = [" + "1, " * 10_000 + "1]\n"  # 30 KB on one line, 20,000 tokens
+    (tmp_path / "flat.py").write_text(text, encoding="utf-8")
+    tracemalloc.start()
+    try:
+        source = parse_file(tmp_path / "flat.py", tmp_path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [f.check for f in source.findings] == ["long-line"]
+    # A few copies of the text; every token holding its own copy of the line took 600 MB here
+    # (and 24 GB for 300 KB).
+    assert peak < 40 * len(text)
+
+
+# --- the C tokenizer, guarded ---------------------------------------------------------------------
+
+
+def test_the_c_tokenizer_is_used_only_when_its_probe_gives_the_recorded_tokens(monkeypatch):
+    assert tokens._c_tokenizer_checked() is tokens.FAST_PATH
+    monkeypatch.setattr(tokens, "_PROBE_TOKENS", tokens._PROBE_TOKENS[:-1])
+    assert tokens._c_tokenizer_checked() is False
+    monkeypatch.setattr(tokens.sys, "version_info", (3, 12, 0))
+    assert tokens._c_tokenizer_checked() is False
+
+
+def test_long_lines_go_to_the_reference_tokenizer():
+    assert not tokens.fast_path_fits(["x" * (tokens.C_LINE_LIMIT + 1)])
+
+
+@pytest.mark.parametrize("module", ["tokenize", "dataclasses", "argparse", "typing", "asyncio/tasks",
+                                    "functools", "enum"])
+def test_the_stock_tokenizer_gives_the_same_sections_and_keys_on_standard_library_modules(
+        module, monkeypatch, tmp_path):
+    path = Path(sysconfig.get_paths()["stdlib"]) / f"{module}.py"
+    fast = parse_file(path, path.parent)
+    monkeypatch.setattr(tokens, "FAST_PATH", False)
+    stock = parse_file(path, path.parent)
+    assert stock.sections == fast.sections
+    assert [unit.key for unit in split_units(stock)] == [unit.key for unit in split_units(fast)]

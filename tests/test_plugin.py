@@ -203,3 +203,38 @@ def test_math_that_does_not_convert_is_counted_and_strict_fails(project):
     assert "1 math expression(s) failed to convert" in result.stderr
     assert "math-error" in read(project / "site/ja/pkg/index.html")  # shown as LaTeX, page intact
     assert mkdocs_build(project, "--strict").returncode != 0
+
+
+def test_a_source_python_cannot_parse_is_a_warning_with_its_line_and_strict_fails(project, monkeypatch, capsys):
+    (project / "src/pkg/broken.py").write_text('"""Broken."""\n\nX = 1\nif X\n    Y = 2\n', encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "Python cannot parse" in line]
+    assert len(warnings) == 1  # once, though the page is built in two languages
+    assert re.search(r"src/pkg/broken\.py:4: Python cannot parse this file: expected ':'", warnings[0])
+    assert "if X" in re.sub(r"<[^>]+>", "", read(project / "site/pkg/broken.html"))  # its code is shown
+    assert mkdocs_build(project, "--strict").returncode != 0
+    monkeypatch.chdir(project)
+    main(["check"])
+    assert re.search(r"src/pkg/broken\.py.*\n.*4.*Python cannot parse", capsys.readouterr().out)
+
+
+def test_a_source_leading_out_of_the_source_folder_is_refused_with_a_warning(project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "secret.md").write_text("# Secret\n\nNot the project's.\n", encoding="utf-8")
+    (outside / "folder").mkdir()
+    (outside / "folder" / "hidden.py").write_text('"""Also secret."""\n', encoding="utf-8")
+    (project / "src/pkg/leak.md").symlink_to(outside / "secret.md")
+    (project / "src/pkg/linked").symlink_to(outside / "folder")
+    (outside / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (project / "src/pkg/photo.png").symlink_to(outside / "photo.png")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"WARNING.*src/pkg/leak\.md: refused, it leads outside the source folder", result.stderr)
+    assert re.search(r"WARNING.*src/pkg/linked/?: refused", result.stderr)
+    assert len(re.findall(r"WARNING.*src/pkg/photo\.png: refused", result.stderr)) == 1  # once
+    site = project / "site"
+    assert not (site / "pkg/leak.html").exists() and not (site / "pkg/linked").exists()
+    assert not (site / "pkg/photo.png").exists() and not (site / "ja/pkg/photo.png").exists()
+    assert not any("Not the project" in path.read_text(encoding="utf-8", errors="replace")
+                   for path in site.rglob("*") if path.is_file() and path.suffix in (".html", ".json"))

@@ -13,7 +13,8 @@ import pytest
 
 from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import load_corpus
-from site_builder.names.index import Definition, NameIndex, index_names
+from site_builder.names.index import index_names
+from site_builder.names.model import Definition, NameIndex
 from site_builder.catalog.store import dump_catalog
 from site_builder.model import CodeLine, FrontMatter, Section, SectionKind, SourceFile, SourceKind, UnitKind
 from site_builder.render.highlight import highlight_sections
@@ -230,3 +231,38 @@ def test_a_build_links_names_across_pages_writes_card_files_and_logs_the_share(t
         card = next(card for card in cards["defs"].values() if card["s"] == "class Attention")
         assert paragraph in cards["paras"][card["p"]]["h"]
         assert "l" not in cards["paras"][card["p"]]
+
+
+def test_inline_code_in_notes_naming_a_definition_links_to_it_unless_already_a_link(tmp_path, write_corpus):
+    root = write_corpus(tmp_path, {
+        "src/pkg/grids.py": '''\
+            """Grids."""
+
+
+            class Grid:
+                """A grid."""
+
+                def resample(self):
+                    """Finer."""
+            ''',
+        "src/pkg/use.py": '''\
+            """Uses."""
+            ''',
+    })
+    config = SiteConfig(source_dir=root / "src", translations_dir=root / "translations")
+    corpus = load_corpus(config)
+    index = index_names(file.source for file in corpus.files)
+    plan = plan_site(config, [file.source for file in corpus.files], [])
+    navigation = CodeNavigation.for_corpus(plan, corpus, index, "en")
+    use = next(page for page in plan.pages if page.file_id == "pkg/use")
+    code = '<code class="sb-hl sb-inline">{}</code>'.format
+    notes = (f"<p>{code('Grid')}, {code('pkg.grids.Grid')}, {code('Grid.resample()')}, {code('x')} and "
+             f'<a href="other.html">{code("Grid")}</a></p>\n')
+    linked = navigation.link_notes_code(use, notes)
+    assert linked.count('<a class="sb-code-ref" href="grids.html#Grid">') == 2
+    assert f'<a class="sb-code-ref" href="grids.html#Grid.resample">{code("Grid.resample()")}</a>' in linked
+    assert f"{code('x')} and <a href=\"other.html\">{code('Grid')}</a>" in linked
+    from site_builder.model import Page, PageSection
+    navigation.built["pkg/use"] = Page(file_id="pkg/use", lang="en", title="Uses", description="", sections=(
+        PageSection(anchor="x", number=0, notes_html=linked, code_html=""),))
+    assert navigation._notes("pkg/use", 0) == notes  # cards show the code without the page's links

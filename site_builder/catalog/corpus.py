@@ -1,6 +1,6 @@
 """Corpus driver: SiteConfig -> Corpus, every source with its units and each language's lookup.
 
-The stages in order, per source file: find_sources -> parse_file -> split_units, then per
+The stages in order, per source file: discover_sources -> parse_file -> split_units, then per
 target language load_catalog + load_suggestions -> lookup. Caches whose source is gone are
 collected too. The result is a frozen tree that status, check, PO export and the site build
 all read, so they agree on what is translated. This module must not render HTML, write
@@ -9,16 +9,11 @@ files, or print: it only loads and looks up. An error from a file carries that f
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
-from site_builder.config import SOURCE_LANGUAGE, SiteConfig
 from site_builder.cache import BuildCache
-from site_builder.errors import Location, SiteBuilderError, SourceError, at_file
-from site_builder.model import Catalog, Orphan, SourceFile, Suggestion, Unit, UnitResult, UnitState
-from site_builder.parallel import can_fork, fork_map
-from site_builder.source.parse import file_id, find_sources, parse_file
 from site_builder.catalog.store import (
     catalog_path,
     fuzzy_path,
@@ -28,6 +23,17 @@ from site_builder.catalog.store import (
 )
 from site_builder.catalog.translate import lookup
 from site_builder.catalog.units import split_units
+from site_builder.config import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_CHARS, SOURCE_LANGUAGE, SiteConfig
+from site_builder.errors import Location, SiteBuilderError, SourceError, TranslationFileError, at_file
+from site_builder.model import Catalog, Orphan, SourceFile, Suggestion, Unit, UnitResult, UnitState
+from site_builder.parallel import can_fork, fork_map
+from site_builder.source.boundary import Refused, leads_out, real
+from site_builder.source.discover import discover_sources, file_id
+from site_builder.source.parse import parse_file
+
+
+class RefusedFileError(TranslationFileError):
+    """A translation file whose real path leaves the translations folder: read as absent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +78,8 @@ class Corpus:
     """Sources in sorted path order."""
     stale_caches: tuple[StaleCache, ...] = ()
     errors: tuple[SiteBuilderError, ...] = ()
-    """Errors skipped over with ``keep_going=True`` (empty otherwise)."""
+    """Errors skipped over with ``keep_going=True`` (empty otherwise), and always the files
+    refused because their real path leaves the source folder (a symlink out of it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +96,7 @@ class FileStats:
     fuzzy: int = 0
     orphaned: int = 0
 
-    def __add__(self, other: "FileStats") -> "FileStats":
+    def __add__(self, other: FileStats) -> FileStats:
         return FileStats(self.units + other.units, self.translated + other.translated,
                          self.missing + other.missing, self.fuzzy + other.fuzzy,
                          self.orphaned + other.orphaned)
@@ -119,14 +126,18 @@ def load_corpus(config: SiteConfig, languages: Iterable[str] | None = None, *,
     errors: list[SiteBuilderError] = []
     files: list[CorpusFile] = []
     ids: dict[str, Path] = {}
-    paths = list(find_sources(config.source_dir, config.include, config.exclude))
+    found = discover_sources(config.source_dir, config.include, config.exclude)
+    errors += [SourceError(refused.reason("source"), location=Location(refused.path), hint=refused.hint)
+               for refused in found.refused]
+    paths = list(found.paths)
     ready = _load_ahead(paths, config, langs, cache, jobs)
     for path in paths:
         made, translated = ready.get(path, (None, {}))
         try:
             with at_file(path):
                 _claim_id(ids, path, config.source_dir)
-                source, units = parse_and_split(path, config.source_dir, cache, ready=made)
+                source, units = parse_and_split(path, config.source_dir, cache, ready=made,
+                                                limits=_limits(config))
         except SiteBuilderError as err:
             _keep_or_raise(err, errors, keep_going)
             continue
@@ -136,9 +147,18 @@ def load_corpus(config: SiteConfig, languages: Iterable[str] | None = None, *,
     return Corpus(languages=langs, files=tuple(files), stale_caches=stale, errors=tuple(errors))
 
 
+#: (max_file_bytes, max_line_chars, docstring_style) of a config: how a file is read and split,
+#: besides the file itself (and so part of its units' cache key).
+Limits = tuple[int, int, str]
+
+
+def _limits(config: SiteConfig) -> Limits:
+    return config.max_file_bytes, config.max_line_chars, config.docstring_style
+
+
 def parse_and_split(path: Path, root: Path, cache: BuildCache | None = None, *,
                     ready: tuple[SourceFile, tuple[Unit, ...]] | None = None,
-                    ) -> tuple[SourceFile, tuple[Unit, ...]]:
+                    limits: Limits | None = None) -> tuple[SourceFile, tuple[Unit, ...]]:
     """``parse_file`` then ``split_units``, from ``cache`` when this file's bytes were split before.
 
     ``ready``: the same, already made (and put in ``cache``) by another process
@@ -149,31 +169,46 @@ def parse_and_split(path: Path, root: Path, cache: BuildCache | None = None, *,
     """
     if ready is not None:
         return ready
-    key = _units_key(cache, path, root)
-    if key is None:
-        return _split_file((path, root), raising=True)
-    stored = cache.get(key)
+    limits = limits or (DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_CHARS, "auto")
+    key = _units_key(cache, path, root, limits)
+    if cache is None or key is None:
+        return _split_file((path, root, limits))
+    stored: tuple[SourceFile, tuple[Unit, ...]] | None = cache.get(key)
     if stored is None:
-        stored = _split_file((path, root), raising=True)
+        stored = _split_file((path, root, limits))
         cache.put(key, stored)
     return stored
 
 
-def _units_key(cache: BuildCache | None, path: Path, root: Path) -> str | None:
-    """The cache key of a source's (SourceFile, units): its bytes and where it is; None without a cache."""
+def _units_key(cache: BuildCache | None, path: Path, root: Path, limits: Limits) -> str | None:
+    """The cache key of a source's (SourceFile, units): its bytes, where it is and the limits
+    it was read under; None without a cache, or for a file over the size limit (never read)."""
     if cache is None or cache.folder is None:
         return None
-    return cache.key("units", str(path), str(root), path.read_bytes())
-
-
-def _split_file(job: tuple[Path, Path], raising: bool = False) -> tuple[SourceFile, tuple[Unit, ...]] | None:
-    path, root = job
     try:
-        source = parse_file(path, root)
-        return source, tuple(split_units(source))
-    except Exception:  # noqa: BLE001 - in a worker: the parent splits it again and reports
-        if raising:
-            raise
+        if path.stat().st_size > limits[0]:
+            return None
+        return cache.key("units", str(path), str(root), limits, path.read_bytes())
+    except OSError:
+        return None  # parse_file reports it
+
+
+def _split_file(job: tuple[Path, Path, Limits]) -> tuple[SourceFile, tuple[Unit, ...]]:
+    """``parse_file`` then ``split_units``; running out of memory or recursion is a SourceError."""
+    path, root, (max_file_bytes, max_line_chars, docstring_style) = job
+    source = parse_file(path, root, max_file_bytes=max_file_bytes, max_line_chars=max_line_chars)
+    try:
+        units = tuple(split_units(source, docstring_style))
+    except (RecursionError, MemoryError) as err:
+        raise SourceError(f"its notes could not be split into units ({type(err).__name__}): skipped",
+                          location=Location(path), hint="split the file, or exclude it") from None
+    return source, units
+
+
+def _split_in_worker(job: tuple[Path, Path, Limits]) -> tuple[SourceFile, tuple[Unit, ...]] | None:
+    try:
+        return _split_file(job)
+    except Exception:  # in a worker: the parent splits it again and reports
         return None
 
 
@@ -192,26 +227,28 @@ def _load_ahead(paths: Sequence[Path], config: SiteConfig, langs: tuple[str, ...
     root = config.source_dir
     if not can_fork(jobs, len(paths)):
         return {}
-    keyed = [(path, _units_key(cache, path, root)) for path in paths]
-    todo = [(path, key) for path, key in keyed if key is None or not cache.has(key)]
-    jobs_list = [(path, root, config.translations_dir, langs, cache, key) for path, key in todo]
+    limits = _limits(config)
+    keyed = [(path, _units_key(cache, path, root, limits)) for path in paths]
+    todo = [(path, key) for path, key in keyed if cache is None or key is None or not cache.has(key)]
+    jobs_list = [(path, root, limits, config.translations_dir, langs, cache, key) for path, key in todo]
     results = fork_map(_load_file, jobs_list, jobs) or ()
-    return {path: result for (path, _), result in zip(todo, results) if result is not None}
+    return {path: result for (path, _), result in zip(todo, results, strict=False) if result is not None}
 
 
-def _load_file(job: tuple[Path, Path, Path, tuple[str, ...], BuildCache | None, str | None]) -> Loaded | None:
-    path, root, translations_dir, langs, cache, key = job
-    made = _split_file((path, root))
+def _load_file(job: tuple[Path, Path, Limits, Path, tuple[str, ...], BuildCache | None, str | None]
+               ) -> Loaded | None:
+    path, root, limits, translations_dir, langs, cache, key = job
+    made = _split_in_worker((path, root, limits))
     if made is None:
         return None
-    if key is not None:
+    if cache is not None and key is not None:
         # Stored here, on this core, rather than by the parent, which waits for every file.
         cache.put(key, made)
     translated = {}
     for lang in langs:
         try:
             translated[lang] = translate_units(*made, translations_dir, lang)
-        except Exception:  # noqa: BLE001 - in a worker: the parent reads it again and reports
+        except Exception:  # in a worker: the parent reads it again and reports
             continue
     return made, translated
 
@@ -224,6 +261,11 @@ def translate_units(source: SourceFile, units: Sequence[Unit], translations_dir:
         TranslationFileError: the cache or its fuzzy sidecar is malformed (path:line:col).
     """
     path = catalog_path(translations_dir, source.id, lang)
+    refused = [outside for outside in (path, fuzzy_path(path)) if leads_out(outside, translations_dir)]
+    if refused:
+        raise RefusedFileError(f"refused, it leads outside the translations folder {translations_dir} "
+                               f"(to {real(refused[0])}); the page shows English",
+                               location=Location(refused[0]), hint=Refused.hint)
     with at_file(path):
         catalog = load_catalog(path, lang)
         suggestions = load_suggestions(fuzzy_path(path))
@@ -277,6 +319,12 @@ def _translate_file(source: SourceFile, units: tuple[Unit, ...], translations_di
             continue
         try:
             translations[lang] = translate_units(source, units, translations_dir, lang)
+        except RefusedFileError as err:  # a warning whatever keep_going: the language shows English
+            errors.append(err)
+            empty = Catalog(path=catalog_path(translations_dir, source.id, lang), lang=lang, entries={})
+            results, _ = lookup(units, empty, {})
+            translations[lang] = FileTranslation(lang=lang, catalog=empty, suggestions={},
+                                                 results=tuple(results), orphans=())
         except SiteBuilderError as err:
             _keep_or_raise(err, errors, keep_going)
     return CorpusFile(source=source, units=units, translations=translations)
@@ -286,11 +334,16 @@ def _stale_caches(translations_dir: Path, langs: tuple[str, ...], source_ids: se
                   errors: list[SiteBuilderError], keep_going: bool) -> tuple[StaleCache, ...]:
     stale = []
     for lang in langs:
-        for file_id, path in list_caches(translations_dir, lang).items():
-            if file_id in source_ids:
+        for cache_id, path in list_caches(translations_dir, lang).items():
+            if cache_id in source_ids:
+                continue
+            if leads_out(path, translations_dir):
+                errors.append(RefusedFileError(
+                    f"refused, it leads outside the translations folder {translations_dir} (to {real(path)})",
+                    location=Location(path), hint=Refused.hint))
                 continue
             try:
-                stale.append(StaleCache(file_id=file_id, catalog=load_catalog(path, lang)))
+                stale.append(StaleCache(file_id=cache_id, catalog=load_catalog(path, lang)))
             except SiteBuilderError as err:
                 _keep_or_raise(err, errors, keep_going)
     return tuple(stale)
@@ -321,8 +374,7 @@ def reload_files(corpus: Corpus, config: SiteConfig, file_ids: Iterable[str]) ->
         path = file.source.path
         try:
             with at_file(path):
-                source = parse_file(path, config.source_dir)
-                units = tuple(split_units(source))
+                source, units = _split_file((path, config.source_dir, _limits(config)))
         except SiteBuilderError as err:
             errors.append(err)  # a source that no longer parses: a fresh load leaves it out too
             continue

@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from typing import Callable, Iterable, Mapping, Sequence
 
 from site_builder.config import SOURCE_LANGUAGE
-from site_builder.names.index import Definition, NameIndex
+from site_builder.names.model import Definition, NameIndex
 from site_builder.render.highlight import CodeLinks
 
 #: Version of the cards file's layout, read by site_builder.js.

@@ -10,8 +10,11 @@ moves to the next pattern and scans it from the start, which is what happens her
 text tested is the current one, placeholders of earlier matches included, so the skip is
 exact at every step. A pattern is only prefiltered when its regular expression is the one
 listed in :data:`REQUIRED` (and compiled without ``IGNORECASE``); any other, or a changed
-one in a later Python-Markdown, is always tried. Input: a parsed tree; output: the tree
-Python-Markdown's own inline stage gives, node for node. It knows no key format.
+one in a later Python-Markdown, is always tried. The override is a fork of a private method:
+:data:`FAST` is true only when Python-Markdown's ``__handleInline`` and ``__applyPattern`` are
+the code it was checked against (:mod:`site_builder.render.upstream`), and
+:func:`inline_processor` gives the stock processor otherwise. Input: a parsed tree; output: the
+tree Python-Markdown's own inline stage gives, node for node. It knows no key format.
 """
 
 from __future__ import annotations
@@ -25,6 +28,22 @@ from markdown.inlinepatterns import (AUTOLINK_RE, AUTOMAIL_RE, BACKTICK_RE, ENTI
                                      LINK_RE, REFERENCE_RE, Pattern)
 from markdown.treeprocessors import InlineProcessor
 from markdown.util import AtomicString
+
+from site_builder.render.upstream import upstream_matches
+
+#: What the override mirrors (``__handleInline``) and calls (``__applyPattern``: its arguments
+#: and its ``(data, matched, start)`` result), by name.
+UPSTREAM = {
+    "InlineProcessor.__handleInline": InlineProcessor._InlineProcessor__handleInline,  # type: ignore[attr-defined]
+    "InlineProcessor.__applyPattern": InlineProcessor._InlineProcessor__applyPattern,  # type: ignore[attr-defined]
+}
+#: Their fingerprints in the releases the override was read against (Python-Markdown 3.11.x).
+CHECKED = {
+    "InlineProcessor.__handleInline": frozenset({"fe27babc114aed0a"}),
+    "InlineProcessor.__applyPattern": frozenset({"8862b35197c0e614"}),
+}
+#: Whether the prefiltered processor is used (tests set it false to run the stock one).
+FAST = upstream_matches("inline prefilter", "markdown", ((3, 5), (4,)), UPSTREAM, CHECKED)
 
 #: Regular expression -> the literals of which every match contains at least one. Each entry
 #: is read off its expression: the literal is outside any optional part, alternation or
@@ -41,6 +60,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     LINE_BREAK_RE: ("  \n",),
     HTML_RE: ("<",),                  # every alternative opens with "<"
     ENTITY_RE: ("&",),
+    r"\[\^([^\]]*)\]": ("[^",),      # the footnotes extension's reference (a local there)
     # The notes dialect (site_builder.render.notes).
     r"((?<=[0-9\])])\*{1,2}(?=[A-Za-z0-9(\[])|(?<=[A-Za-z0-9\])])\*{1,2}(?=[0-9(\[]))": ("*",),
     r"((^| )(\*|_)( |$))": ("*", "_"),
@@ -59,6 +79,11 @@ def required_literals(pattern: Pattern) -> tuple[str, ...] | None:
     if not isinstance(compiled, re.Pattern) or compiled.flags & re.IGNORECASE:
         return None
     return REQUIRED.get(compiled.pattern)
+
+
+def inline_processor(md: Markdown) -> InlineProcessor:
+    """The inline stage to register: prefiltered when :data:`FAST`, else Python-Markdown's own."""
+    return PrefilteredInlineProcessor(md) if FAST else InlineProcessor(md)
 
 
 class PrefilteredInlineProcessor(InlineProcessor):

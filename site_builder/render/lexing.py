@@ -15,18 +15,24 @@ not understood, and any rule that can match the empty string, is in every altern
 whose action reads its groups (``bygroups``, ``using``) is matched again by its own pattern. A
 state whose rules cannot be joined (a backreference, differing flags, an alternation that does
 not compile) tries the same rules one by one, as Pygments does; a lexer that is not a plain
-``RegexLexer`` is returned as it is. Pure: no I/O, no tokens of its own making.
+``RegexLexer`` is returned as it is. The loop is a fork of Pygments' and reads its private
+``_tokens`` and the private ``re._parser``: :data:`FAST` is true only when Pygments'
+``get_tokens_unprocessed`` and the code that builds ``_tokens`` are the code this module was
+checked against (:mod:`site_builder.render.upstream`) and ``re._parser`` still parses a probe
+pattern into what :func:`_start_set` expects; otherwise ``accelerated`` returns every lexer
+as it is (Pygments' own loop). Pure: no I/O, no tokens of its own making.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import operator
 import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from pygments.lexer import Lexer, RegexLexer
+from pygments.lexer import Lexer, RegexLexer, RegexLexerMeta
 from pygments.token import Error, Whitespace, _TokenType
 
 try:  # Python 3.11+
@@ -52,9 +58,10 @@ _NO_RULES = (re.compile(r"(?!)").match, {})
 
 
 def accelerated(lexer: Lexer) -> Lexer:
-    """A lexer giving the same tokens as ``lexer``, faster when it is a plain ``RegexLexer``."""
+    """A lexer giving the same tokens as ``lexer``, faster when it is a plain ``RegexLexer``
+    (and the upstream code is the code this fork was checked against: :data:`FAST`)."""
     cls = type(lexer)
-    if not isinstance(lexer, RegexLexer) or cls.get_tokens_unprocessed is not RegexLexer.get_tokens_unprocessed:
+    if not FAST or not isinstance(lexer, RegexLexer) or cls.get_tokens_unprocessed is not RegexLexer.get_tokens_unprocessed:
         return lexer
     return _accelerated_class(cls)(**lexer.options)
 
@@ -395,3 +402,36 @@ def _change_state(statestack: list[str], new_state) -> None:
         statestack.append(statestack[-1])
     else:
         raise ValueError(f"unknown lexer state transition {new_state!r}")
+
+
+# --- the guard --------------------------------------------------------------------------------
+
+from site_builder.render.upstream import upstream_matches  # noqa: E402 (it guards the code above)
+
+#: What the loop mirrors, and what makes the ``_tokens`` it reads (``(match, action,
+#: new_state)`` per rule, states by name), by name.
+UPSTREAM = {
+    "RegexLexer.get_tokens_unprocessed": RegexLexer.get_tokens_unprocessed,
+    "RegexLexerMeta._process_state": RegexLexerMeta._process_state,  # type: ignore[attr-defined]
+    "RegexLexerMeta.process_tokendef": RegexLexerMeta.process_tokendef,
+}
+#: Their fingerprints in the releases the fork was read against (Pygments 2.21.x).
+CHECKED = {
+    "RegexLexer.get_tokens_unprocessed": frozenset({"dda6229f98c72106"}),
+    "RegexLexerMeta._process_state": frozenset({"31853527d4a8b8c5"}),
+    "RegexLexerMeta.process_tokendef": frozenset({"ebc22896e0c415d5"}),
+}
+
+
+def _parser_understood() -> bool:
+    """Whether ``re._parser`` still gives :func:`_start_set` the structures it reads."""
+    probe = _start_set.__wrapped__(re.compile(r"(?:[a-c]x|def)+\s|\d"))
+    expected = frozenset("abcd0123456789")
+    if probe is None or probe.ascii != expected or probe.nullable:
+        logging.getLogger(__name__).debug("lexer fork: stock path, re._parser gave %r for the probe", probe)
+        return False
+    return True
+
+
+#: Whether ``accelerated`` accelerates (tests set it false to run Pygments' own loop).
+FAST = upstream_matches("lexer fork", "pygments", ((2, 15), (3,)), UPSTREAM, CHECKED) and _parser_understood()

@@ -41,13 +41,17 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import (HTML_RE, DelimiterProcessor, DoubleTagInlineProcessor,
                                      HtmlInlineProcessor, SimpleTagInlineProcessor,
                                      SimpleTextInlineProcessor)
+from markdown.extensions.footnotes import FN_BACKLINK_TEXT, NBSP_PLACEHOLDER
 from markdown.preprocessors import HtmlBlockPreprocessor, Preprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
 from site_builder.render.cjk_breaks import CjkBreaksExtension
-from site_builder.render.inline_prefilter import PrefilteredInlineProcessor
+from site_builder.render.docfields import docstring_elements
+from site_builder.render.docmarkdown import DocstringMarkdownExtension
+from site_builder.render.inline_prefilter import inline_processor
 from site_builder.render.masking import TOKEN, MaskingExtension, Slots, Stashed, number_placeholders
 from site_builder.model import Masked, Protected
+from site_builder.source.docstrings import DocstringStyle, parse_docstring
 
 _SPACES = re.compile(r"[ \t]+")
 _PARAM = re.compile(r"^ ?:param[ \t]+(\w+):")
@@ -161,7 +165,7 @@ class _DialectExtension(Extension):
         md.parser.blockprocessors.deregister("olist")
         md.treeprocessors.deregister("prettify")
         # The same inline stage, faster: patterns are not tried where they cannot match.
-        md.treeprocessors.register(PrefilteredInlineProcessor(md), "inline", 20)
+        md.treeprocessors.register(inline_processor(md), "inline", 20)
         patterns = md.inlinePatterns
         patterns.deregister("em_strong")
         patterns.register(SimpleTextInlineProcessor(r"((^| )(\*|_)( |$))"), "not_strong", 70)
@@ -209,35 +213,59 @@ def _is_html(raw: str) -> bool:
 
 
 class _Renderer:
-    """The one Markdown instance and the serializer that reads its tree."""
+    """A Markdown instance and the serializer that reads its tree.
 
-    def __init__(self) -> None:
+    ``extended``: with Python-Markdown's footnotes, definition lists and tables. Their block
+    processors test every block, so notes that cannot use them (no ``|``, ``[^`` or ``:``
+    definition line: :func:`_may_extend`) go through an instance without them, the same
+    output at about two thirds of the cost.
+    """
+
+    def __init__(self, extended: bool = True) -> None:
         self.masking = MaskingExtension()
         # CjkBreaksExtension: notes written in Japanese or Chinese wrap like English ones, and
         # a wrapped line must not become a space between two characters on the page.
-        self.md = Markdown(extensions=[self.masking, _DialectExtension(), CjkBreaksExtension()],
+        self.md = Markdown(extensions=[self.masking, _DialectExtension(), CjkBreaksExtension(),
+                                       DocstringMarkdownExtension(self.masking, extended=extended)],
                            output_format="html")
         # The stages in order, read from their registries once (they are complete once the
         # constructor has run the extensions) instead of sorted and copied on every call.
         self._preprocessors = list(self.md.preprocessors)
         self._treeprocessors = list(self.md.treeprocessors)
 
-    def render(self, markdown: str) -> RenderedNotes:
+    def render(self, markdown: str, style: DocstringStyle | None = None) -> RenderedNotes:
         self.md.reset()
         lead, trail = _edges(markdown)
         if not markdown.strip():
             return _blank(markdown)
-        root = self._tree(markdown.strip("\n"))
+        parsed = parse_docstring(markdown, style) if style is not None else None
+        if parsed is not None:
+            lead = trail = False  # the corpus' edge spaces are for Markdown notes only
+        if parsed is None:
+            root = self._tree(markdown.strip("\n"))
+        else:
+            root = etree.Element("div")
+            root.extend(docstring_elements(parsed, self._blocks))
+            root = self._inline(root)
         writer = _Writer(self.masking.stash, self.md.htmlStash.rawHtmlBlocks)
         blocks = _apply_edges([writer.block(element) for element in root], lead, trail)
         return _finish(blocks)
 
     def _tree(self, text: str) -> etree.Element:
         # Markdown.convert without its serializer and postprocessors: the same stages in order.
-        lines = text.split("\n")
+        root = etree.Element("div")
+        root.extend(self._blocks(text))
+        return self._inline(root)
+
+    def _blocks(self, text: str) -> list[etree.Element]:
+        """The block elements of one Markdown text (inline content not parsed yet)."""
+        lines = text.strip("\n").split("\n")
         for preprocessor in self._preprocessors:
             lines = preprocessor.run(lines)
         root = self.md.parser.parseDocument(lines).getroot()
+        return [] if root is None else list(root)
+
+    def _inline(self, root: etree.Element) -> etree.Element:
         for treeprocessor in self._treeprocessors:
             root = treeprocessor.run(root) or root
         return root
@@ -245,24 +273,34 @@ class _Renderer:
 
 #: Built on first use and reused for every call (a Markdown instance costs about as much
 #: as rendering a section); like Python-Markdown itself it is not thread-safe.
-_RENDERER: _Renderer | None = None
+_RENDERERS: dict[bool, _Renderer] = {}
+#: What the footnotes, definition lists and tables need to find anything: a ``|`` (a table
+#: row), ``[^`` (a footnote) or a line starting with ``:`` and a space (a definition).
+_EXTENDED_SYNTAX = re.compile(r"\||\[\^|^ {0,3}:[ \t]", re.M)
 
 
-def _renderer() -> _Renderer:
-    global _RENDERER
-    if _RENDERER is None:
-        _RENDERER = _Renderer()
-    return _RENDERER
+def _may_extend(markdown: str) -> bool:
+    return _EXTENDED_SYNTAX.search(markdown) is not None
 
 
-def render_notes(markdown: str) -> Masked:
-    """The key HTML of one section's notes, placeholders numbered from 0."""
-    return _render_once(markdown).whole
+def _renderer(extended: bool = True) -> _Renderer:
+    if extended not in _RENDERERS:
+        _RENDERERS[extended] = _Renderer(extended)
+    return _RENDERERS[extended]
 
 
-def render_blocks(markdown: str) -> RenderedNotes:
+def render_notes(markdown: str, docstring: DocstringStyle | str | None = None) -> Masked:
+    """The key HTML of one section's notes, placeholders numbered from 0.
+
+    ``docstring``: the notes are a docstring, read in this convention (``auto``: detected);
+    None for comments and Markdown pages.
+    """
+    return _render_once(markdown, None if docstring is None else DocstringStyle(docstring)).whole
+
+
+def render_blocks(markdown: str, docstring: DocstringStyle | str | None = None) -> RenderedNotes:
     """The whole key and its top-level blocks (for sections too long for one key)."""
-    return _render_once(markdown)
+    return _render_once(markdown, None if docstring is None else DocstringStyle(docstring))
 
 
 #: The same notes recur across a corpus (a shared docstring, "Initialize", a class's
@@ -271,8 +309,8 @@ def render_blocks(markdown: str) -> RenderedNotes:
 #: delimiter keep between calls -- and :class:`RenderedNotes` is immutable, so a repeat
 #: shares the first result. Bounded: a few megabytes at most.
 @functools.lru_cache(maxsize=8192)
-def _render_once(markdown: str) -> RenderedNotes:
-    return _renderer().render(markdown)
+def _render_once(markdown: str, style: DocstringStyle | None) -> RenderedNotes:
+    return _renderer(_may_extend(markdown)).render(markdown, style)
 
 
 # --- edges ------------------------------------------------------------------------------------
@@ -357,6 +395,8 @@ class _Writer:
             bare = self.slots.bare_block(element)
             if bare is not None:
                 return "bare", [bare]
+            if element.get("class"):  # a docstring section's title
+                return "other", [f"<p{_attributes(element)}>", self.inline(element), "</p>\n"]
             return "p", ["<p>", self.inline(element), "</p>\n"]
         if tag in _HEADINGS:
             return "heading", [f"<{tag}>", self.inline(element), f"</{tag}>\n"]
@@ -367,8 +407,45 @@ class _Writer:
             return "bare", [self.slots.code_block(element)]
         if tag == "hr":
             return "other", ["<hr/>\n"]
-        inner = ["".join(self._write(child)[1]) for child in element]
-        return "other", [f"<{tag}>", *inner, f"</{tag}>\n"]
+        if tag == "dl":
+            return "other", [f"<dl{_attributes(element)}>", *map(self._term, element), "</dl>\n"]
+        if tag == "table":
+            return "other", ["<table>", *map(self._table_part, element), "</table>\n"]
+        if tag == "div" and element.get("class") == "footnote":
+            return "other", ['<div class="footnote"><hr/>\n', *self._footnotes(element), "</div>\n"]
+        return "other", [f"<{tag}{_attributes(element)}>", self._blocks(element), f"</{tag}>\n"]
+
+    def _blocks(self, element: etree.Element) -> str:
+        return "".join("".join(self._write(child)[1]) for child in element)
+
+    # definition lists (docstring fields, ``def_list``), tables and footnotes
+
+    def _term(self, element: etree.Element) -> str:
+        """A ``<dt>`` on its line; a ``<dd>`` as one paragraph's text when it is only that."""
+        tag = element.tag
+        children = list(element)
+        if tag == "dd" and len(children) == 1 and children[0].tag == "p" \
+                and not children[0].get("class") and self.slots.bare_block(children[0]) is None:
+            return f"<dd>{self.inline(children[0]).strip()}</dd>\n"
+        if tag == "dd" and any(child.tag in ("p", "ul", "ol", "pre", "div", "dl", "table")
+                               for child in children):
+            return f"<dd>{self._blocks(element)}</dd>\n"
+        return f"<{tag}>{self.inline(element).strip()}</{tag}>\n"
+
+    def _table_part(self, element: etree.Element) -> str:
+        if element.tag in ("thead", "tbody", "tr"):
+            return f"<{element.tag}>{''.join(map(self._table_part, element))}</{element.tag}>"
+        return f"<{element.tag}>{self.inline(element).strip()}</{element.tag}>"
+
+    def _footnotes(self, element: etree.Element) -> Iterator[str]:
+        for child in element:
+            if child.tag != "ol":
+                continue
+            yield "<ol>"
+            for item in child:
+                paragraphs = " ".join(self.inline(p).strip() for p in item if p.tag == "p")
+                yield f'<li id="{html.escape(item.get("id", ""))}">{paragraphs}</li>\n'
+            yield "</ol>"
 
     # lists
 
@@ -408,9 +485,7 @@ class _Writer:
             return self.slots.image(element)
         if tag == "br":
             return "<br/>"
-        attributes = "".join(f' {name}="{html.escape(_unescape_amp(value), quote=True)}"'
-                             for name, value in element.items())
-        return f"<{tag}{attributes}>{self.inline(element)}</{tag}>"
+        return f"<{tag}{_attributes(element)}>{self.inline(element)}</{tag}>"
 
     def _text(self, text: str) -> str:
         if not text:
@@ -425,9 +500,20 @@ class _Writer:
 
     def _plain(self, text: str) -> str:
         pieces = HTML_PLACEHOLDER_RE.split(text)
-        return "".join(self.raw_html[int(piece)] if index % 2 else
-                       html.escape(_unescape_amp(piece), quote=True).replace(_RETURNS, _RETURNS_HTML)
+        return "".join(self.raw_html[int(piece)] if index % 2 else _escape_plain(piece)
                        for index, piece in enumerate(pieces))
+
+
+def _escape_plain(text: str) -> str:
+    text = html.escape(_unescape_amp(text), quote=True).replace(_RETURNS, _RETURNS_HTML)
+    if "\x02" in text:  # footnotes' stand-ins, which Python-Markdown's postprocessor would replace
+        text = text.replace(FN_BACKLINK_TEXT, "&#8617;").replace(NBSP_PLACEHOLDER, "&#160;")
+    return text
+
+
+def _attributes(element: etree.Element) -> str:
+    return "".join(f' {name}="{html.escape(_unescape_amp(value), quote=True)}"'
+                   for name, value in element.items() if name != "style")
 
 
 def _flatten(element: etree.Element) -> Iterator[etree.Element]:

@@ -114,7 +114,8 @@ def build_page(source: SourceFile, results: Sequence[UnitResult], lang: str, *,
     anchors = ids_of(source.sections)
     sections = tuple(
         PageSection(anchor=anchors[index], number=index,
-                    notes_html="".join(text for text, _ in notes.get(index, ())),
+                    notes_html=scoped_footnotes("".join(text for text, _ in notes.get(index, ())),
+                                                anchors[index]),
                     code_html=code[index],
                     fallback=any(fell for _, fell in notes.get(index, ())))
         for index in range(len(source.sections)))
@@ -123,6 +124,23 @@ def build_page(source: SourceFile, results: Sequence[UnitResult], lang: str, *,
         findings += plain_text_findings(results, where)
     return Page(file_id=source.id, lang=lang, title=title, description=description,
                 sections=sections, findings=tuple(findings))
+
+
+#: A footnote's id or a link to one, as Python-Markdown's footnotes write them (``fn:1``, ``fnref:1``).
+_FOOTNOTE_ID = re.compile(r'(\s(?:id|href)=")(#?)(fn(?:ref)?:)')
+
+
+def scoped_footnotes(notes_html: str, anchor: str) -> str:
+    """``notes_html`` with its footnote ids and links prefixed by the section's id.
+
+    Every docstring numbers its footnotes from 1, and a page shows many docstrings: without
+    the prefix the second ``fn:1`` on a page would be unreachable. The key keeps ``fn:1``
+    (translations do not depend on the section's id).
+    """
+    if "fnref:" not in notes_html:
+        return notes_html
+    prefix = html.escape(anchor, quote=True)
+    return _FOOTNOTE_ID.sub(lambda m: f"{m.group(1)}{m.group(2)}{prefix}-{m.group(3)}", notes_html)
 
 
 def _code_cells(source: SourceFile, renderers: Renderers, code_links: tuple = ()) -> tuple[str, ...]:

@@ -43,13 +43,16 @@ ALLOWED_TAGS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "strong", "em", "b", "i", "code", "pre",
     "ul", "ol", "li", "br", "span", "sup", "sub", "blockquote", "hr", "img", "del", "kbd", "small",
     "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    # docstring field lists (render/docfields.py), definition lists and footnotes
+    "div", "dl", "dt", "dd",
 })
 
 #: Attributes allowed per tag ("*" = any allowed tag). ``translate`` is restricted by value below.
 ALLOWED_ATTRIBUTES = {
     "*": {"lang", "dir"},
-    "a": {"href", "title", "id", "name"},
+    "a": {"href", "title", "id", "name", "class"},
     "span": {"class"},
+    "div": {"class"}, "p": {"class"}, "dl": {"class"}, "sup": {"id"}, "li": {"id"},
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
     "th": {"colspan", "rowspan"},
@@ -169,8 +172,7 @@ def _unchanged_by_note_cleaning(value: str) -> bool:
 PAGE_TAGS = ALLOWED_TAGS | {"div", "details", "summary", "dl", "dt", "dd", "figure", "figcaption"}
 PAGE_ATTRIBUTES = {
     **ALLOWED_ATTRIBUTES,
-    "a": ALLOWED_ATTRIBUTES["a"] | {"class"},
-    "code": {"class"}, "pre": {"class"}, "div": {"class"}, "p": {"class"}, "details": {"class", "open"},
+    "code": {"class"}, "pre": {"class"}, "details": {"class", "open"},
     **{f"h{level}": {"id"} for level in range(1, 7)},
 }
 

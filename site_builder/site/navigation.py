@@ -12,13 +12,15 @@ or render notes itself (it reads the Pages the build already rendered).
 
 from __future__ import annotations
 
+import html
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 from site_builder.catalog.corpus import Corpus
 from site_builder.source.ids import ids_of
-from site_builder.names.index import Definition, NameIndex
+from site_builder.names.model import Definition, NameIndex, module_name
 from site_builder.model import Page
 from site_builder.render.highlight import CodeLinks
 from site_builder.names.links import (
@@ -49,6 +51,7 @@ class CodeNavigation:
     links: dict[str, CodeLinks] = field(default_factory=dict)
     paragraphs: dict[tuple[str, int], dict[str, str] | None] = field(default_factory=dict)
     """(file id, section) -> its card paragraph: many pages show the same few definitions."""
+    _names: dict[tuple[str, str], int] | None = None
 
     @classmethod
     def for_corpus(cls, plan: SitePlan, corpus: Corpus, index: NameIndex, lang: str) -> "CodeNavigation":
@@ -76,6 +79,49 @@ class CodeNavigation:
                 return fragment
             return relative_url(self.plan.site_path(target.src_uri, self.lang), here) + fragment
         return href
+
+    def link_notes_code(self, page: SourcePage, notes_html: str) -> str:
+        """``notes_html`` with each inline code that names a class, function or module of the
+        corpus (``Grid``, ``Grid.resample``, ``pkg.grids.Grid``, ``resample()``; from a reST
+        role too) wrapped in a link to its definition, as names in the code are. Code already
+        inside a link stays as it is."""
+        if _INLINE_CODE_START not in notes_html:
+            return notes_html
+        href = self._href_from(page)
+        names = self._note_names()
+
+        def link(match: re.Match[str]) -> str:
+            code = match.group(0)
+            text = html.unescape(_TAGS.sub("", match.group("body"))).strip()
+            if text.endswith("()"):
+                text = text[:-2]
+            number = names.get((page.file_id, text), names.get(("", text)))
+            target = href(self.index.definitions[number]) if number is not None else None
+            inside_link = notes_html.rfind("<a ", 0, match.start()) > notes_html.rfind("</a>", 0, match.start())
+            if target is None or inside_link:
+                return code
+            return f'<a class="sb-code-ref" href="{html.escape(target, quote=True)}">{code}</a>'
+        return _INLINE_CODE.sub(link, notes_html)
+
+    def _note_names(self) -> dict[tuple[str, str], int]:
+        """(file id, qualified name) and ('', dotted or corpus-unique name) -> definition number."""
+        if self._names is None:
+            names: dict[tuple[str, str], int] = {}
+            counts: dict[str, int] = {}
+            for definition in self.index.definitions:
+                if definition.kind not in _LINKED_KINDS:
+                    continue
+                module = module_name(definition.file_id)
+                dotted = f"{module}.{definition.qualname}" if definition.qualname else module
+                names.setdefault(("", dotted), definition.number)
+                if definition.qualname:
+                    names.setdefault((definition.file_id, definition.qualname), definition.number)
+                    counts[definition.qualname] = counts.get(definition.qualname, 0) + 1
+            for definition in self.index.definitions:
+                if definition.kind in _LINKED_KINDS and counts.get(definition.qualname) == 1:
+                    names.setdefault(("", definition.qualname), definition.number)
+            self._names = names
+        return self._names
 
     def cards_path(self, page: SourcePage) -> str:
         """Where ``page``'s card file goes, relative to this language's site root."""
@@ -109,7 +155,22 @@ class CodeNavigation:
 
     def _notes(self, file_id: str, section: int) -> str:
         built = self.built.get(file_id)
-        return built.sections[section].notes_html if built is not None and section < len(built.sections) else ""
+        notes = built.sections[section].notes_html if built is not None and section < len(built.sections) else ""
+        # A card is shown on other pages: links made relative to the definition's page would
+        # point elsewhere there, and the code reads as well without them.
+        return _CODE_REF.sub(r"\1", notes) if _CODE_REF_START in notes else notes
+
+
+#: Inline code in notes as ``highlight_inline`` writes it; its text is the name looked up.
+_INLINE_CODE_START = '<code class="sb-hl sb-inline">'
+_INLINE_CODE = re.compile(r'<code class="sb-hl sb-inline">(?P<body>(?:(?!</code>).)*)</code>', re.S)
+_TAGS = re.compile(r"<[^>]*>")
+_CODE_REF_START = '<a class="sb-code-ref"'
+_CODE_REF = re.compile(r'<a class="sb-code-ref" href="[^"]*">(<code class="sb-hl sb-inline">(?:(?!</code>).)*</code>)</a>',
+                       re.S)
+#: Kinds an inline code may name: a word that is also a constant or an attribute is often
+#: only a word (``x``, ``size``), a class, function or module name rarely.
+_LINKED_KINDS = frozenset({"class", "function", "module"})
 
 
 def cards_path(page_url: str) -> str:

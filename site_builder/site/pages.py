@@ -111,14 +111,34 @@ def render_source_page(plan: SitePlan, config: SiteConfig, file: CorpusFile, pag
     built = build_page(file.source, results, lang, where=where,
                        image_prefix=_image_prefix(plan, page, lang), code_links=links)
     built = replace(built, sections=tuple(
-        replace(section, notes_html=rewrite_note_links(section.notes_html, plan, page, lang))
+        replace(section, notes_html=_linked_code(navigation, page,
+                                                 rewrite_note_links(section.notes_html, plan, page, lang)))
         for section in built.sections))
     chrome = page_chrome(plan, config, page, lang, folder_titles)
     if navigation is not None:
         navigation.built[page.file_id] = built
         if links:
             chrome = replace(chrome, cards_url=navigation.cards_url(page))
-    return page_html(built, page.kind, chrome), built.findings
+    return page_html(built, page.kind, chrome), built.findings + source_findings(file, lang, navigation)
+
+
+#: The checks of :func:`source_findings`: about the source, not a translation shown in English.
+SOURCE_CHECKS = frozenset({"syntax", "long-line", "names"})
+
+
+def source_findings(file: CorpusFile, lang: str, navigation: CodeNavigation | None = None
+                    ) -> tuple[Finding, ...]:
+    """What the build says about the source itself (Python cannot compile it, a line over the
+    limit, code navigation left it out): once, with the English page, since every language
+    shows the same code."""
+    if lang != SOURCE_LANGUAGE:
+        return ()
+    left_out = navigation.index.findings.get(file.source.id, ()) if navigation is not None else ()
+    return (*file.source.findings, *left_out)
+
+
+def _linked_code(navigation: CodeNavigation | None, page: SourcePage, notes_html: str) -> str:
+    return navigation.link_notes_code(page, notes_html) if navigation is not None else notes_html
 
 
 def page_chrome(plan: SitePlan, config: SiteConfig, page: SourcePage, lang: str,

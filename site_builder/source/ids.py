@@ -4,7 +4,8 @@ A section's id is the only name a section has: the page's ``id`` attribute, the 
 of a PO ``msgctxt``, the section a :class:`Finding` names, and the fragment code links and
 the translators' editor use. It is derived, in this order, from
 
-1. the first Markdown heading of the notes, slugged as Python-Markdown's ``toc`` does for
+1. the first Markdown heading of the notes (in a docstring, not a NumPy section title such as
+   ``Parameters`` over dashes: it is no heading on the page), slugged as Python-Markdown's ``toc`` does for
    Unicode (``slugify_unicode``): "Where `b_ij` is updated" -> ``where-b_ij-is-updated``,
    "カプセル" -> ``カプセル``; code spans keep their text, math and markup are dropped;
 2. else the qualified def/class name a docstring documents: ``Squash.forward``;
@@ -28,7 +29,8 @@ from typing import Iterable, Sequence
 
 from markdown.extensions.toc import slugify_unicode
 
-from site_builder.model import Section, Unit, UnitKind
+from site_builder.model import Section, SectionKind, Unit, UnitKind
+from site_builder.source.docstrings import is_section_title
 
 #: Separates a section's id from the unit's block number in a split section: ``squash:2``.
 BLOCK_SEPARATOR = ":"
@@ -69,8 +71,10 @@ def _strip_markup(text: str) -> str:
     return text
 
 
-def first_heading(notes: str) -> str:
-    """The text of the first ATX or setext heading of ``notes`` outside fenced code ('' if none)."""
+def first_heading(notes: str, docstring: bool = False) -> str:
+    """The text of the first ATX or setext heading of ``notes`` outside fenced code ('' if none).
+
+    ``docstring``: NumPy section titles (``Parameters`` over ``---``) are not headings."""
     fence = ""  # the marks of the fenced code block we are in ('' outside)
     previous = ""
     for line in notes.split("\n"):
@@ -83,7 +87,8 @@ def first_heading(notes: str) -> str:
         if atx:
             return atx.group(1).strip()
         if previous.strip() and _SETEXT_RULE.match(line):
-            return previous.strip()
+            if not (docstring and "-" in line and is_section_title(previous)):
+                return previous.strip()
         previous = line
     return ""
 
@@ -137,7 +142,8 @@ def section_ids(sections: Sequence[Section]) -> tuple[str, ...]:
     ids = []
     last_named, since = "", 0
     for index, (section, name) in enumerate(zip(sections, qualified_names(sections))):
-        base = heading_slug(first_heading(section.notes)) or name
+        docstring = section.kind in (SectionKind.DOCSTRING, SectionKind.MODULE_DOCSTRING)
+        base = heading_slug(first_heading(section.notes, docstring)) or name
         if base:
             section_id = _unused(base, taken)
             last_named, since = section_id, 0

@@ -412,9 +412,11 @@ def run_checks(catalog: Catalog, *, glossary: Glossary | None = None,
 
 
 def check_corpus(corpus: "Corpus", glossaries: Mapping[str, Glossary]) -> list[Finding]:
-    """Check every cache of a loaded corpus (stale caches too), file by file in sorted order."""
+    """Check every cache of a loaded corpus (stale caches too), file by file in sorted order;
+    a source's own findings (Python cannot compile it, a line over the limit) come first."""
     findings = []
     for corpus_file in corpus.files:
+        findings += corpus_file.source.findings
         for lang, translation in corpus_file.translations.items():
             originals = {unit.key: unit.masked.originals for unit in corpus_file.units}
             originals.update({r.matched_key: r.unit.masked.originals

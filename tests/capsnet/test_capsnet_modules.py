@@ -232,3 +232,25 @@ def test_figure_4_perturbs_each_of_16_dimensions_in_11_steps():
     assert abs(pictures[0] - pictures[10]).max() > 0
     grid = reconstruction_grid(model, torch.rand(3, 1, 28, 28))
     assert grid.shape == (2 * 28 + 2, 3 * 28 + 2 * 2)
+
+
+def test_defaults_are_the_papers_settings():
+    from capsule_networks.train import TrainConfig, parse_args
+
+    # 3 routing iterations everywhere a run starts from
+    assert TrainConfig().routing_iterations == parse_args([]).routing_iterations == 3
+    assert CapsuleNetwork().digit_capsules.router.iterations == 3
+    # Eq. (4): m+ = 0.9, m- = 0.1, lambda = 0.5; Section 4.1: the reconstruction scaled 0.0005
+    margin = MarginLoss()
+    assert (margin.m_positive, margin.m_negative, margin.lambda_) == (0.9, 0.1, 0.5)
+    assert ReconstructionLoss().scale == 0.0005
+    assert TrainConfig().reconstruction and TrainConfig().max_shift == 2
+
+
+def test_training_loss_is_margin_plus_scaled_summed_error_of_the_labels_reconstruction():
+    model = CapsuleNetwork().train()
+    images, labels = torch.rand(3, 1, 28, 28), torch.tensor([1, 5, 9])
+    output = model(images, labels)
+    squared_errors = (model.decoder(output.v, labels) - images.flatten(1)).pow(2)
+    expected = MarginLoss()(output.v, labels) + 0.0005 * squared_errors.sum(dim=1).mean()
+    assert CapsuleLoss()(output, images, labels).item() == pytest.approx(expected.item(), rel=1e-6)

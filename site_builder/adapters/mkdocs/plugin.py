@@ -41,15 +41,20 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from site_builder.adapters.mkdocs.guard import guard_config
 from site_builder.config import (
     DEFAULT_GUIDE_URL,
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_MAX_LINE_CHARS,
     DEFAULT_INCLUDE,
     DEFAULT_SOURCE_DIR,
     DEFAULT_TRANSLATIONS_DIR,
+    DOCSTRING_STYLES,
     SOURCE_LANGUAGE,
     SiteConfig,
 )
 from site_builder.cache import CACHE_FOLDER, BuildCache
 from site_builder.catalog.corpus import Corpus, CorpusFile, load_corpus
-from site_builder.names.index import NameIndex, index_names
+from site_builder.names.index import index_names
+from site_builder.names.model import NameIndex
+from site_builder.source.boundary import Refused, files_under
 from site_builder.source.parse import parse_file
 from site_builder.errors import ConfigError, SiteBuilderError
 from site_builder.fileio import write_atomic
@@ -65,6 +70,7 @@ from site_builder.translators.glossary import glossary_path, glossary_rows, load
 from site_builder.model import Finding, path_shown_from
 from site_builder.site.pages import (
     GLOSSARY_MARKER,
+    SOURCE_CHECKS,
     file_titles,
     glossary_html,
     home_html,
@@ -115,6 +121,9 @@ class PluginOptions(base.Config):
     include = c.ListOfItems(c.Type(str), default=list(DEFAULT_INCLUDE))
     exclude = c.ListOfItems(c.Type(str), default=[])
     guide_url = c.Type(str, default=DEFAULT_GUIDE_URL)
+    max_file_bytes = c.Type(int, default=DEFAULT_MAX_FILE_BYTES)
+    max_line_chars = c.Type(int, default=DEFAULT_MAX_LINE_CHARS)
+    docstring_style = c.Choice(DOCSTRING_STYLES, default="auto")
     # The site's name in other languages ({ja: ...}); MkDocs' site_name is the English one.
     site_names = c.DictOfItems(c.Type(str), default={})
 
@@ -124,7 +133,8 @@ class PluginOptions(base.Config):
                           translations_dir=base_dir / self.translations_dir,
                           languages=tuple(self.languages), repo_url=self.repo_url,
                           include=tuple(self.include), exclude=tuple(self.exclude),
-                          guide_url=self.guide_url)
+                          guide_url=self.guide_url, max_file_bytes=self.max_file_bytes,
+                          max_line_chars=self.max_line_chars, docstring_style=self.docstring_style)
 
 
 @dataclass(slots=True)
@@ -313,7 +323,10 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         self._add(files, config, STATUS_URI, _front_matter(ui["translation_status"], "", wide=False,
                                                            searchable=False))
         self._add_static(files, config, ASSETS_DIR, ASSETS_URI)
-        self._add_static(files, config, site.source_dir, "", suffixes=_IMAGE_SUFFIXES)
+        refused = self._add_static(files, config, site.source_dir, "", suffixes=_IMAGE_SUFFIXES)
+        for outside in refused if self.is_primary else ():  # said once, not per language
+            log.warning("%s: %s; %s", path_shown_from(outside.path, self.shared.findings_folder),
+                        outside.reason("source"), outside.hint)
         config.nav = self.reading_nav(config)  # reading order: site/order.py
         if self.is_primary:  # broken links and images, said once for every language
             self._report_broken(config)
@@ -384,10 +397,12 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
 
     @staticmethod
     def _add_static(files: Files, config: MkDocsConfig, root: Path, prefix: str,
-                    suffixes: set[str] | None = None) -> None:
+                    suffixes: set[str] | None = None) -> list[Refused]:
+        """Copy the files under ``root``; those whose real path leaves it are refused (returned)."""
         if not root.is_dir():
-            return
-        for path in sorted(root.rglob("*")):
+            return []
+        paths, refused = files_under(root, enter=lambda relative: not relative.rpartition("/")[2].startswith("."))
+        for path in paths:
             relative = path.relative_to(root)
             if (not path.is_file() or any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
                     or (suffixes is not None and path.suffix.lower() not in suffixes)):
@@ -395,6 +410,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
             uri = posixpath.join(prefix, relative.as_posix()) if prefix else relative.as_posix()
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
+        return [r for r in refused if suffixes is None or r.path.suffix.lower() in suffixes]
 
     def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig,
                         files: Files) -> str:
@@ -536,7 +552,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
                         finding.message, finding.check)
             if finding.check == "math":
                 self.shared.math_failures += 1
-            elif finding.check != "markup-in-text":  # shown, as text: not a fallback
+            elif finding.check != "markup-in-text" and finding.check not in SOURCE_CHECKS:  # not fallbacks
                 self.shared.fallbacks[self.language] = self.shared.fallbacks.get(self.language, 0) + 1
 
     def _glossary(self) -> str:
