@@ -76,10 +76,10 @@ def build_once(config: Path, site_dir: Path, navigation: bool) -> float:
         "import sys, time\n"
         "from mkdocs.commands.build import build\n"
         "from mkdocs.config import load_config\n"
-        "from site_builder.adapters.mkdocs import plugin\n"
+        "from site_builder.adapters.mkdocs import language_build\n"
         "from site_builder.names.model import NameIndex\n"
         "if sys.argv[3] == 'off':\n"
-        "    plugin.SiteBuilderPlugin._names = lambda self: NameIndex()\n"
+        "    language_build.SharedBuild.name_index = lambda self, announce: NameIndex()\n"
         "start = time.process_time()\n"
         "build(load_config(sys.argv[1], site_dir=sys.argv[2]))\n"
         "print(time.process_time() - start)\n")

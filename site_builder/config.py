@@ -32,6 +32,7 @@ DEFAULT_MAX_FILE_BYTES = 5_000_000
 DEFAULT_MAX_LINE_CHARS = 20_000
 #: Where fallback notices send readers who want to help translate.
 DEFAULT_GUIDE_URL = "translation-guide/"
+_LOCAL_URL = re.compile(r"^http://(127\.0\.0\.1|localhost):\d{1,5}/?$")
 #: The docstring conventions a site may fix (``source.docstrings.DocstringStyle``'s values).
 DOCSTRING_STYLES = ("auto", "google", "numpy", "sphinx", "markdown")
 DEFAULT_DOCSTRING_STYLE = "auto"
@@ -59,6 +60,10 @@ class SiteConfig:
     """Glob patterns of files to leave out."""
     guide_url: str = DEFAULT_GUIDE_URL
     """Site-relative URL of the translation guide that fallback notices link to."""
+    workbench_url: str = ""
+    """Address of the translators' workbench (``site-builder translate --port P``), e.g.
+    ``http://127.0.0.1:8765/``: the status page of a local preview links each file's missing and
+    fuzzy units to it. Only a local address; never a token (the workbench's cookie opens it)."""
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     """A source larger than this is skipped with a warning (memory and time stay bounded)."""
     max_line_chars: int = DEFAULT_MAX_LINE_CHARS
@@ -79,6 +84,11 @@ class SiteConfig:
         object.__setattr__(self, "repo_url", self.repo_url.rstrip("/"))
         object.__setattr__(self, "include", tuple(self.include))
         object.__setattr__(self, "exclude", tuple(self.exclude))
+        if self.workbench_url and not _LOCAL_URL.match(self.workbench_url):
+            error = _config_error("workbench_url", "http://127.0.0.1:PORT/ or http://localhost:PORT/",
+                                  self.workbench_url)
+            error.hint = "the workbench listens on this machine only; put no token in the address"
+            raise error
         for name in ("max_file_bytes", "max_line_chars"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
@@ -153,6 +163,7 @@ def _checked_values(values: Mapping[str, Any], base: Path) -> dict[str, Any]:
         "include": strings_of("include", DEFAULT_INCLUDE),
         "exclude": strings_of("exclude", ()),
         "guide_url": string_of("guide_url", DEFAULT_GUIDE_URL, "a site-relative URL"),
+        "workbench_url": string_of("workbench_url", "", "a local URL"),
         "docstring_style": string_of("docstring_style", DEFAULT_DOCSTRING_STYLE,
                                      f"one of {', '.join(DOCSTRING_STYLES)}"),
     }

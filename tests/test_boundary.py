@@ -91,3 +91,18 @@ def test_a_translation_file_leading_out_of_the_translations_folder_is_read_as_ab
     assert corpus.stale_caches == ()
     assert sorted(err.location.path.name for err in corpus.errors) == ["gone.ja.json", "mod.ja.json"]
     assert all("refused, it leads outside the translations folder" in str(err) for err in corpus.errors)
+
+
+def test_a_po_file_leading_out_of_the_po_folder_is_refused_by_name(tmp_path):
+    from site_builder.errors import TranslationFileError
+    from site_builder.translators.po import find_po_files
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "mod.ja.po").write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    po_dir = tmp_path / "po"
+    po_dir.mkdir()
+    (po_dir / "kept.ja.po").write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    assert [file_id for _, file_id, _ in find_po_files(po_dir, ["ja"])] == ["kept"]
+    (po_dir / "mod.ja.po").symlink_to(tmp_path / "elsewhere" / "mod.ja.po")
+    with pytest.raises(TranslationFileError, match=r"mod\.ja\.po.*leads outside the PO folder"):
+        find_po_files(po_dir, ["ja"])

@@ -57,7 +57,7 @@ def test_repo_url_loses_its_trailing_slash(tmp_path):
 
 
 def test_the_plugins_typed_options_default_to_the_same_config_as_an_empty_mapping(tmp_path):
-    from site_builder.adapters.mkdocs.plugin import PluginOptions
+    from site_builder.adapters.mkdocs.options import PluginOptions
 
     options = PluginOptions()
     options.load_dict({})

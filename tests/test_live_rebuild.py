@@ -130,3 +130,26 @@ def test_a_translation_edit_reloads_one_file_in_one_language(project):
     changes = classify_changes([project / "translations/pkg/squash.ja.json"], site, corpus)
     assert changes == Changes(caches=frozenset({("pkg/squash", "ja")}))
     assert classify_changes([project / "src/pkg/new.py"], site, corpus).full
+
+
+def test_on_an_mkdocs_it_was_not_written_for_an_edit_rebuilds_everything_correctly(project, caplog, monkeypatch):
+    from site_builder.adapters.mkdocs import internals
+
+    monkeypatch.setattr(internals, "installed_version", lambda name: "2.0.0")
+    internals._unsupported.cache_clear()
+    try:
+        site, served = _site(project), project / "served"
+        with _config_file(site, None, served) as path:
+            live = LiveSite(lambda: _load(path, site, site_dir=str(served)), SERVE_URL,
+                            lambda: [site.source_dir, site.translations_dir])
+            live.full_build()
+            _write(project / "translations/pkg/squash.ja.json", CACHE_JA.replace("向きを保つ", "向きはそのまま"))
+            with caplog.at_level(logging.INFO):
+                live.rebuild()
+        assert not [r for r in caplog.records if r.getMessage().startswith("rebuilt ")]  # a full build
+        _fresh_build(project, project / "fresh")
+    finally:
+        internals._unsupported.cache_clear()
+    served_tree, fresh_tree = _tree(served), _tree(project / "fresh")
+    assert "向きはそのまま" in served_tree["ja/pkg/squash.html"].decode()
+    assert [name for name in fresh_tree if served_tree.get(name) != fresh_tree[name]] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -10,9 +11,10 @@ import pytest
 from mkdocs.livereload import LiveReloadServer
 
 from site_builder.adapters.mkdocs import driver
-from site_builder.adapters.mkdocs.plugin import SharedBuild, SiteBuilderPlugin
-from site_builder.config import SiteConfig
+from site_builder.adapters.mkdocs.language_build import SharedBuild
+from site_builder.adapters.mkdocs.plugin import BuildOrders, SiteBuilderPlugin
 from site_builder.catalog.corpus import load_corpus
+from site_builder.config import SiteConfig
 
 MODULE = '''\
 """A module."""
@@ -39,9 +41,15 @@ plugins:
 def plugin_for(source_dir: Path, translations_dir: Path) -> SiteBuilderPlugin:
     site = SiteConfig(source_dir=source_dir, translations_dir=translations_dir, languages=("en", "ja"))
     plugin = SiteBuilderPlugin()
-    plugin.shared = SharedBuild(site=site, corpus=load_corpus(site, keep_going=True), root_site_url="",
-                                findings_folder=source_dir.parent)
+    plugin.take_orders(BuildOrders(shared=SharedBuild(site=site, corpus=load_corpus(site, keep_going=True),
+                                                       root_site_url="", findings_folder=source_dir.parent)))
     return plugin
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class RecordingServer:
@@ -81,7 +89,7 @@ def test_site_builder_serve_builds_and_watches_docs_config_sources_and_translati
 
     monkeypatch.setattr(LiveReloadServer, "serve", serve_once)
     site = SiteConfig(source_dir=project / "src", translations_dir=project / "translations", languages=("en", "ja"))
-    driver.serve_site(site, project / "mkdocs.yml", dev_addr="127.0.0.1:8765")
+    driver.serve_site(site, project / "mkdocs.yml", dev_addr=f"127.0.0.1:{free_port()}")
     assert seen["built"]
     assert {str(project / name) for name in ("docs", "mkdocs.yml", "src", "translations")} <= seen["watched"]
 

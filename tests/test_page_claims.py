@@ -10,7 +10,7 @@ import pytest
 
 from site_builder.adapters.cli import main
 from site_builder.adapters.mkdocs import plugin as plugin_module
-from site_builder.adapters.mkdocs.languages import PageClaims
+from site_builder.adapters.mkdocs.claims import PageClaims
 from site_builder.cache import BuildCache
 
 
@@ -70,24 +70,24 @@ def test_pages_a_helper_renders_are_the_ones_the_builder_would_render(tmp_path, 
     on_env = plugin_module.SiteBuilderPlugin.on_env
 
     def remember(self, env, **kwargs):
-        seen[self.language] = self
+        seen[self.language] = self.language_build
         return on_env(self, env, **kwargs)
 
     monkeypatch.setattr(plugin_module.SiteBuilderPlugin, "on_env", remember)
     assert main(["build", "--source", "src", "--translations", "translations", "--languages", "en,ja",
                  "--site-dir", str(tmp_path / "site"), "--jobs", "1"]) == 0
     english, japanese = seen["en"], seen["ja"]
-    built = {page.file_id: japanese._page_key(page) for page in japanese.plan.pages}
-    bodies = {file_id: japanese.shared.cache.get(key)[0] for file_id, key in built.items()}
+    built = {page.file_id: japanese.page_key(page) for page in japanese.plan.pages}
+    bodies = {file_id: japanese.shared.cache.get(key).body for file_id, key in built.items()}
     # A helper in another process of the same build: the English build's state, a fresh cache.
     english.shared.cache = BuildCache(tmp_path / "helped")
     claims = PageClaims(multiprocessing.get_context("fork"), ("ja",), len(english.plan.pages))
     last = len(english.plan.pages) - 1
     claims.build("ja", last)  # the builder has got to the last page: the helper leaves it
-    english.help_build("ja", claims)
+    english.help("ja", claims)
     stored = {file_id: english.shared.cache.get(key) for file_id, key in built.items()}
     reached = english.plan.pages[last].file_id
     assert stored[reached] is None
-    helped = {file_id: value[0] for file_id, value in stored.items() if value is not None}
+    helped = {file_id: value.body for file_id, value in stored.items() if value is not None}
     assert helped == {file_id: body for file_id, body in bodies.items() if file_id != reached}
     assert "ホーム" in helped["m0"]  # rendered in Japanese

@@ -238,3 +238,21 @@ def test_a_source_leading_out_of_the_source_folder_is_refused_with_a_warning(pro
     assert not (site / "pkg/photo.png").exists() and not (site / "ja/pkg/photo.png").exists()
     assert not any("Not the project" in path.read_text(encoding="utf-8", errors="replace")
                    for path in site.rglob("*") if path.is_file() and path.suffix in (".html", ".json"))
+
+
+def test_a_docs_page_or_example_leading_out_of_the_project_is_refused_with_a_warning(project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "secret.md").write_text("# Secret\n\nNot the project's.\n", encoding="utf-8")
+    (outside / "secret.py").write_text('"""Not the project\'s either."""\nX = 1\n', encoding="utf-8")
+    (project / "docs/leak.md").symlink_to(outside / "secret.md")
+    (project / "docs/guide.md").write_text(f"# Guide\n\n<!-- example: {outside / 'secret.py'} -->\n",
+                                           encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"WARNING.*docs/leak\.md: refused, it leads outside the docs folder", result.stderr)
+    assert re.search(r"WARNING.*docs/guide\.md: the example .*secret\.py is refused", result.stderr)
+    site = project / "site"
+    assert (site / "guide.html").exists() and not (site / "leak.html").exists()
+    assert not any("Not the project" in path.read_text(encoding="utf-8", errors="replace")
+                   for path in site.rglob("*") if path.is_file() and path.suffix in (".html", ".json"))
+    assert mkdocs_build(project, "--strict").returncode != 0

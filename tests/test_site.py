@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import SiteConfig
+from site_builder.errors import ConfigError
 from site_builder.catalog.corpus import Corpus, CorpusFile, FileTranslation
 from site_builder.translators.glossary import GlossaryRow
 from site_builder.model import (
@@ -245,6 +246,21 @@ def test_status_counts_missing_fuzzy_and_orphaned_units_per_page(plan, corpus):
     cells = [cell.split("</td>")[0] for cell in row.split("<td>")[2:]]
     assert cells == ["4", "1", "2", "1", "3", "25%"]  # units, translated, missing, fuzzy, orphaned
     assert 'href="capsule_networks/index.html"' in status
+
+
+def test_status_links_missing_and_fuzzy_counts_to_a_configured_workbench_without_a_token(plan, corpus):
+    status = status_html(plan, corpus, "ja", workbench_url="http://127.0.0.1:8765/")
+    row = status.split(f'id="{file_anchor("capsule_networks/__init__")}"')[1].split("</tr>")[0]
+    assert ('<a href="http://127.0.0.1:8765/?lang=ja&amp;file=capsule_networks%2F__init__&amp;show=missing"'
+            in row)
+    assert "show=fuzzy" in row and "token" not in status
+    assert "127.0.0.1:8765" not in status_html(plan, corpus, "ja")  # none unless configured
+
+
+@pytest.mark.parametrize("url", ["https://example.org/", "http://127.0.0.1:8765/?token=x", "http://10.0.0.1:80/"])
+def test_a_workbench_url_must_be_local_and_carry_no_token(url):
+    with pytest.raises(ConfigError, match="workbench_url"):
+        SiteConfig(source_dir=Path("s"), translations_dir=Path("t"), workbench_url=url)
 
 
 def test_english_status_page_has_a_table_per_target_language(plan, corpus):

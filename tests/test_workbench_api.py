@@ -84,7 +84,7 @@ def test_files_lists_counts_per_file(server):
     assert status == 200
     by_id = {row["file"]: row for row in files}
     assert by_id["capsnet/train"] | {} == {"file": "capsnet/train", "units": 4, "translated": 4,
-                                          "missing": 0, "fuzzy": 0, "orphaned": 0}
+                                          "missing": 0, "fuzzy": 0, "orphaned": 0, "problems": 0}
     assert (by_id["capsnet/__init__"]["translated"], by_id["capsnet/__init__"]["fuzzy"]) == (1, 1)
 
 
@@ -96,7 +96,8 @@ def test_units_carry_memory_and_fuzzy_suggestions_with_file_and_score(server, pr
     assert create["value"] is None and create["state"] == "missing"
     assert create["suggestions"][0] == {"value": "<p>実験を作成する</p>\n", "source": "memory",
                                         "file": "capsnet/train", "score": 1.0,
-                                        "english": create["suggestions"][0]["english"]}
+                                        "english": create["suggestions"][0]["english"],
+                                        "blocks": [{"tag": "p", "fixed": False, "items": ["実験を作成する"]}]}
     squash = next(unit for unit in units if "squash" in unit["english"])
     [similar] = squash["suggestions"]
     assert similar["source"] == "memory" and 0.75 <= similar["score"] < 1.0
@@ -285,3 +286,119 @@ def test_translate_on_a_folder_of_caches_alone_needs_no_sources_config_or_langua
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_the_page_and_the_session_answer_to_the_cookie_but_the_api_does_not(server):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+    cookie = {"Host": f"127.0.0.1:{server.port}", "Cookie": "sb_workbench=secret-token"}
+    for path, expected in (("/", 200), ("/api/session", 200), ("/api/files", 403), ("/api/units?file=x", 403)):
+        connection.request("GET", path, headers=cookie)
+        response = connection.getresponse()
+        body = response.read()
+        assert response.status == expected, path
+        if path == "/api/session":
+            assert json.loads(body) == {"token": "secret-token"}
+            assert "Access-Control-Allow-Origin" not in response.headers
+    connection.request("GET", "/api/session", headers={**cookie, "Cookie": "sb_workbench=wrong"})
+    assert connection.getresponse().status == 403
+
+
+def test_units_come_a_page_at_a_time_filtered_and_across_files(server):
+    status, page = request(server, "GET", units_path("capsnet/__init__") + "&limit=2&offset=1")
+    assert status == 200 and page["total"] >= 3 and len(page["units"]) == 2 and page["offset"] == 1
+    status, missing = request(server, "GET", units_path("capsnet/__init__") + "&show=missing&limit=50")
+    assert missing["units"] and all(unit["state"] == "missing" for unit in missing["units"])
+    status, everywhere = request(server, "GET", "/api/units?lang=ja&file=*&show=translated&limit=50")
+    assert {unit["file"] for unit in everywhere["units"]} == {"capsnet/train", "capsnet/__init__"}
+    assert all(unit["state"] == "translated" for unit in everywhere["units"])
+    status, progress = request(server, "GET", "/api/progress?lang=ja")
+    assert progress["files"] == progress["indexed"] == 2 and progress["translated"] == 5
+
+
+def test_concordance_search_finds_english_and_translations_with_their_files(server):
+    status, found = request(server, "GET", "/api/search?lang=ja&q=squash%20FUNCTION&in=source")
+    assert status == 200 and {hit["file"] for hit in found["hits"]} == {"capsnet/train", "capsnet/__init__"}
+    status, found = request(server, "GET", "/api/search?lang=ja&q=" + quote("実験") + "&in=translation")
+    assert [hit["file"] for hit in found["hits"]] == ["capsnet/train"]
+
+
+def test_a_unit_can_be_saved_as_blocks_and_its_editor_holds_the_keys_structure(server, project):
+    status, units = request(server, "GET", units_path("capsnet/__init__"))
+    create = next(unit for unit in units if unit["english"] == "<p>Create experiment </p>\n")
+    assert create["editor"]["blocks"] == [{"tag": "p", "fixed": False, "items": []}]
+    status, body = request(server, "PUT", units_path("capsnet/__init__"),
+                           {"key": create["key"], "blocks": [["実験を作る"]], "base": None})
+    assert status == 200 and body["value"] == "<p>実験を作る</p>\n"
+    cache = catalog_path(project.translations_dir, "capsnet/__init__", "ja")
+    assert json.loads(cache.read_text())[create["key"]] == "<p>実験を作る</p>\n"
+    status, body = request(server, "PUT", units_path("capsnet/__init__"),
+                           {"key": create["key"], "blocks": [["a"], ["b"]]})
+    assert status == 400
+
+
+def test_a_save_from_a_stale_base_is_a_conflict_but_other_keys_changing_is_not(server, project):
+    cache = catalog_path(project.translations_dir, "capsnet/__init__", "ja")
+    status, units = request(server, "GET", units_path("capsnet/__init__"))
+    create = next(unit for unit in units if unit["english"] == "<p>Create experiment </p>\n")
+    entries = json.loads(cache.read_text())
+    entries["an unrelated key"] = "changed by another writer"
+    save_catalog(cache, entries)
+    status, body = request(server, "PUT", units_path("capsnet/__init__"),
+                           {"key": create["key"], "value": "<p>実験</p>\n", "base": None})
+    assert status == 200
+    entries = json.loads(cache.read_text())
+    assert entries["an unrelated key"] == "changed by another writer"
+    entries[create["key"]] = "<p>他の人</p>\n"
+    save_catalog(cache, entries)
+    status, body = request(server, "PUT", units_path("capsnet/__init__"),
+                           {"key": create["key"], "value": "<p>私の訳</p>\n", "base": "<p>実験</p>\n"})
+    assert status == 409 and body["disk_value"] == "<p>他の人</p>\n"
+    assert json.loads(cache.read_text())[create["key"]] == "<p>他の人</p>\n"
+
+
+def test_pretranslation_puts_exact_matches_in_the_fuzzy_sidecar_never_in_the_cache(server, project):
+    cache = catalog_path(project.translations_dir, "capsnet/__init__", "ja")
+    before = cache.read_bytes()
+    status, body = request(server, "POST", "/api/pretranslate?lang=ja&file=*")
+    assert status == 200 and body["files"] == {"capsnet/__init__": 1}
+    assert cache.read_bytes() == before
+    sidecar = json.loads(fuzzy_path(cache).read_text())
+    assert sidecar["<p>Create experiment </p>\n"]["translation"] == "<p>実験を作成する</p>\n"
+    status, units = request(server, "GET", units_path("capsnet/__init__"))
+    create = next(unit for unit in units if unit["english"] == "<p>Create experiment </p>\n")
+    assert create["state"] == "fuzzy" and create["value"] is None
+
+
+def test_a_fuzzy_unit_shows_a_word_diff_of_its_english(server):
+    _, units = request(server, "GET", units_path("capsnet/__init__"))
+    fuzzy = next(unit for unit in units if unit["state"] == "fuzzy")
+    diff = fuzzy["suggestions"][0]["diff"]
+    assert ["-", "Old text"] in diff or any(op == "-" and "Old" in text for op, text in diff)
+    assert any(op == "+" for op, _ in diff)
+
+
+def test_a_cache_linked_from_outside_is_neither_listed_nor_read_nor_written_through(tmp_path):
+    config = make_project(tmp_path / "project")
+    secret = tmp_path / "elsewhere" / "secret.json"
+    secret.parent.mkdir()
+    secret.write_text('{"<p>Create experiment </p>\\n": "<p>secret</p>\\n"}')
+    (config.translations_dir / "leak.ja.json").symlink_to(secret)
+    cache = catalog_path(config.translations_dir, "capsnet/__init__", "ja")
+    cache.unlink()
+    cache.symlink_to(secret)
+    running = WorkbenchServer(config, ("ja",), token="secret-token")
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    try:
+        status, files = request(running, "GET", "/api/files?lang=ja")
+        assert "leak" not in {row["file"] for row in files}
+        status, body = request(running, "GET", units_path("capsnet/__init__"))
+        assert status == 409 and "<p>secret</p>" not in json.dumps(body, ensure_ascii=False)
+        status, body = request(running, "PUT", units_path("capsnet/__init__"),
+                               {"key": "<p>Create experiment </p>\n", "value": "<p>実験</p>\n"})
+        assert status == 409 and "outside" in body["error"]
+        assert secret.read_text() == '{"<p>Create experiment </p>\\n": "<p>secret</p>\\n"}'
+        assert cache.is_symlink()
+    finally:
+        running.shutdown()
+        running.server_close()

@@ -47,16 +47,33 @@ class CodeNavigation:
     section_ids: Mapping[str, tuple[str, ...]]
     """File id -> the id of each of its sections."""
     built: dict[str, Page] = field(default_factory=dict)
-    """File id -> the page rendered for it in this build (filled in as pages are rendered)."""
+    """File id -> the page rendered for it in this build (handed in by :meth:`keep`)."""
     links: dict[str, CodeLinks] = field(default_factory=dict)
     paragraphs: dict[tuple[str, int], dict[str, str] | None] = field(default_factory=dict)
     """(file id, section) -> its card paragraph: many pages show the same few definitions."""
     _names: dict[tuple[str, str], int] | None = None
 
     @classmethod
-    def for_corpus(cls, plan: SitePlan, corpus: Corpus, index: NameIndex, lang: str) -> "CodeNavigation":
-        return cls(plan=plan, index=index, lang=lang,
+    def for_corpus(cls, plan: SitePlan, corpus: Corpus, index: NameIndex, lang: str, *,
+                   built: dict[str, Page] | None = None) -> "CodeNavigation":
+        """``built``: the pages already rendered (serve, making the links again after an edit)."""
+        return cls(plan=plan, index=index, lang=lang, built={} if built is None else built,
                    section_ids={file.source.id: ids_of(file.source.sections) for file in corpus.files})
+
+    def reload(self, corpus: Corpus, reloaded: frozenset[str], *, unlinked: frozenset[str] = frozenset()) -> None:
+        """See the files ``reloaded`` from ``corpus`` (serve): their section ids taken again,
+        their card paragraphs forgotten; ``unlinked`` pages shown without code links until the
+        name index is made again."""
+        self.section_ids = {**self.section_ids, **{file.source.id: ids_of(file.source.sections)
+                                                   for file in corpus.files if file.source.id in reloaded}}
+        for key in [key for key in self.paragraphs if key[0] in reloaded]:
+            del self.paragraphs[key]
+        for file_id in unlinked:
+            self.links[file_id] = ()
+
+    def keep(self, file_id: str, page: Page) -> None:
+        """Remember the page rendered for ``file_id``: the cards of other pages show its notes."""
+        self.built[file_id] = page
 
     def page_links(self, page: SourcePage) -> CodeLinks:
         """The links of ``page``'s code (remembered: the card file lists their definitions)."""

@@ -13,10 +13,10 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Sequence
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from site_builder.site.links import rewrite_note_links
 from site_builder.site.plan import GUIDE_URI, HOME_URI, STATUS_URI, SitePlan, SourcePage, relative_url
@@ -27,7 +27,7 @@ from site_builder.config import SOURCE_LANGUAGE, SiteConfig
 from site_builder.catalog.corpus import Corpus, CorpusFile, FileStats, language_stats
 from site_builder.source.ids import file_anchor
 from site_builder.translators.glossary import GlossaryRow
-from site_builder.model import Finding, SourceKind, UnitResult, UnitState
+from site_builder.model import Finding, Page, SourceKind, UnitResult, UnitState
 from site_builder.render.layout import PageChrome, page_html
 from site_builder.render.page import PageSources, build_page, title_and_description
 from site_builder.catalog.store import catalog_path
@@ -91,15 +91,27 @@ def source_url(config: SiteConfig, page: SourcePage) -> str:
 # --- source pages -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class RenderedPage:
+    """A source page rendered in one language: what the build writes, reports and indexes."""
+
+    body: str
+    """The page's HTML body (the theme puts it into its template)."""
+    findings: tuple[Finding, ...]
+    """Problems the build must report (a value shown in English, math that did not convert)."""
+    page: Page
+    """The rendered page as a value: its sections' notes feed the search index and the cards."""
+
+
 def render_source_page(plan: SitePlan, config: SiteConfig, file: CorpusFile, page: SourcePage,
                        lang: str, *, navigation: CodeNavigation | None = None,
-                       folder_titles: Mapping[str, str] | None = None) -> tuple[str, tuple[Finding, ...]]:
-    """One source page in ``lang``: its HTML body and the findings the build must report.
+                       folder_titles: Mapping[str, str] | None = None) -> RenderedPage:
+    """One source page in ``lang``: its HTML body, the findings to report, and the Page itself.
 
     A language whose cache could not be read (absent from ``file.translations``) shows every
     note in English, marked as such. With ``navigation``, names in the code link to their
-    definitions, the page points at its card file, and the rendered page is kept for the cards.
-    ``folder_titles`` (folder -> its index page's title in ``lang``) name the breadcrumbs.
+    definitions and the page points at its card file. ``folder_titles`` (folder -> its index
+    page's title in ``lang``) name the breadcrumbs.
     """
     translation = file.translations.get(lang)
     results = translation.results if translation else tuple(
@@ -115,11 +127,10 @@ def render_source_page(plan: SitePlan, config: SiteConfig, file: CorpusFile, pag
                                                  rewrite_note_links(section.notes_html, plan, page, lang)))
         for section in built.sections))
     chrome = page_chrome(plan, config, page, lang, folder_titles)
-    if navigation is not None:
-        navigation.built[page.file_id] = built
-        if links:
-            chrome = replace(chrome, cards_url=navigation.cards_url(page))
-    return page_html(built, page.kind, chrome), built.findings + source_findings(file, lang, navigation)
+    if navigation is not None and links:
+        chrome = replace(chrome, cards_url=navigation.cards_url(page))
+    return RenderedPage(body=page_html(built, page.kind, chrome),
+                        findings=built.findings + source_findings(file, lang, navigation), page=built)
 
 
 #: The checks of :func:`source_findings`: about the source, not a translation shown in English.
@@ -218,8 +229,11 @@ def _home_footer(plan: SitePlan, lang: str, here: str, ui: Mapping[str, str]) ->
     return f'<p class="sb-home-footer">{items}</p>'
 
 
-def status_html(plan: SitePlan, corpus: Corpus, lang: str) -> str:
-    """Coverage per page: a table per target language (all of them on the English site)."""
+def status_html(plan: SitePlan, corpus: Corpus, lang: str, workbench_url: str = "") -> str:
+    """Coverage per page: a table per target language (all of them on the English site).
+
+    ``workbench_url`` (a local preview's, from ``SiteConfig.workbench_url``): each file's
+    missing and fuzzy counts link to the workbench opened on that file and filter."""
     ui = ui_text(lang)
     here = plan.site_path(STATUS_URI, lang)
     targets = corpus.languages if lang == SOURCE_LANGUAGE else tuple(
@@ -230,7 +244,7 @@ def status_html(plan: SitePlan, corpus: Corpus, lang: str) -> str:
     for code in targets:
         if lang == SOURCE_LANGUAGE:
             parts.append(f'<h2 id="lang-{code}">{html.escape(plan.language(code).name)}</h2>')
-        parts.append(_status_table(plan, corpus, code, lang, here))
+        parts.append(_status_table(plan, corpus, code, lang, here, workbench_url))
     errors = [str(err) for err in corpus.errors
               if lang == SOURCE_LANGUAGE or f".{lang}." in str(err.location.path or "")]
     if errors:
@@ -239,7 +253,8 @@ def status_html(plan: SitePlan, corpus: Corpus, lang: str) -> str:
     return "\n".join(parts)
 
 
-def _status_table(plan: SitePlan, corpus: Corpus, code: str, lang: str, here: str) -> str:
+def _status_table(plan: SitePlan, corpus: Corpus, code: str, lang: str, here: str,
+                  workbench_url: str = "") -> str:
     ui = ui_text(lang)
     stats = language_stats(corpus, code)
     pages = {page.file_id: page for page in plan.pages}
@@ -256,18 +271,29 @@ def _status_table(plan: SitePlan, corpus: Corpus, code: str, lang: str, here: st
             label = f'<a href="{html.escape(href)}">{label}</a> <code>{html.escape(page.source_path)}</code>'
         else:
             label = f"<code>{html.escape(file_id)}</code> ({html.escape(ui['no_source'])})"
-        rows.append(_status_row(file_anchor(file_id), label, counts))
+        rows.append(_status_row(file_anchor(file_id), label, counts,
+                                _workbench_links(workbench_url, code, file_id) if workbench_url else None))
     total = sum(stats.values(), FileStats())
     rows.append(_status_row("", f"<strong>{html.escape(ui['total'])}</strong>", total))
     return (f'<table data-sb-table="status" data-lang="{code}"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
-def _status_row(anchor: str, label: str, counts: FileStats) -> str:
+def _workbench_links(url: str, code: str, file_id: str) -> dict[int, str]:
+    """Column -> the workbench address that opens the file on that filter (no token)."""
+    base = url.rstrip("/") + "/"
+    return {column: f"{base}?{urlencode({'lang': code, 'file': file_id, 'show': show})}"
+            for column, show in ((2, "missing"), (3, "fuzzy"))}
+
+
+def _status_row(anchor: str, label: str, counts: FileStats, links: Mapping[int, str] | None = None) -> str:
     percent = "–" if counts.percent is None else f"{counts.percent:.0f}%"
     cells = (counts.units, counts.translated, counts.missing, counts.fuzzy, counts.orphaned)
     ident = f' id="{anchor}"' if anchor else ""
-    numbers = "".join(f"<td>{value}</td>" for value in cells)
+    numbers = "".join(
+        f'<td><a href="{html.escape((links or {})[column])}" rel="noopener">{value}</a></td>'
+        if links and column in links and value else f"<td>{value}</td>"
+        for column, value in enumerate(cells, 1))
     return f"<tr{ident}><td>{label}</td>{numbers}<td>{percent}</td></tr>"
 
 

@@ -37,10 +37,11 @@ from babel.messages.pofile import PoFileError, normalize, read_po, write_po
 
 from site_builder.translators.checks import check_value
 from site_builder.catalog.corpus import Corpus, CorpusFile, FileTranslation
+from site_builder.source.boundary import files_under
 from site_builder.source.ids import unit_ids
 from site_builder.render.placeholders import replace_canonical, show_original
 from site_builder.errors import Location, TranslationFileError
-from site_builder.fileio import write_atomic
+from site_builder.fileio import locked, write_atomic
 from site_builder.translators.glossary import Glossary
 from site_builder.model import (
     Finding,
@@ -50,7 +51,7 @@ from site_builder.model import (
     UnitResult,
     UnitState,
 )
-from site_builder.catalog.store import fuzzy_path, save_catalog, save_suggestions
+from site_builder.catalog.store import apply_changes, changes_between, fuzzy_path, save_suggestions
 from site_builder.render.htmltree import visible_text
 
 #: Fixed header dates keep exported files byte-stable (the cache, not the PO, is the record).
@@ -215,9 +216,16 @@ def _check_strings(text: str, path: Path) -> None:
 
 
 def find_po_files(po_dir: Path, languages: Sequence[str]) -> list[tuple[Path, str, str]]:
-    """``(path, file id, lang)`` of every ``<file id>.<lang>.po`` under ``po_dir``, sorted."""
+    """``(path, file id, lang)`` of every ``<file id>.<lang>.po`` under ``po_dir``, sorted.
+
+    Raises:
+        TranslationFileError: a PO file (or folder) there is a link whose real path leaves ``po_dir``.
+    """
+    paths, refused = files_under(po_dir, keep=lambda relative: relative.endswith(".po"))
+    for outside in refused:
+        raise TranslationFileError(outside.reason("PO"), location=Location(outside.path), hint=outside.hint)
     found = []
-    for path in sorted(po_dir.rglob("*.po")):
+    for path in paths:
         relative = path.relative_to(po_dir).as_posix()
         stem, _, lang = relative[: -len(".po")].rpartition(".")
         if stem and (not languages or lang in languages):
@@ -341,12 +349,16 @@ def apply_import(plans: Sequence[FileImport]) -> list[FileImport]:
     written = []
     for plan in plans:
         changed = False
-        if dict(plan.entries) != dict(plan.translation.catalog.entries):
-            save_catalog(plan.translation.catalog.path, plan.entries)
-            changed = True
-        if dict(plan.suggestions) != dict(plan.translation.suggestions):
-            save_suggestions(fuzzy_path(plan.translation.catalog.path), plan.suggestions)
-            changed = True
+        path = plan.translation.catalog.path
+        with locked(path):  # the cache and its sidecar, as every writer of them does
+            if dict(plan.entries) != dict(plan.translation.catalog.entries):
+                # Merged into the file as it is now: an edit made since the import read it is kept,
+                # and one that clashes stops the import with both versions on disk.
+                apply_changes(path, plan.lang, changes_between(plan.translation.catalog.entries, plan.entries))
+                changed = True
+            if dict(plan.suggestions) != dict(plan.translation.suggestions):
+                save_suggestions(fuzzy_path(path), plan.suggestions)
+                changed = True
         if changed:
             written.append(plan)
     return written

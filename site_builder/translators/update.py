@@ -24,10 +24,12 @@ from typing import Iterable, Mapping, Sequence
 from site_builder.render.htmltree import visible_text
 from site_builder.catalog.corpus import Corpus, FileTranslation
 from site_builder.model import Orphan, Suggestion, Unit, UnitState
+from site_builder.fileio import locked
 from site_builder.catalog.store import (
     archive_path,
     fuzzy_path,
     load_catalog,
+    apply_changes,
     save_catalog,
     save_suggestions,
 )
@@ -146,14 +148,16 @@ def apply_update(plan: UpdatePlan) -> None:
     That order means a run killed between two writes leaves a pruned value in both the archive
     and the cache, never in neither.
     """
-    if plan.archived:
-        archive = archive_path(plan.cache)
-        existing = load_catalog(archive, plan.lang).entries
-        save_catalog(archive, merge_archive(existing, plan.archived))
-    if plan.remaining is not None:
-        save_catalog(plan.cache, plan.remaining)
-    if plan.made or plan.dropped:
-        save_suggestions(fuzzy_path(plan.cache), plan.suggestions)
+    with locked(plan.cache):  # one lock per cache, its sidecars included (see catalog.store)
+        if plan.archived:
+            archive = archive_path(plan.cache)
+            existing = load_catalog(archive, plan.lang).entries
+            save_catalog(archive, merge_archive(existing, plan.archived))
+        if plan.remaining is not None:
+            # Only the archived keys leave the cache; a value another writer saved meanwhile stays.
+            apply_changes(plan.cache, plan.lang, {key: (value, None) for key, value in (plan.archived or {}).items()})
+        if plan.made or plan.dropped:
+            save_suggestions(fuzzy_path(plan.cache), plan.suggestions)
 
 
 def update_corpus(corpus: Corpus, *, prune: bool = False) -> list[UpdatePlan]:

@@ -30,12 +30,25 @@ def unit_for(page, english_start: str):
     return page.locator("article.wb-unit").filter(has=page.locator(".wb-english", has_text=english_start))
 
 
+def open_in_english(page, url: str) -> None:
+    """Open the editor with its interface in English (it follows the target language, ja, else)."""
+    page.goto(url)
+    page.locator("article.wb-unit").first.wait_for()
+    page.select_option("#wb-ui", "en")
+
+
+def raw_html(unit):
+    """The unit's HTML view (for experts): opened, then its textarea."""
+    unit.locator(".wb-raw-toggle").click()
+    return unit.locator("textarea")
+
+
 def test_typing_a_broken_value_shows_the_check_then_an_accepted_suggestion_is_saved(workbench, open_page, requests):
     server, config = workbench
     page = open_page(1280, 900)
-    page.goto(f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
+    open_in_english(page, f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
     unit = unit_for(page, "Create experiment")
-    field = unit.locator("textarea")
+    field = raw_html(unit)
     field.click()
     field.type("<p>実験 <span translate=no>_^_3_^_</span></p>")
     unit.locator('.wb-findings li[data-check="placeholders"]').wait_for()
@@ -53,12 +66,12 @@ def test_an_error_is_not_saved_and_japanese_ui_and_phone_width_work(workbench, o
     cache = catalog_path(config.translations_dir, "capsnet/__init__", "ja")
     before = cache.read_bytes()
     page = open_page(390, 800)
-    page.goto(f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
+    open_in_english(page, f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
     page.select_option("#wb-ui", "ja")
     unit = unit_for(page, "squash function")
     unit.locator(".wb-english math").wait_for()  # the English as readers see it: MathML
     assert unit.locator(".wb-state").inner_text() == "未翻訳"
-    field = unit.locator("textarea")
+    field = raw_html(unit)
     field.fill("<p>関数")
     unit.locator(".wb-chip").first.click()  # inserts placeholder 0 at the cursor
     assert "<span translate=no>_^_0_^_</span>" in field.input_value()
@@ -72,14 +85,14 @@ def test_an_error_is_not_saved_and_japanese_ui_and_phone_width_work(workbench, o
 def test_keys_reach_the_next_missing_unit_accept_its_suggestion_and_save(workbench, open_page):
     server, config = workbench
     page = open_page(1280, 900)
-    page.goto(f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
-    page.locator("article.wb-unit").first.wait_for()
+    open_in_english(page, f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
     page.select_option("#wb-filter", "missing")
+    page.locator("article.wb-unit .wb-state", has_text="fuzzy").wait_for(state="detached")
     page.keyboard.press("Alt+n")
     current = page.locator("article.wb-current")
     assert "squash" in current.locator(".wb-english").inner_text()
     page.keyboard.press("Alt+a")
-    assert "スカッシュ" in current.locator("textarea").input_value()
+    assert "スカッシュ" in current.locator("[data-editor]").inner_text()
     page.keyboard.press("Control+s")
     page.locator("#wb-message", has_text="Saved").wait_for()
     saved = json.loads(catalog_path(config.translations_dir, "capsnet/__init__", "ja").read_text())
@@ -90,9 +103,9 @@ def test_a_file_changed_on_disk_is_not_overwritten_and_the_reload_shows_both_tex
     server, config = workbench
     cache = catalog_path(config.translations_dir, "capsnet/__init__", "ja")
     page = open_page(1280, 900)
-    page.goto(f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
+    open_in_english(page, f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
     unit = unit_for(page, "Create experiment")
-    unit.locator("textarea").fill("<p>実験を作る</p>\n")
+    raw_html(unit).fill("<p>実験を作る</p>\n")
     entries = json.loads(cache.read_text())
     entries["<p>Create experiment </p>\n"] = "<p>他の人の訳</p>\n"
     cache.write_text(json.dumps(entries, indent=1, sort_keys=True))
@@ -109,8 +122,8 @@ def test_a_file_changed_on_disk_is_not_overwritten_and_the_reload_shows_both_tex
 def test_unsaved_text_survives_opening_another_file_and_coming_back(workbench, open_page):
     server, _ = workbench
     page = open_page(1280, 900)
-    page.goto(f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
-    unit_for(page, "Create experiment").locator("textarea").fill("<p>下書き</p>")
+    open_in_english(page, f"http://127.0.0.1:{server.port}/?token=browser-token&file=capsnet/__init__")
+    raw_html(unit_for(page, "Create experiment")).fill("<p>下書き</p>")
     page.select_option("#wb-file", "capsnet/train")
     unit_for(page, "Training").first.wait_for()
     page.select_option("#wb-file", "capsnet/__init__")

@@ -9,7 +9,8 @@ English build renders ``/`` and its plugin then builds the others
 (:meth:`SiteBuilderPlugin.build_language`).
 Serving builds every language into one temporary folder and serves it with MkDocs'
 livereload server; a change renders again only the pages it affects (:mod:`.live`).
-``--jobs N`` builds the other languages in worker processes (:mod:`.languages`). MkDocs errors become :class:`SiteBuilderError`; this module must not render pages.
+``--jobs N`` builds the other languages in worker processes (:mod:`.languages`). MkDocs errors
+become :class:`SiteBuilderError`; this module must not render pages.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import yaml
@@ -29,14 +32,23 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
+from site_builder.adapters.mkdocs import internals
 from site_builder.adapters.mkdocs.languages import LanguagePool
 from site_builder.adapters.mkdocs.live import LiveSite
-from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
-from site_builder.adapters.mkdocs.project import PLUGIN_NAME, docs_dir_of
-from site_builder.config import SiteConfig
+from site_builder.adapters.mkdocs.plugin import BuildOrders, SiteBuilderPlugin
+from site_builder.adapters.mkdocs.project import PLUGIN_NAME, Overrides, docs_dir_of
+from site_builder.adapters.mkdocs.serving import (
+    check_address_free,
+    refuse_foreign_hosts,
+)
+from site_builder.adapters.mkdocs.worker import work
 from site_builder.cache import CACHE_FOLDER
+from site_builder.config import SiteConfig
 from site_builder.errors import ConfigError, Location, SiteBuilderError
 from site_builder.fileio import write_atomic
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 def find_plugin(config: MkDocsConfig) -> SiteBuilderPlugin:
@@ -82,7 +94,7 @@ def synthesised_config(*, site_name: str, docs_dir: Path, site_dir: Path) -> str
 
 @contextlib.contextmanager
 def _config_file(site: SiteConfig, config_file: Path | None, site_dir: Path,
-                 overrides: dict[str, object] | None = None) -> Iterator[Path]:
+                 overrides: Overrides | None = None) -> Iterator[Path]:
     """The project's config file, or a synthesised one that lives as long as the block.
 
     A project without its docs folder (hand-written pages are optional) gets an empty one
@@ -106,13 +118,12 @@ def _config_file(site: SiteConfig, config_file: Path | None, site_dir: Path,
         yield path
 
 
-def _load(path: Path, site: SiteConfig, **overrides: object) -> MkDocsConfig:
+def _load(path: Path, site: SiteConfig, **overrides: Unpack[Overrides]) -> MkDocsConfig:
     """Let MkDocs load ``path``, then give our plugin the CLI's SiteConfig in place of its options."""
     config = load_config(config_file=str(path), **overrides)
-    plugin = find_plugin(config)
-    plugin.site_config = site
-    plugin.findings_folder = Path.cwd()  # the CLI's user stands here
-    plugin.cache_folder = cache_folder(path)
+    # The CLI's user stands in the working folder: warnings name files from there.
+    find_plugin(config).take_orders(BuildOrders(site=site, findings_folder=Path.cwd(),
+                                                cache_folder=cache_folder(path)))
     return config
 
 
@@ -141,7 +152,7 @@ def build_site(site: SiteConfig, config_file: Path | None = None, *, site_dir: P
     """
     configure_logging()
     target = site_dir or (config_file.parent / "site" if config_file else Path.cwd() / "site")
-    overrides: dict[str, object] = {"strict": strict}
+    overrides: Overrides = {"strict": strict}
     if site_dir is not None or config_file is None:
         overrides["site_dir"] = str(target.resolve())
     if site_url is not None:
@@ -152,17 +163,18 @@ def build_site(site: SiteConfig, config_file: Path | None = None, *, site_dir: P
         with _config_file(site, config_file, target, overrides) as path:
             config = _load(path, site, **overrides)
             plugin = find_plugin(config)
-            plugin.release_when_written = True  # a one-off build: no page is rendered again
+            pool = None
             if jobs > 1 and site.target_languages:
-                plugin.language_pool = LanguagePool(path, site, overrides, site.target_languages,
-                                                    jobs, plugin.findings_folder or Path.cwd(),
-                                                    cache_folder(path))
+                pool = LanguagePool(path, site, overrides, site.target_languages, jobs, Path.cwd(),
+                                    cache_folder(path), work)
+            # A one-off build: no page is rendered again, each language's are let go once written.
+            plugin.take_orders(replace(plugin.orders, release_when_written=True, language_pool=pool))
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)
             finally:
-                if plugin.language_pool is not None:
-                    plugin.language_pool.close()
+                if pool is not None:
+                    pool.close()
                 config.plugins.on_shutdown()
             return Path(config.site_dir)
     except MkDocsException as err:
@@ -181,7 +193,7 @@ def serve_site(site: SiteConfig, config_file: Path | None = None, *, dev_addr: s
     """
     configure_logging()
     site_dir = Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
-    extra: dict[str, object] = {"site_dir": str(site_dir)}
+    extra: Overrides = {"site_dir": str(site_dir)}
     if dev_addr:
         extra["dev_addr"] = dev_addr
     if site_name:
@@ -196,29 +208,19 @@ def serve_site(site: SiteConfig, config_file: Path | None = None, *, dev_addr: s
         shutil.rmtree(site_dir, ignore_errors=True)
 
 
-def _serve(path: Path, site: SiteConfig, extra: dict[str, object], site_dir: Path,
+def _serve(path: Path, site: SiteConfig, extra: Overrides, site_dir: Path,
            livereload: bool) -> None:
     from mkdocs.livereload import LiveReloadServer
 
     config = _load(path, site, **extra)
     host, port = config.dev_addr
+    check_address_free(host, port)  # before a whole site is built for nothing
     mount_path = urlsplit(config.site_url or "/").path
     serve_url = f"http://{host}:{port}{mount_path}"
 
     def watched() -> list[Path]:
         folders = [Path(config.docs_dir), path, site.source_dir, site.translations_dir]
         return [folder for folder in folders if folder.exists()]
-
-    def request_rebuild() -> None:
-        # LiveReloadServer serves no file while a build runs; a second, queued rebuild lets
-        # the pages a code change affects be seen before the code links are made again.
-        # (MkDocs' watcher callback does exactly this; the server has no public call for it.)
-        with server._rebuild_cond:
-            server._want_rebuild = True
-            server._rebuild_cond.notify_all()
-
-    # A change renders again only the pages it affects, in every language (see live.py).
-    live = LiveSite(lambda: _load(path, site, **extra), serve_url, watched, request_rebuild=request_rebuild)
 
     def builder(config: MkDocsConfig | None = None) -> None:
         if config is not None:
@@ -228,7 +230,13 @@ def _serve(path: Path, site: SiteConfig, extra: dict[str, object], site_dir: Pat
 
     server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir),
                               mount_path=mount_path)
-    _notice_changes_at_once(server)
+    refuse_foreign_hosts(server)
+    internals.notice_changes_at_once(server)
+    # A change renders again only the pages it affects, in every language (see live.py). A
+    # second, queued rebuild lets the pages a code change affects be seen before the code
+    # links are made again (LiveReloadServer serves no file while a build runs).
+    live = LiveSite(lambda: _load(path, site, **extra), serve_url, watched,
+                    request_rebuild=internals.rebuild_requester(server))
     config.plugins.on_startup(command="serve", dirty=False)
     try:
         builder(config)
@@ -243,20 +251,6 @@ def _serve(path: Path, site: SiteConfig, extra: dict[str, object], site_dir: Pat
     finally:
         server.shutdown()
         config.plugins.on_shutdown()
-
-
-def _notice_changes_at_once(server: Any) -> None:
-    """Have the server hear of a saved file from the OS (inotify...) instead of polling every 0.5 s.
-
-    MkDocs polls, which is half a second of latency per edit; watchdog's native observer is
-    used where the platform has one (the polling one stays elsewhere). Watches are not yet
-    scheduled at this point, so nothing is lost in the swap.
-    """
-    from watchdog.observers import Observer
-    from watchdog.observers.polling import PollingObserver
-
-    if Observer is not PollingObserver and not server.observer.is_alive():
-        server.observer = Observer()
 
 
 class _Handler(logging.StreamHandler):

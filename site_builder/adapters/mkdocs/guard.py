@@ -12,7 +12,6 @@ stopped with a :class:`ConfigError` naming the setting and the fix. It must not 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 
@@ -67,7 +66,7 @@ def _require_material(config: MkDocsConfig, where: Location) -> None:
 
 
 def _refuse_remote_assets(config: MkDocsConfig, where: Location) -> None:
-    settings: list[tuple[str, Any]] = [
+    settings: list[tuple[str, object]] = [
         *(("extra_css", item) for item in config.extra_css),
         *(("extra_javascript", getattr(item, "path", item)) for item in config.extra_javascript),
         ("theme.logo", config.theme.get("logo")), ("theme.favicon", config.theme.get("favicon")),

@@ -2,40 +2,44 @@
 
 The first build (and any change :mod:`site_builder.site.incremental` calls "full": the config,
 a page added or removed, a hand-written page...) is an ordinary build of every language in
-this process; each language's plugin keeps its MkDocs config, files, navigation and template
-environment (``SiteBuilderPlugin.live_state``). After that, a change to a source or a
-translation cache reloads just those files (``core.corpus.reload_files``), asks the site stage
-which pages of which language it affects, and renders those again through MkDocs' own page
-steps (``_populate_page``, ``_build_page``: the same events, templates and writes as the full
-build), then rewrites the language's card files that changed and its search index. When the
-code of a file changed, the name index is made again and every page whose code links differ is
-rendered too, so the served tree is what a fresh build writes. Changes are found by comparing
-file stamps (size, mtime) of the watched folders before and after. This module must not
-decide what a change affects (site.incremental does) nor render notes itself.
+this process; each language's :class:`LanguageBuild` keeps MkDocs' config, files, navigation
+and template environment of its build (``LanguageBuild.live``). After that, a change to a
+source or a translation cache reloads just those files (``catalog.corpus.reload_files``), asks
+the site stage which pages of which language it affects, and renders those again through
+MkDocs' own page steps (``internals.render_pages_again``: the same events, templates and writes
+as the full build), then rewrites the language's card files that changed and its search index.
+When the code of a file changed, the name index is made again and every page whose code links
+differ is rendered too, so the served tree is what a fresh build writes. On a MkDocs whose page
+steps ``internals`` was not written for, every change is a full build. Changes are found by
+comparing file stamps (size, mtime) of the watched folders before and after. This module must
+not decide what a change affects (site.incremental does) nor render notes itself.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
 
-from mkdocs.commands.build import _build_page, _populate_page, build
+from mkdocs.commands.build import build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import InclusionLevel
 
+from site_builder.adapters.mkdocs import internals
+from site_builder.adapters.mkdocs.language_build import LanguageBuild, SharedBuild
 from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
+from site_builder.catalog.corpus import Corpus, reload_files
 from site_builder.config import SOURCE_LANGUAGE
-from site_builder.catalog.corpus import reload_files
-from site_builder.source.ids import ids_of
-from site_builder.names.index import index_names
-from site_builder.site.incremental import LanguageWork, affected, classify_changes, code_layout
+from site_builder.site.incremental import (
+    LanguageWork,
+    affected,
+    classify_changes,
+    code_layout,
+)
 from site_builder.site.plan import HOME_URI, STATUS_URI
-from site_builder.site.search import merged_index
-from site_builder.site.navigation import CodeNavigation
+from site_builder.source.ids import ids_of
 
 log = logging.getLogger("mkdocs.plugins.site_builder.live")
 
@@ -81,7 +85,10 @@ class LiveSite:
         self._request_rebuild = request_rebuild
         self._stamps: Stamps = {}
         self._links_pending = False
-        self.shared: Any = None
+        self._names_stale = False
+        self._can_render_pages = True
+        """Whether MkDocs' page steps may be called one page at a time (see internals)."""
+        self.shared: SharedBuild | None = None
 
     def full_build(self, config: MkDocsConfig | None = None) -> None:
         """Build every language (the English build's plugin builds the others) and keep the state."""
@@ -92,6 +99,7 @@ class LiveSite:
         build(config, serve_url=self._serve_url)
         self.shared = next((plugin.shared for plugin in config.plugins.values()
                             if isinstance(plugin, SiteBuilderPlugin)), None)
+        self._can_render_pages = internals.can_render_pages_again()
 
     def rebuild(self) -> None:
         """What the served site needs after files changed: nothing, some pages, or everything."""
@@ -101,7 +109,7 @@ class LiveSite:
             if self._links_pending:
                 self.relink()
             return
-        if self.shared is None or not self.partial_rebuild(changed):
+        if self.shared is None or not self._can_render_pages or not self.partial_rebuild(changed):
             self.full_build()
             return
         self._stamps = after
@@ -110,9 +118,10 @@ class LiveSite:
         """Render again what ``changed`` affects; False when only a full build will do."""
         start = time.perf_counter()
         shared = self.shared
+        assert shared is not None
         site, old = shared.site, shared.corpus
         changes = classify_changes(changed, site, old)
-        if changes.full or set(shared.live) != set(site.languages):
+        if changes.full or set(shared.languages) != set(site.languages):
             return False
         new = reload_files(old, site, changes.file_ids)
         if [f.source.id for f in new.files] != [f.source.id for f in old.files]:
@@ -120,16 +129,14 @@ class LiveSite:
         work = {lang: affected(old, new, changes, lang) for lang in site.languages}
         if any(item.every_page for item in work.values()):
             return False
-        shared.corpus = new
         code_changed, ids_changed = _layout_changes(old, new, changes.sources)
-        for plugin in shared.live.values():
-            _point_at(plugin, new, changes.file_ids)
-            if code_changed and plugin.navigation is not None:
-                for file_id in changes.sources:
-                    # Shown without code links for the moment the name index takes (below).
-                    plugin.navigation.links[file_id] = ()
+        shared.reloaded(new, code_changed=False)  # the names are made again in relink
+        for language in shared.languages.values():
+            # Pages whose code moved are shown without code links for the moment the name
+            # index takes (relink, below).
+            language.reload(new, changes.file_ids, code_changed=changes.sources if code_changed else frozenset())
         for lang in site.languages:
-            _render(shared.live[lang], work[lang], changes.file_ids)
+            _render(shared.languages[lang], work[lang], changes.file_ids)
         log.info("rebuilt %s in %.2f s", _summary(work), time.perf_counter() - start)
         if code_changed or ids_changed:
             self._links_pending = True
@@ -140,36 +147,22 @@ class LiveSite:
                 self.relink()
         return True
 
-    _names_stale = False
-
     def relink(self) -> None:
         """Make the name index again if code changed, and render every page whose links moved."""
         start = time.perf_counter()
         shared = self.shared
-        if self._names_stale:
-            shared.names = index_names(file.source for file in shared.corpus.files)
-        linked = {lang: self._relink(shared.live[lang], shared.corpus) for lang in shared.site.languages}
+        assert shared is not None
+        shared.reloaded(shared.corpus, code_changed=self._names_stale)
+        names = shared.name_index(announce=False)
+        linked = {lang: LanguageWork(pages=set(shared.languages[lang].relink(names)))
+                  for lang in shared.site.languages}
         for lang in shared.site.languages:
-            _render(shared.live[lang], linked[lang], linked[lang].pages)
+            _render(shared.languages[lang], linked[lang], linked[lang].pages)
         self._links_pending = self._names_stale = False
         log.info("rebuilt %s (code links) in %.2f s", _summary(linked), time.perf_counter() - start)
 
-    def _relink(self, plugin: Any, corpus: Any) -> LanguageWork:
-        """Give ``plugin`` navigation from the current name index; the pages whose links moved."""
-        work = LanguageWork()
-        navigation = plugin.navigation
-        if navigation is None:
-            return work
-        fresh = CodeNavigation.for_corpus(plugin.plan, corpus, self.shared.names, plugin.language)
-        fresh.built = navigation.built
-        for page in plugin.plan.pages:
-            if fresh.page_links(page) != navigation.links.get(page.file_id, ()):
-                work.pages.add(page.file_id)
-        plugin.navigation = fresh
-        return work
 
-
-def _layout_changes(old: Any, new: Any, sources: frozenset[str]) -> tuple[bool, bool]:
+def _layout_changes(old: Corpus, new: Corpus, sources: frozenset[str]) -> tuple[bool, bool]:
     """(the code of a changed source moved, a section id of one changed)."""
     before = {file.source.id: file.source for file in old.files}
     after = {file.source.id: file.source for file in new.files}
@@ -177,65 +170,32 @@ def _layout_changes(old: Any, new: Any, sources: frozenset[str]) -> tuple[bool, 
             any(ids_of(before[i].sections) != ids_of(after[i].sections) for i in sources))
 
 
-def _point_at(plugin: Any, corpus: Any, reloaded: frozenset[str]) -> None:
-    """The plugin's view of the corpus after a reload; card paragraphs of reloaded files forgotten."""
-    plugin.corpus_files = {file.source.id: file for file in corpus.files}
-    navigation = plugin.navigation
-    if navigation is not None:
-        navigation.section_ids = {**navigation.section_ids,
-                                  **{file.source.id: ids_of(file.source.sections)
-                                     for file in corpus.files if file.source.id in reloaded}}
-        for key in [key for key in navigation.paragraphs if key[0] in reloaded]:
-            del navigation.paragraphs[key]
-
-
-def _render(plugin: Any, work: LanguageWork, reloaded: Iterable[str]) -> None:
+def _render(language: LanguageBuild, work: LanguageWork, reloaded: Iterable[str]) -> None:
     """Render ``work``'s pages of one language again and rewrite its search index and the card
     files that show one of ``reloaded`` (or are those pages')."""
-    if work.empty:
+    if work.empty or language.live is None:
         return
-    config, files, nav, env = plugin.live_state
-    uris = [page.src_uri for page in plugin.plan.pages if page.file_id in work.pages]
+    state = language.live
+    config, files = state.config, state.files
+    uris = [page.src_uri for page in language.plan.pages if page.file_id in work.pages]
     uris += [uri for uri, wanted in ((HOME_URI, work.home), (STATUS_URI, work.status)) if wanted]
-    search = _material_search(config)
-    if search is not None:
-        search.search_index.entries = []
-    inclusion = InclusionLevel.is_in_serve if plugin.language == SOURCE_LANGUAGE else InclusionLevel.is_included
-    doc_files = files.documentation_pages(inclusion=inclusion)
-    pages = []
+    entries = internals.material_search_entries(config)
+    inclusion = InclusionLevel.is_in_serve if language.lang == SOURCE_LANGUAGE else InclusionLevel.is_included
+    again = []
     for uri in uris:
         file = files.get_file_from_path(uri)
         if file is None or file.page is None:
             continue
-        if uri in plugin.generated:
-            file.content_string = plugin.source_front_matter(plugin.generated[uri])
-        _populate_page(file.page, config, files)
-        pages.append(file.page)
-    for page in pages:
-        _build_page(page, config, doc_files, nav, env)
-    if search is not None:
-        _replace_theme_entries(plugin, [page.url for page in pages], search.search_index.entries)
-    plugin.write_cards(config, showing=set(reloaded) | work.pages)
-    plugin.save_search_index(config)
-
-
-def _replace_theme_entries(plugin: Any, urls: list[str], entries: list[dict[str, Any]]) -> None:
-    """Material's new entries for the pages rendered again take the place of their old ones."""
-    by_page = plugin.theme_index[1]
-    cleaned = json.loads(merged_index({"docs": entries}, ()))["docs"]
-    for url in urls:
-        docs = [doc for doc in cleaned if str(doc.get("location", "")).split("#")[0] == url]
-        if docs:
-            by_page[url] = docs
-        else:
-            by_page.pop(url, None)
-
-
-def _material_search(config: MkDocsConfig) -> Any:
-    for name, plugin in config.plugins.items():
-        if name.split("/")[-1] == "search" and hasattr(plugin, "search_index"):
-            return plugin
-    return None
+        planned = language.pages.get(uri)
+        if planned is not None:
+            file.content_string = language.front_matter(planned)
+        again.append(file)
+    pages = internals.render_pages_again(state, again, files.documentation_pages(inclusion=inclusion))
+    if entries is not None:
+        language.search.replace_theme_pages([page.url for page in pages], entries)
+    site_dir = Path(config.site_dir)
+    language.write_cards(site_dir, showing=set(reloaded) | work.pages)
+    language.search.write(site_dir)
 
 
 def _summary(work: dict[str, LanguageWork]) -> str:

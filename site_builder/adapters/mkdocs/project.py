@@ -9,8 +9,9 @@ lets MkDocs load the file (:mod:`site_builder.adapters.mkdocs.driver`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TypedDict
 
 from site_builder.config import SiteConfig
 from site_builder.errors import ConfigError, Location
@@ -21,6 +22,19 @@ CONFIG_FILE = Path("mkdocs.yml")
 PLUGIN_NAME = "site_builder"
 #: Plugin options about the built site only (the plugin reads them; the core needs none).
 SITE_OPTIONS = ("site_names",)
+
+
+
+class Overrides(TypedDict, total=False):
+    """Settings of ``mkdocs.yml`` replaced for one build (keyword arguments of MkDocs' ``load_config``)."""
+
+    site_dir: str
+    docs_dir: str
+    site_url: str
+    site_name: str
+    dev_addr: str
+    strict: bool
+    use_directory_urls: bool
 
 
 def load_project_config(config_file: Path) -> SiteConfig:
@@ -34,7 +48,7 @@ def load_project_config(config_file: Path) -> SiteConfig:
     return SiteConfig.from_mapping(options, base_dir=config_file.absolute().parent, origin=config_file)
 
 
-def plugin_options(config_file: Path) -> Mapping[str, Any]:
+def plugin_options(config_file: Path) -> Mapping[str, object]:
     """The mapping under ``- site_builder:`` in ``config_file`` ({} when it has no options)."""
     import yaml  # only the commands that read mkdocs.yml pay for it
 

@@ -4,8 +4,11 @@ Standard library only (``http.server``). Safety is decided here, before any work
 binds to 127.0.0.1; a request whose ``Host`` is not ``127.0.0.1:PORT`` or ``localhost:PORT``
 is refused (a page on another site that rebinds its name to 127.0.0.1 still sends its own
 name); every request needs the session token, compared in constant time, as ``?token=``,
-``Authorization: Bearer`` or, for the editor's own static files only, the cookie the first
-page load sets; writes are PUT/POST only. Every answer carries a Content-Security-Policy that
+``Authorization: Bearer`` or, for the editor's own page and static files only (never the
+API), the cookie the first page load sets (the page then drops the token from the address
+bar and keeps it in the tab's sessionStorage) and ``GET /api/session``, which hands that page
+the token: a page of another origin cannot read the answer (no CORS), and the cookie is
+``SameSite=Strict``; writes are PUT/POST only. Every answer carries a Content-Security-Policy that
 allows nothing from outside (scripts, styles, fonts and requests only from this origin), and
 ``X-Content-Type-Options: nosniff``. This module must not decide what is saved: that is
 :mod:`.session`'s work.
@@ -13,14 +16,16 @@ allows nothing from outside (scripts, styles, fonts and requests only from this 
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import secrets
 import threading
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from site_builder.config import SiteConfig
@@ -30,6 +35,7 @@ from site_builder.translators.workbench.session import Reply, Workbench
 HOST = "127.0.0.1"
 _COOKIE = "sb_workbench"
 _MAX_BODY = 2_000_000
+_SHOWS = frozenset({"all", "missing", "fuzzy", "translated", "orphaned", "problems"})
 _STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                  ".css": "text/css; charset=utf-8", ".woff2": "font/woff2"}
 _CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -61,6 +67,14 @@ class WorkbenchServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.port}/?token={self.token}"
+
+    @contextlib.contextmanager
+    def foreground(self) -> Iterator[None]:
+        """While a request is answered, the workbenches' background indexes wait."""
+        with contextlib.ExitStack() as stack:
+            for bench in list(self._benches.values()):
+                stack.enter_context(bench.index.foreground())
+            yield
 
     def bench(self, lang: str) -> Workbench | None:
         """The workbench of ``lang`` (loaded on first use); None for a language not served."""
@@ -111,14 +125,21 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         if url.path == "/" or url.path.startswith("/static/") or url.path.startswith("/assets/"):
-            if self._allowed(static=url.path != "/"):
+            # The page itself may come with the cookie alone: the editor drops the token from the
+            # address bar, and a reload must still open; the API always needs the token itself.
+            if self._allowed(static=True):
                 self._send_static(url.path)
+            return
+        if url.path == "/api/session":  # the cookie -> the token, for a page opened by a link
+            if self._allowed(static=True):
+                self._send_json(200, {"token": self.server.token})
             return
         if not self._allowed(static=False):
             return
         query = parse_qs(url.query)
         route = {"/api/files": self._get_files, "/api/units": self._get_units,
-                 "/api/languages": self._get_languages}.get(url.path)
+                 "/api/languages": self._get_languages, "/api/progress": self._get_progress,
+                 "/api/search": self._get_search}.get(url.path)
         if route is None:
             self._send_json(404, {"error": f"no such address {url.path}"})
             return
@@ -141,6 +162,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(lambda: self._post_check(parse_qs(url.query)))
         elif url.path == "/api/units":
             self._answer(lambda: self._put_unit(parse_qs(url.query)))
+        elif url.path == "/api/pretranslate":
+            self._answer(lambda: self._post_pretranslate(parse_qs(url.query)))
         else:
             self._send_json(404, {"error": f"no such address {url.path}"})
 
@@ -155,13 +178,31 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _get_files(self, query: dict[str, list[str]]) -> Reply:
         bench = self._bench(query)
-        return bench if isinstance(bench, Reply) else bench.files()
+        return bench if isinstance(bench, Reply) else bench.files(wait=_one(query, "partial") != "1")
+
+    def _get_progress(self, query: dict[str, list[str]]) -> Reply:
+        bench = self._bench(query)
+        return bench if isinstance(bench, Reply) else bench.progress()
+
+    def _get_search(self, query: dict[str, list[str]]) -> Reply:
+        bench = self._bench(query)
+        if isinstance(bench, Reply):
+            return bench
+        where = _one(query, "in") or "both"
+        if where not in ("both", "source", "translation"):
+            return Reply(400, {"error": "in= is source, translation or both"})
+        return bench.search(_one(query, "q"), where, _number(query, "limit", 200))
 
     def _get_units(self, query: dict[str, list[str]]) -> Reply:
         bench = self._bench(query)
         if isinstance(bench, Reply):
             return bench
-        return bench.units(_one(query, "file"))
+        show = _one(query, "show") or "all"
+        if show not in _SHOWS:
+            return Reply(400, {"error": f"show= is one of {', '.join(sorted(_SHOWS))}"})
+        limit = _number(query, "limit", -1)
+        return bench.units(_one(query, "file"), show=show, offset=max(0, _number(query, "offset", 0)),
+                           limit=None if limit < 0 else min(limit, 500), at=_one(query, "at"))
 
     def _put_unit(self, query: dict[str, list[str]]) -> Reply:
         bench = self._bench(query)
@@ -170,8 +211,13 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._json_body()
         if isinstance(body, Reply):
             return body
-        return bench.save(_one(query, "file") or str(body.get("file", "")), body["key"], body["value"],
-                          override=bool(body.get("override")), version=body.get("version") or None)
+        file_id = _one(query, "file") or str(body.get("file", ""))
+        value = self._value(bench, file_id, body)
+        if isinstance(value, Reply):
+            return value
+        extra = {"base": body["base"]} if "base" in body and isinstance(body["base"], (str, type(None))) else {}
+        return bench.save(file_id, body["key"], value, override=bool(body.get("override")),
+                          version=body.get("version") or None, **extra)
 
     def _post_check(self, query: dict[str, list[str]]) -> Reply:
         bench = self._bench(query)
@@ -180,7 +226,22 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._json_body()
         if isinstance(body, Reply):
             return body
-        return bench.check(_one(query, "file") or str(body.get("file", "")), body["key"], body["value"])
+        file_id = _one(query, "file") or str(body.get("file", ""))
+        value = self._value(bench, file_id, body)
+        return value if isinstance(value, Reply) else bench.check(file_id, body["key"], value)
+
+    def _post_pretranslate(self, query: dict[str, list[str]]) -> Reply:
+        bench = self._bench(query)
+        if isinstance(bench, Reply):
+            return bench
+        return bench.pretranslate(_one(query, "file") or "*")
+
+    @staticmethod
+    def _value(bench: Workbench, file_id: str, body: dict[str, Any]) -> str | Reply:
+        """The value sent as HTML (``value``) or as the editor's blocks (``blocks``)."""
+        if isinstance(body.get("value"), str):
+            return body["value"]
+        return bench.value_of(file_id, body["key"], body.get("blocks"))
 
     def _bench(self, query: dict[str, list[str]]) -> Workbench | Reply:
         lang = _one(query, "lang") or self.server.languages[0]
@@ -202,15 +263,16 @@ class _Handler(BaseHTTPRequestHandler):
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             return Reply(400, {"error": f"the body is not JSON: {err}"})
         if not isinstance(body, dict) or not isinstance(body.get("key"), str) \
-                or not isinstance(body.get("value"), str):
-            return Reply(400, {"error": 'expected {"key": string, "value": string}'})
+                or not (isinstance(body.get("value"), str) or isinstance(body.get("blocks"), list)):
+            return Reply(400, {"error": 'expected {"key": string, "value": string} (or "blocks": list)'})
         return body
 
     # --- answers ---------------------------------------------------------------------------
 
     def _answer(self, work: Callable[[], Reply]) -> None:
         try:
-            reply = work()
+            with self.server.foreground():
+                reply = work()
         except Exception as err:  # one bad request must not stop the translator's session
             reply = Reply(500, {"error": f"{type(err).__name__}: {err}"})
         self._send_json(reply.status, reply.body)
@@ -258,6 +320,13 @@ def _static_file(path: str) -> Path | None:
     return candidate if candidate.is_file() and candidate.suffix in _STATIC_TYPES else None
 
 
+def _number(query: dict[str, list[str]], name: str, default: int) -> int:
+    try:
+        return int(_one(query, name) or default)
+    except ValueError:
+        return default
+
+
 def _one(query: dict[str, list[str]], name: str) -> str:
     values = query.get(name) or [""]
     return values[0]
@@ -271,9 +340,16 @@ def serve(config: SiteConfig, languages: tuple[str, ...], *, port: int = 0,
     except OSError as err:
         raise ConfigError(f"cannot listen on {HOST}:{port}: {err.strerror}",
                           hint="pass another --port, or --port 0 for any free one") from None
-    bench = server.bench(languages[0])  # load before announcing: the first request is then quick
-    for error in bench.errors if bench is not None else ():
-        announce(f"warning: {error}")
+    # Loaded while the browser opens the page (its first request waits for it); the corpus is
+    # read file by file later, so the address comes at once whatever the corpus's size.
+    def load_and_report() -> None:
+        bench = server.bench(languages[0])
+        if bench is not None:
+            bench.index.ready.wait()
+            for error in bench.errors:  # sources that could not be read: the rest is served
+                announce(f"warning: {error}")
+
+    threading.Thread(target=load_and_report, daemon=True).start()
     announce(f"translators' workbench for {', '.join(languages)}: {server.url}")
     announce("press Ctrl+C to stop")
     if open_browser:

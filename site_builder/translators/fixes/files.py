@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from site_builder.catalog.corpus import Corpus
-from site_builder.catalog.store import load_catalog, save_catalog
+from site_builder.catalog.store import apply_changes, changes_between, load_catalog
 from site_builder.errors import SiteBuilderError, at_file
 from site_builder.model import Protected
 from site_builder.translators.checks import expand_cache_paths
@@ -108,7 +108,9 @@ def apply_plan(plan: FilePlan) -> bool:
     """Write a changed plan's cache atomically, in the exact format; True when written."""
     if not plan.changed:
         return False
-    save_catalog(plan.path, plan.after)
+    # Under the file's lock, onto the file as it is now: a value saved since it was read is kept
+    # (or, changed here too, stops with both versions on disk: CatalogConflict).
+    apply_changes(plan.path, "", changes_between(plan.before, plan.after))
     return True
 
 
