@@ -38,10 +38,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from pipeline import LANGUAGES, write_caches, write_sources
 
-from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import load_corpus
+from site_builder.config import SiteConfig
 from site_builder.model import UnitKind, UnitState
-
 
 # --- measuring -----------------------------------------------------------------------------------
 

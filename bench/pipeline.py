@@ -34,13 +34,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import Corpus, load_corpus
-from site_builder.model import UnitResult, UnitState
 from site_builder.catalog.store import catalog_path, save_catalog
-from site_builder.render.placeholders import find_placeholders
+from site_builder.config import SiteConfig
+from site_builder.model import UnitResult, UnitState
 from site_builder.render.layout import page_html
 from site_builder.render.page import build_page, default_renderers
+from site_builder.render.placeholders import find_placeholders
 
 TARGET_LANGUAGES = ("ja", "zh")
 LANGUAGES = ("en", *TARGET_LANGUAGES)

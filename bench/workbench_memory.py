@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(copies: int = 40) -> None:
-    caches = {file_id: load_catalog(path, "ja").entries for file_id, path in list_caches(ROOT / "translations", "ja").items()}
+    caches = {file_id: load_catalog(path, "ja").entries
+              for file_id, path in list_caches(ROOT / "translations", "ja").items()}
     entries = [MemoryEntry(f"{file_id}~{copy}", key.replace("the ", f"the {copy} ", 1), value)
                for copy in range(copies) for file_id, found in caches.items() for key, value in found.items()]
     started = time.perf_counter()

@@ -13,8 +13,11 @@ the command line. The two adapters on top are not re-exported: the MkDocs plugin
 command (``site_builder.adapters.cli``). docs/architecture.md draws the whole picture.
 """
 
-from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import Corpus, load_corpus
+from site_builder.catalog.store import catalog_path, dump_catalog, load_catalog, save_catalog
+from site_builder.catalog.translate import lookup, normalize_key
+from site_builder.catalog.units import split_units
+from site_builder.config import SiteConfig
 from site_builder.errors import ConfigError, SiteBuilderError, SourceError, TranslationFileError
 from site_builder.model import (
     Catalog,
@@ -36,12 +39,9 @@ from site_builder.model import (
 )
 from site_builder.render.notes import render_notes
 from site_builder.render.page import build_page
+from site_builder.render.placeholders import restore_placeholders
 from site_builder.source.discover import find_sources
 from site_builder.source.parse import parse_file
-from site_builder.catalog.store import catalog_path, dump_catalog, load_catalog, save_catalog
-from site_builder.render.placeholders import restore_placeholders
-from site_builder.catalog.translate import lookup, normalize_key
-from site_builder.catalog.units import split_units
 
 __version__ = "0.1.0"
 

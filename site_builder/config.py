@@ -11,11 +11,12 @@ the plugin's name belong to the MkDocs adapter (``site_builder.adapters.mkdocs.p
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-from site_builder.errors import ConfigError, Location
+from site_builder.errors import ConfigError
 
 _LANG_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
@@ -104,7 +105,7 @@ class SiteConfig:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], *, base_dir: Path | None = None,
-                     origin: str | Path | None = None) -> "SiteConfig":
+                     origin: str | Path | None = None) -> SiteConfig:
         """Build a config from untyped values (a YAML mapping), checking each one's type.
 
         Relative paths are resolved against ``base_dir`` (the config file's folder; default

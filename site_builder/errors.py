@@ -17,9 +17,9 @@ Inner code raises with the line it knows; the caller adds the file with
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class SiteBuilderError(Exception):
         text = f"{self.location}: {self.message}"
         return f"{text}; {self.hint}" if self.hint else text
 
-    def with_path(self, path: Path | str) -> "SiteBuilderError":
+    def with_path(self, path: Path | str) -> SiteBuilderError:
         """Return the same error with the file filled in (if it was not known yet)."""
         if self.location.path is None:
             self.location = replace(self.location, path=path)
@@ -82,4 +82,6 @@ def at_file(path: Path | str) -> Iterator[None]:
     try:
         yield
     except SiteBuilderError as err:
-        raise err.with_path(path)
+        # with_path fills in the file on the same error object; a bare raise keeps its traceback.
+        err.with_path(path)
+        raise

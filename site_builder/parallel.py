@@ -12,7 +12,8 @@ the same either way. This module knows nothing of what the items are.
 from __future__ import annotations
 
 import multiprocessing
-from typing import Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -21,7 +22,7 @@ Result = TypeVar("Result")
 MIN_ITEMS_TO_FORK = 8
 
 #: The job the forked workers run: set just before the pool starts, so they inherit it.
-_JOB: tuple[Callable, Sequence] | None = None
+_JOB: tuple[Callable[[Any], object], Sequence[Any]] | None = None
 
 
 def can_fork(jobs: int, items: int) -> bool:
@@ -44,7 +45,8 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: in
     _JOB = (function, items)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_run_one, range(len(items)), chunksize=chunksize)
+            # Each result is function(item): _run_one reads them through the untyped global.
+            return cast("list[Result]", pool.map(_run_one, range(len(items)), chunksize=chunksize))
     finally:
         _JOB = None
 

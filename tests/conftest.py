@@ -11,14 +11,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from corpus_files import write_corpus
-from site_builder.config import SiteConfig
+
 from site_builder.catalog.store import catalog_path
+from site_builder.config import SiteConfig
 
 #: The seed: a byte-identical copy of ``shared/seed/capsule_networks.__init__.ja.json``, kept with
 #: the tests so that they read no file outside the repository.

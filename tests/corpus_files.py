@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 
 def write_corpus(root: Path, files: Mapping[str, str | bytes], *, dedent: bool = True) -> Path:

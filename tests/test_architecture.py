@@ -88,7 +88,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return [*stack[stack.index(nxt):], nxt]
             if nxt not in state and (cycle := visit(nxt)):
                 return cycle
         stack.pop()
@@ -148,7 +148,8 @@ def test_the_generator_never_imports_torch_or_the_tutorial(name):
 
 def test_every_stage_has_its_folder():
     folders = {path.parent.name for path in MODULES.values() if path.parent != PACKAGES["site_builder"]}
-    assert {"source", "render", "catalog", "names", "site", "translators", "fixes", "workbench", "adapters", "mkdocs"} <= folders
+    assert {"source", "render", "catalog", "names", "site", "translators", "fixes", "workbench", "adapters",
+            "mkdocs"} <= folders
 
 
 def test_importing_the_cli_does_not_load_mkdocs():

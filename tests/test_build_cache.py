@@ -25,7 +25,7 @@ def test_a_damaged_entry_is_a_miss(tmp_path):
     cache = BuildCache(tmp_path / "c")
     key = cache.key("units", "x")
     cache.put(key, [1])
-    (tmp_path / "c" / f"{key}.pickle").write_bytes(b"not a pickle")
+    (tmp_path / "c" / f"{key}.entry").write_bytes(b"not a pickle")
     assert cache.get(key) is None and cache.misses == 1
 
 

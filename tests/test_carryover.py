@@ -11,16 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.translators.update import (
-    apply_update,
-    comparable_text,
-    match_orphans,
-    merge_archive,
-    plan_update,
-    update_corpus,
+from site_builder.catalog.corpus import file_stats, load_corpus, translate_units
+from site_builder.catalog.store import (
+    archive_path,
+    catalog_path,
+    dump_catalog,
+    fuzzy_path,
+    load_catalog,
+    load_suggestions,
+    save_catalog,
+    save_suggestions,
 )
 from site_builder.config import SiteConfig
-from site_builder.catalog.corpus import file_stats, load_corpus, translate_units
 from site_builder.model import (
     FrontMatter,
     Masked,
@@ -34,16 +36,15 @@ from site_builder.model import (
     UnitKind,
     UnitState,
 )
-from site_builder.catalog.store import (
-    archive_path,
-    catalog_path,
-    dump_catalog,
-    fuzzy_path,
-    load_catalog,
-    load_suggestions,
-    save_catalog,
-    save_suggestions,
+from site_builder.translators.update import (
+    apply_update,
+    comparable_text,
+    match_orphans,
+    merge_archive,
+    plan_update,
+    update_corpus,
 )
+
 
 def notes_unit(key: str, section: int = 0) -> Unit:
     return Unit(file_id="m", kind=UnitKind.NOTES, section=section, block=0, masked=Masked(key))
@@ -101,7 +102,8 @@ def test_each_orphan_and_each_unit_is_used_once_best_pairs_first():
 
 def test_math_only_and_empty_translations_are_never_carried_over():
     math = "<p><span translate=no>_^_0_^_</span></p>\n"
-    assert match_orphans([Orphan(math, "<p>x</p>\n")], [notes_unit("<p><span translate=no>_^_0_^_</span> </p>\n")]) == []
+    spaced = notes_unit("<p><span translate=no>_^_0_^_</span> </p>\n")
+    assert match_orphans([Orphan(math, "<p>x</p>\n")], [spaced]) == []
     assert match_orphans([Orphan(OLD, "")], [notes_unit(NEW)]) == []
 
 
@@ -109,8 +111,8 @@ def test_suggestions_are_kept_while_useful_and_dropped_once_translated_or_gone(t
     suggestions = {NEW: Suggestion(OLD, "<p>古い</p>\n", 0.9),
                    "<p>Gone unit</p>\n": Suggestion("<p>x</p>\n", "<p>y</p>\n", 0.8),
                    "<p>Done</p>\n": Suggestion("<p>Don</p>\n", "<p>z</p>\n", 0.7)}
-    translation = translation_of(tmp_path, [NEW, "<p>Done</p>\n"], {OLD: "<p>古い</p>\n", "<p>Done</p>\n": "<p>済</p>\n"},
-                                 suggestions)
+    translation = translation_of(tmp_path, [NEW, "<p>Done</p>\n"],
+                                 {OLD: "<p>古い</p>\n", "<p>Done</p>\n": "<p>済</p>\n"}, suggestions)
     plan = plan_update("m", translation)
     assert set(plan.suggestions) == {NEW} and set(plan.dropped) == {"<p>Gone unit</p>\n", "<p>Done</p>\n"}
     assert plan.made == ()  # the orphan behind the kept suggestion is not offered twice
@@ -128,7 +130,8 @@ def test_a_second_update_changes_nothing(tmp_path):
 
 
 def test_prune_moves_only_unmatched_orphans_to_the_archive(tmp_path):
-    entries = {OLD: "<p>訳</p>\n", "<p>Something unrelated entirely</p>\n": "<p>無関係</p>\n", "<p>Never done</p>\n": ""}
+    entries = {OLD: "<p>訳</p>\n", "<p>Something unrelated entirely</p>\n": "<p>無関係</p>\n",
+               "<p>Never done</p>\n": ""}
     translation = translation_of(tmp_path, [NEW], entries)
     plan = plan_update("m", translation, prune=True)
     apply_update(plan)
@@ -151,7 +154,8 @@ def test_the_archive_never_overwrites_a_value(existing, moved, expected):
 
 # --- through the real pipeline ------------------------------------------------------------------
 
-def test_on_the_seed_an_english_edit_then_update_makes_a_fuzzy_suggestion_that_status_counts(tmp_path, seed_path, seed_project):
+def test_on_the_seed_an_english_edit_then_update_makes_a_fuzzy_suggestion_that_status_counts(
+        tmp_path, seed_path, seed_project):
     config = seed_project(tmp_path)
     before = file_stats(load_corpus(config).files[0].translations["ja"])
     assert (before.translated, before.fuzzy, before.orphaned) == (2, 0, 0)

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.catalog.store import load_catalog
+from site_builder.errors import TranslationFileError
+from site_builder.model import Catalog, Protected, ProtectedKind, Severity
 from site_builder.translators.checks import (
     check_cache_files,
     check_value,
@@ -13,10 +16,6 @@ from site_builder.translators.checks import (
     run_checks,
     skeleton,
 )
-from site_builder.errors import TranslationFileError
-from site_builder.model import Catalog, Protected, ProtectedKind, Severity
-from site_builder.catalog.store import load_catalog
-
 
 
 def ph(number: int) -> str:

@@ -67,8 +67,8 @@ def test_status_json_is_one_object_with_totals_and_files_per_language(project, c
 
 
 def test_status_counts_translated_orphaned_and_stale_caches(project, capsys):
-    from site_builder.config import SiteConfig
     from site_builder.catalog.corpus import load_corpus
+    from site_builder.config import SiteConfig
 
     config = SiteConfig(source_dir=project / "src", translations_dir=project / "translations",
                         languages=("en", "ja"))
@@ -93,7 +93,7 @@ def test_status_lang_limits_languages_and_skips_english(project, capsys):
 
 def test_status_flags_override_mkdocs_yml(project, capsys, tmp_path_factory):
     other = write_corpus(tmp_path_factory.mktemp("other"), {"only.py": MODULE.format(name="only")})
-    code, data = status_json(capsys, "--source", str(other))
+    _, data = status_json(capsys, "--source", str(other))
     assert set(data["languages"]["ja"]["files"]) == {"only"}
 
 

@@ -4,7 +4,6 @@ the MkDocs adapter's reading of mkdocs.yml (project.py) and the plugin's typed o
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 

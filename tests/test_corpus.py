@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-
 import pytest
 from corpus_files import write_corpus
 
-from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import FileStats, file_stats, language_stats, load_corpus
+from site_builder.catalog.store import catalog_path, fuzzy_path, save_catalog, save_suggestions
+from site_builder.config import SiteConfig
 from site_builder.errors import SourceError, TranslationFileError
 from site_builder.model import Suggestion, UnitKind, UnitState
-from site_builder.catalog.store import catalog_path, fuzzy_path, save_catalog, save_suggestions
 
 MODULE = '''"""
 ---

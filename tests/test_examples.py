@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from site_builder.source.parse import parse_file
 from site_builder.site.examples import EXAMPLE_MARKER, example_html
+from site_builder.source.parse import parse_file
 
 EXAMPLE = '''\
 """

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.errors import TranslationFileError
+from site_builder.model import Severity
 from site_builder.translators.glossary import (
     Glossary,
     Term,
@@ -16,7 +17,6 @@ from site_builder.translators.glossary import (
     load_glossary,
     term_pattern,
 )
-from site_builder.model import Severity
 
 PROJECT_GLOSSARY = Path(__file__).parents[1] / "translations" / "glossary.ja.json"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.render.placeholders import placeholder
 from site_builder.render.htmltree import (
     BLOCK_TAGS,
     CLOSES_PARAGRAPH,
@@ -18,6 +17,7 @@ from site_builder.render.htmltree import (
     structural_problems,
     visible_text,
 )
+from site_builder.render.placeholders import placeholder
 from site_builder.translators.checks import check_value
 
 

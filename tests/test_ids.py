@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import load_corpus
+from site_builder.catalog.store import catalog_path, save_catalog
+from site_builder.config import SiteConfig
+from site_builder.model import CodeLine, Masked, Section, SectionKind, Unit, UnitKind, UnitResult, UnitState
+from site_builder.render.layout import page_html
+from site_builder.render.page import build_page
 from site_builder.source.ids import (
     file_anchor,
     first_heading,
@@ -19,10 +23,6 @@ from site_builder.source.ids import (
     unit_ids,
 )
 from site_builder.source.parse import parse_file
-from site_builder.catalog.store import catalog_path, save_catalog
-from site_builder.model import CodeLine, Masked, Section, SectionKind, Unit, UnitKind, UnitResult, UnitState
-from site_builder.render.layout import page_html
-from site_builder.render.page import build_page
 from site_builder.translators.checks import check_corpus
 from site_builder.translators.po import export_file, read_po_file
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import re
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 from pygments.lexer import RegexLexer, bygroups, default, include
@@ -43,10 +44,12 @@ EDGE_CASES = {
         "r = r'\\d+\\'' + rb\"\\x00\"\nb = b'''one\ntwo'''\ns = \"\"\"a\n\"b\"\nc\"\"\"\nu = u'é'\n"),
     "unterminated strings": "a = 'never closed\nb = \"also open\nc = '''still\n",
     "line continuations": "total = 1 + \\\n    2 + \\\n    3\nif a and \\\n   b: pass\n",
-    "decorators": "@functools.lru_cache(maxsize=None)\n@ property\n@a.b.c\ndef f(x: int = 1, *a, **k) -> None: ...\nclass C(B, metaclass=M): pass\n",
+    "decorators": ("@functools.lru_cache(maxsize=None)\n@ property\n@a.b.c\n"
+                   "def f(x: int = 1, *a, **k) -> None: ...\nclass C(B, metaclass=M): pass\n"),
     "match/case soft keywords": (
         "match command.split():\n    case [action]:\n        pass\n    case [\"go\", direction] if direction:\n"
-        "        match = case = _ = 1\n    case Point(x=0) | {'k': v, **rest}:\n        pass\n    case _:\n        type X = int\n"),
+        "        match = case = _ = 1\n    case Point(x=0) | {'k': v, **rest}:\n        pass\n"
+        "    case _:\n        type X = int\n"),
     "non-ASCII identifiers": "größe = 1\n変数 = größe + ñ\nclass Ünicode: π = 3.14\n# コメント\nΔ = '¿qué?'\n",
     "numbers and operators": "x = 0x_1F + 0o17 + 0b1010 + 1_000.5e-3j + .5 @ m ** 2 // 3 := 4\nx @= y; a -> b\n",
     "a file ending without newline": "import os\nprint(os.sep)",
@@ -93,8 +96,10 @@ def test_unterminated_string_recovers_at_the_newline_and_stray_characters_are_er
 
 
 FENCED = {
-    "bash": 'for f in *.py; do\n  echo "${f%.py}: $(wc -l < "$f")" >> out.txt  # count\ndone\nexport A=1 && [[ -n $A ]]\n',
-    "javascript": "const re = /a[/]b/g; let s = `x ${y + `z`}`;\nclass A extends B { #p = 1; get x() { return this.#p ?? 0; } }\n",
+    "bash": ('for f in *.py; do\n  echo "${f%.py}: $(wc -l < "$f")" >> out.txt  # count\ndone\n'
+             'export A=1 && [[ -n $A ]]\n'),
+    "javascript": ("const re = /a[/]b/g; let s = `x ${y + `z`}`;\n"
+                   "class A extends B { #p = 1; get x() { return this.#p ?? 0; } }\n"),
     "markdown": "# Title\n\nSome *em* and `code`, a [link](http://x).\n\n```python\nprint(1)\n```\n- item\n",
     "html": '<!DOCTYPE html>\n<p class="a">x &amp; y<script>if (a < b) {}</script><style>p{color:red}</style>\n',
     "css": "@media (max-width: 10px) { .a > b::before { content: '\\201C'; color: #fff !important; } }\n",
@@ -132,7 +137,7 @@ def test_accelerated_lexer_keeps_the_options():
 class BackreferenceLexer(RegexLexer):
     """A quoted string closed by the quote that opened it: a backreference, not joinable."""
     name = "backreference-test"
-    tokens = {
+    tokens: ClassVar[dict[str, list[Any]]] = {
         "root": [
             (r"([\"'])(?:\\.|(?!\1).)*\1", String),
             (r"\w+", Name),
@@ -152,7 +157,7 @@ class MixedFlagsLexer(RegexLexer):
     """One rule compiled with a flag the others lack: joining would change its meaning."""
     name = "mixed-flags-test"
     flags = re.MULTILINE
-    tokens = {
+    tokens: ClassVar[dict[str, list[Any]]] = {
         "root": [
             (r"select\b", Keyword),
             (r"[A-Za-z]+", Name),
@@ -184,7 +189,7 @@ class VerboseLexer(RegexLexer):
     """Verbose patterns ending in comments, one with leading flags of its own."""
     name = "verbose-test"
     flags = re.VERBOSE
-    tokens = {
+    tokens: ClassVar[dict[str, list[Any]]] = {
         "root": [
             (r"(?i) select  # a keyword, any case", Keyword),
             (r"[a-z]+  # a word", Name),
@@ -205,7 +210,7 @@ def test_verbose_patterns_ending_in_a_comment_are_joined_and_give_pygments_token
 class TransitionsLexer(RegexLexer):
     """Pushes, pops beyond the bottom, '#push', int pops, callbacks and no-match recovery."""
     name = "transitions-test"
-    tokens = {
+    tokens: ClassVar[dict[str, list[Any]]] = {
         "root": [
             (r"(def)(\s+)(\w+)", bygroups(Keyword, Whitespace, Name.Function)),
             (r"\{", Punctuation, ("block", "block")),

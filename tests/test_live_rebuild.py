@@ -10,9 +10,9 @@ import pytest
 
 from site_builder.adapters.mkdocs.driver import _config_file, _load
 from site_builder.adapters.mkdocs.live import LiveSite
+from site_builder.catalog.corpus import load_corpus
 from site_builder.config import SiteConfig
 from site_builder.site.incremental import Changes, classify_changes
-from site_builder.catalog.corpus import load_corpus
 
 pytestmark = pytest.mark.slow
 

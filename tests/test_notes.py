@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.catalog.units import split_units
 from site_builder.model import ProtectedKind, UnitResult, UnitState
 from site_builder.render.notes import render_blocks, render_notes
-from site_builder.source.parse import parse_file
-from site_builder.catalog.units import split_units
 from site_builder.render.page import build_page
+from site_builder.source.parse import parse_file
 
 P = "<span translate=no>_^_{}_^_</span>".format
 DATA = Path(__file__).parent / "data" / "notes"

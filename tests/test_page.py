@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.render.placeholders import PLACEHOLDER_TEMPLATE
 from site_builder.model import (
     CodeLine,
     FrontMatter,
@@ -31,6 +30,7 @@ from site_builder.render.page import (
     build_page,
     use_translation,
 )
+from site_builder.render.placeholders import PLACEHOLDER_TEMPLATE
 
 P = PLACEHOLDER_TEMPLATE.format
 

@@ -46,7 +46,8 @@ def both(s):
 def _project(root: Path, write_corpus, modules: int = 3) -> Path:
     files = {f"src/pkg/m{n}.py": MODULE.format(n=n) for n in range(modules)}
     files["src/pkg/user.py"] = USER
-    files["translations/pkg/m0.ja.json"] = '{\n "<p>Squash <code>s</code>.</p>\\n": "<p><code>s</code> を潰す。</p>\\n"\n}'
+    files["translations/pkg/m0.ja.json"] = ('{\n "<p>Squash <code>s</code>.</p>\\n": '
+                                            '"<p><code>s</code> を潰す。</p>\\n"\n}')
     files["translations/pkg/m1.zh.json"] = '{\n "<p>Keep the direction</p>\\n": "<p>保持方向</p>\\n"\n}'
     return write_corpus(root, files)
 
@@ -92,9 +93,9 @@ def test_jobs_must_be_positive(tmp_path, write_corpus, monkeypatch):
 
 
 def test_sources_split_in_two_processes_load_the_same_corpus_as_one(tmp_path, write_corpus):
-    from site_builder.config import SiteConfig
     from site_builder.cache import BuildCache
     from site_builder.catalog.corpus import load_corpus
+    from site_builder.config import SiteConfig
 
     files = {f"src/pkg/m{n:02d}.py": MODULE.format(n=n) for n in range(12)}
     files["src/pkg/broken.py"] = 'def f(:\n    """Never closed\n'

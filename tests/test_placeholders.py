@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from site_builder.model import Protected, ProtectedKind
+from site_builder.render.notes import render_notes
 from site_builder.render.placeholders import (
     PLACEHOLDER_TEMPLATE,
     canonical_numbers,
@@ -16,8 +18,6 @@ from site_builder.render.placeholders import (
     restore_placeholders,
     show_original,
 )
-from site_builder.render.notes import render_notes
-from site_builder.model import Protected, ProtectedKind
 
 RENDERED = ["<math>A</math>", "<code>b</code>"]
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po, write_po
+from xss_site import HTML_FORMS, PLAIN, page_text, scan_search_index
 
 from site_builder.adapters.cli import main
 from site_builder.adapters.mkdocs.site_files import front_matter as _front_matter
 from site_builder.render.sanitize import plain_text_markup, search_safe_html, text_html
 from site_builder.translators.checks import check_value
-from xss_site import HTML_FORMS, PLAIN, page_text, scan_search_index
 
 
 def test_text_html_shows_the_text_exactly_and_is_inert_in_content_and_attributes():

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from site_builder.adapters.cli import main
-from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import load_corpus
-from site_builder.model import UnitKind
 from site_builder.catalog.store import dump_catalog
+from site_builder.config import SiteConfig
+from site_builder.model import UnitKind
 from site_builder.render.placeholders import find_placeholders
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import load_corpus
+from site_builder.catalog.store import catalog_path, fuzzy_path, load_suggestions, save_catalog
+from site_builder.config import SiteConfig
 from site_builder.errors import TranslationFileError
 from site_builder.model import (
     CodeLine,
@@ -34,8 +35,6 @@ from site_builder.translators.po import (
     po_path,
     read_po_file,
 )
-from site_builder.catalog.store import catalog_path, fuzzy_path, load_suggestions, save_catalog
-
 
 REPO = Path(__file__).parents[1]
 
@@ -52,7 +51,8 @@ def layout(*sections: Section) -> SourceFile:
 
 def test_the_english_comment_shows_what_readers_see_with_latex_and_code_back():
     unit = Unit("m", UnitKind.NOTES, 0, 0, Masked(
-        '<p>Scale <span translate=no>_^_0_^_</span> by <a href="x">this</a> &amp; <span translate=no>_^_1_^_</span></p>\n',
+        '<p>Scale <span translate=no>_^_0_^_</span> by <a href="x">this</a> &amp; '
+        '<span translate=no>_^_1_^_</span></p>\n',
         (Protected(ProtectedKind.INLINE_MATH, r"\lVert s \rVert"), Protected(ProtectedKind.CODE_SPAN, "eps"))))
     assert english_as_read(unit) == r"Scale $\lVert s \rVert$ by this & `eps`"
 
@@ -92,6 +92,7 @@ def test_export_writes_contexts_comments_fuzzy_entries_with_previous_ids_and_obs
         subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True, capture_output=True)
 
 
+# A backslash-newline in the literal joins the long comment line (kept over 120 characters on purpose).
 ODD_SOURCE = '''"""
 ---
 title: Odd "quotes" \\\\ and tabs
@@ -101,7 +102,8 @@ title: Odd "quotes" \\\\ and tabs
 # He said "hi" to C:\\\\temp\\\\new, `a\\tb` and $\\\\frac{1}{2}$
 x = 1
 
-# A very long comment line that goes on and on so that every PO writer has to wrap it somewhere in the middle of the words
+# A very long comment line that goes on and on so that every PO writer has to wrap it \
+somewhere in the middle of the words
 y = 2
 
 # Unchanged entries must come back byte for byte
@@ -112,11 +114,12 @@ z = 3
 def odd_project(root: Path) -> SiteConfig:
     (root / "src").mkdir(parents=True)
     (root / "src" / "odd.py").write_text(ODD_SOURCE, encoding="utf-8")
-    config = SiteConfig(source_dir=root / "src", translations_dir=root / "translations", languages=("en", "ja"))
+    config = SiteConfig(source_dir=root / "src", translations_dir=root / "translations",
+                        languages=("en", "ja"))
     keys = [unit.key for unit in load_corpus(config).files[0].units]
     values = ['引用 "q" \\ タブ\t終わり', "<p>彼は「やあ」\u2028と言った <span translate=no>_^_0_^_</span> "
               "<span translate=no>_^_1_^_</span></p>\n", "<p>とても長い 🙂 " + "あ" * 120 + "</p>\n", ""]
-    save_catalog(catalog_path(config.translations_dir, "odd", "ja"), dict(zip(keys, values)))
+    save_catalog(catalog_path(config.translations_dir, "odd", "ja"), dict(zip(keys, values, strict=True)))
     return config
 
 
@@ -128,7 +131,7 @@ def test_export_then_import_without_edits_gives_byte_identical_caches(tmp_path, 
     plans, written = import_(config, tmp_path / "po")
     assert written == [] and cache_bytes(config.translations_dir) == before
     corpus = load_corpus(config)
-    for corpus_file, plan in zip(corpus.files, plans):
+    for corpus_file, plan in zip(corpus.files, plans, strict=True):
         assert dict(plan.entries) == dict(corpus_file.translations["ja"].catalog.entries)
 
 
@@ -174,7 +177,7 @@ def test_a_good_edit_is_imported_and_only_that_entry_changes(tmp_path):
     config = odd_project(tmp_path)
     [po] = export(config, tmp_path / "po")
     edit_po(po, 'msgid "<p>Unchanged entries must come back byte for byte </p>\\n"', '"<p>そのまま戻る</p>\\n"')
-    plans, written = import_(config, tmp_path / "po")
+    _, written = import_(config, tmp_path / "po")
     assert [plan.translated for plan in written] == [1]
     entries = load_corpus(config).files[0].translations["ja"].catalog.entries
     assert entries["<p>Unchanged entries must come back byte for byte </p>\n"] == "<p>そのまま戻る</p>\n"
@@ -196,22 +199,24 @@ def test_a_file_exported_with_the_old_msgctxt_scheme_still_imports_by_its_englis
     assert entries["<p>Unchanged entries must come back byte for byte </p>\n"] == "<p>そのまま戻る</p>\n"
 
 
-def test_fuzzy_entries_update_suggestions_never_translations(tmp_path, seed_project):
+def test_fuzzy_entries_are_checked_like_the_rest_and_a_broken_one_blocks_the_import(tmp_path, seed_project):
+    """The seed's carried-over suggestion nests a link in a link: as a translation would be, the
+    edited fuzzy entry is refused (it is one click from being a translation), and nothing is written."""
     config = seed_project(tmp_path)
     seed_project(tmp_path, edited=True)
     from site_builder.translators.update import update_corpus
     [plan] = update_corpus(load_corpus(config))
-    [new_key] = plan.made
     cache_before = plan.cache.read_bytes()
+    suggestions_before = fuzzy_path(plan.cache).read_bytes()
     [po] = export(config, tmp_path / "po")
-    message = next(m for m in read_po_file(po) if m.id == new_key)
+    assert any(m.fuzzy for m in read_po_file(po))
     text = po.read_text(encoding="utf-8")
     po.write_text(text.replace('"<p>カプセルネットワークは、', '"<p>カプセルネットワークとは、', 1), encoding="utf-8")
-    _, written = import_(config, tmp_path / "po")
-    assert plan.cache.read_bytes() == cache_before and len(written) == 1
-    suggestion = load_suggestions(fuzzy_path(plan.cache))[new_key]
-    assert "カプセルネットワークとは、" in suggestion.translation and message.fuzzy
-    assert suggestion.previous == plan.suggestions[new_key].previous
+    plans, written = import_(config, tmp_path / "po")
+    errors = import_errors(plans)
+    assert written is None and errors and all(f.message.startswith("(fuzzy entry)") for f in errors)
+    assert {f.check for f in errors} >= {"nested-link"}
+    assert plan.cache.read_bytes() == cache_before and fuzzy_path(plan.cache).read_bytes() == suggestions_before
 
 
 def test_an_entry_whose_english_changed_since_export_becomes_a_suggestion(tmp_path):
@@ -222,7 +227,7 @@ def test_an_entry_whose_english_changed_since_export_becomes_a_suggestion(tmp_pa
     source.write_text(source.read_text(encoding="utf-8").replace("come back", "return"), encoding="utf-8")
     cache = catalog_path(config.translations_dir, "odd", "ja")
     before = cache.read_bytes()
-    plans, written = import_(config, tmp_path / "po")
+    import_(config, tmp_path / "po")
     assert cache.read_bytes() == before
     [(key, suggestion)] = load_suggestions(fuzzy_path(cache)).items()
     assert key == "<p>Unchanged entries must return byte for byte </p>\n"
@@ -240,3 +245,16 @@ def test_a_malformed_po_file_is_an_error_with_its_line(tmp_path):
     with pytest.raises(TranslationFileError) as caught:
         read_po_file(po)
     assert f"{po}:3" in str(caught.value)
+
+
+def test_a_plural_entry_is_an_error_at_its_line_and_nothing_is_imported(tmp_path):
+    config = odd_project(tmp_path)
+    [po] = export(config, tmp_path / "po")
+    before = cache_bytes(config.translations_dir)
+    text = po.read_text(encoding="utf-8")
+    line = text.count("\n") + 2  # after the blank line that separates entries
+    po.write_text(text + '\nmsgid "one file"\nmsgid_plural "%d files"\nmsgstr[0] "%d 個"\n', encoding="utf-8")
+    with pytest.raises(TranslationFileError) as caught:
+        plan_import(load_corpus(config), tmp_path / "po", {})
+    assert f"{po}:{line}:" in str(caught.value) and "plural" in str(caught.value)
+    assert cache_bytes(config.translations_dir) == before

@@ -277,7 +277,7 @@ def test_jiebas_word_table_is_kept_in_the_machine_cache_and_read_back_the_same(t
 
     first = jieba.Tokenizer()
     search._load_dictionary(library(first))  # jieba builds it, the cache keeps it
-    assert first.initialized and list((tmp_path / "site_builder" / "jieba").glob("*.pickle"))
+    assert first.initialized and list((tmp_path / "site_builder" / "jieba").glob("*.entry"))
     second = jieba.Tokenizer()
     monkeypatch.setattr(second, "initialize", lambda *a: pytest.fail("read from the cache, not jieba's"))
     search._load_dictionary(library(second))

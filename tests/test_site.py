@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.catalog.corpus import Corpus, CorpusFile, FileTranslation
 from site_builder.config import SiteConfig
 from site_builder.errors import ConfigError
-from site_builder.catalog.corpus import Corpus, CorpusFile, FileTranslation
-from site_builder.translators.glossary import GlossaryRow
 from site_builder.model import (
     Catalog,
     FrontMatter,
@@ -24,6 +23,14 @@ from site_builder.model import (
     UnitResult,
     UnitState,
 )
+from site_builder.site.pages import (
+    breadcrumbs,
+    glossary_html,
+    home_html,
+    notice_html,
+    source_url,
+    status_html,
+)
 from site_builder.site.plan import (
     GUIDE_URI,
     HOME_URI,
@@ -37,16 +44,9 @@ from site_builder.site.plan import (
     relative_url,
     split_language_suffix,
 )
-from site_builder.site.pages import (
-    breadcrumbs,
-    glossary_html,
-    home_html,
-    notice_html,
-    source_url,
-    status_html,
-)
 from site_builder.site.ui import language_name, ui_text
 from site_builder.source.ids import file_anchor
+from site_builder.translators.glossary import GlossaryRow
 
 ROOT = Path("/project/src")
 

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.errors import TranslationFileError
-from site_builder.model import Suggestion
 from site_builder.catalog.store import (
     archive_path,
     catalog_path,
@@ -26,6 +24,9 @@ from site_builder.catalog.store import (
     save_catalog,
     save_suggestions,
 )
+from site_builder.errors import TranslationFileError
+from site_builder.model import Suggestion
+
 
 def write(path: Path, data: bytes | str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)

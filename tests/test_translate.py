@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.model import Catalog, Masked, Orphan, Suggestion, Unit, UnitKind, UnitState
 from site_builder.catalog.translate import lookup, normalize_key
+from site_builder.model import Catalog, Masked, Orphan, Suggestion, Unit, UnitKind, UnitState
 
 
 def unit(key: str, section: int = 0) -> Unit:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from corpus_files import write_corpus
+
+from site_builder.catalog.units import SPLIT_LIMIT, split_units
 from site_builder.model import UnitKind
 from site_builder.source.parse import parse_file
-from site_builder.catalog.units import SPLIT_LIMIT, split_units
-
-from corpus_files import write_corpus
 
 P = "<span translate=no>_^_{}_^_</span>".format
 SOURCES = Path(__file__).parent / "data" / "sources"

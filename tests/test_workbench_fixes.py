@@ -11,7 +11,6 @@ from site_builder.translators.checks import check_value
 from site_builder.translators.fixes.values import fix_value, text_signature
 
 
-
 def checks_of(key: str, value: str) -> set[str]:
     return {problem.check for problem in check_value(key, value)}
 
@@ -123,8 +122,11 @@ def test_check_fix_on_the_seed_removes_its_link_errors_and_keeps_every_word(tmp_
     assert main(["check", "--fix", str(cache)]) == 0
     after = json.loads(cache.read_text(encoding="utf-8"))
     assert list(after) == list(before)
+
+    def words(value: str) -> str:
+        return "".join(visible_text(value).split())
+
     for key in before:
-        words = lambda v: "".join(visible_text(v).split())
         assert words(after[key]) == words(before[key])
     assert "no problems found" in capsys.readouterr().out
 

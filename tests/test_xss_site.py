@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 
 import pytest
+from xss_site import EVERY, PLAIN, page_text, plant_corpus, scan_page, scan_search_index, shown
 
 from site_builder.adapters.cli import main
 from site_builder.site.csp import inline_scripts, script_hash
-from xss_site import EVERY, PLAIN, page_text, plant_corpus, scan_page, scan_search_index, shown
 
 pytestmark = pytest.mark.slow  # one MkDocs build of two languages (about 5 s)
 

@@ -75,8 +75,8 @@ def _notes_source(title: str, summary: str, sections: int) -> str:
 
 def plant_corpus(root: Path) -> tuple[Path, Plants]:
     """Write the corpus under ``root``; return its mkdocs.yml and what the pages must show."""
-    from site_builder.config import SiteConfig
     from site_builder.catalog.corpus import load_corpus
+    from site_builder.config import SiteConfig
 
     plants = Plants()
     src, translations, docs = root / "src", root / "translations", root / "docs"
@@ -161,15 +161,15 @@ def _page_path(file_id: str, prefix: str = "") -> str:
 def _plant_translations(corpus, translations: Path, plants: Plants) -> None:
     """Every Japanese value: Japanese text, a canary, a payload (plain ones for plain units)."""
     from site_builder.model import UnitKind
+    from site_builder.render.htmltree import visible_text
     from site_builder.render.page import use_translation
     from site_builder.render.sanitize import sanitize_html
-    from site_builder.render.htmltree import visible_text
 
     plain_index = html_index = 0
     for file in corpus.files:
         page = _page_path(file.source.id, "ja/")
         values = {}
-        for number, unit in enumerate(file.units):
+        for unit in file.units:
             if unit.kind is UnitKind.NOTES:
                 payload = HTML_FORMS[html_index % len(HTML_FORMS)]
                 html_index += 1
@@ -249,9 +249,9 @@ class _Scanner(HTMLParser):
                 self.problems.append(f"event handler: {where}")
             elif name in ("style", "srcdoc", "formaction"):
                 self.problems.append(f"{name} attribute: {where}")
-            elif name in _URL_ATTRIBUTES and _DANGEROUS_URL.match(_URL_NOISE.sub("", value)):
-                if (value, values.get("data-md-component")) != _THEME_JS_URL:
-                    self.problems.append(f"dangerous URL: {where}")
+            elif (name in _URL_ATTRIBUTES and _DANGEROUS_URL.match(_URL_NOISE.sub("", value))
+                  and (value, values.get("data-md-component")) != _THEME_JS_URL):
+                self.problems.append(f"dangerous URL: {where}")
             if name in ("id", "class", "name") and "sbx" in value:
                 self.problems.append(f"injected marker: {where}")
         if tag in _FOREIGN_TAGS:
@@ -262,7 +262,8 @@ class _Scanner(HTMLParser):
         elif tag == "meta" and values.get("http-equiv", "Content-Security-Policy") != "Content-Security-Policy":
             self.problems.append(f"foreign meta: {where}")
         elif tag == "link" and (values.get("rel") not in ("stylesheet", "icon", "canonical", "alternate")
-                                or "//" in values.get("href", "").split("?")[0][:8] and values.get("rel") == "stylesheet"):
+                                or ("//" in values.get("href", "").split("?")[0][:8]
+                                    and values.get("rel") == "stylesheet")):
             self.problems.append(f"foreign link: {where}")
         if tag == "script":
             self._script = (values, [])

@@ -22,9 +22,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from site_builder.catalog.units import split_units
 from site_builder.errors import SiteBuilderError
 from site_builder.source.parse import parse_file
-from site_builder.catalog.units import split_units
 
 _TAG = re.compile(r"<[^>]+>|_\^_\d+_\^_")
 _HREF = re.compile(r'href="[^"]*"')

@@ -24,9 +24,9 @@ import json
 import re
 import sys
 import tokenize
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from site_builder.fileio import write_atomic
 from site_builder.render.mathml import render_math

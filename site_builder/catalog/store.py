@@ -34,6 +34,7 @@ _ARCHIVE_SUFFIX = ".archive.json"
 _BOMS = {b"\xef\xbb\xbf": "UTF-8", b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
 # JSON's whitespace is exactly these four characters (RFC 8259, section 2).
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_STRING_DECODER = json.JSONDecoder()  # plain and strict: decodes one key at a time
 _JSON_TYPE_NAMES = {dict: "an object", list: "an array", str: "a string", int: "a number",
                     float: "a number", bool: "a boolean", type(None): "null"}
 _SAVE_HINT = "save the file as UTF-8 JSON, or restore it from version control"
@@ -80,6 +81,7 @@ def load_catalog(path: Path, lang: str) -> Catalog:
 
 def _catalog_of_text(text: str, path: Path, lang: str) -> Catalog:
     parsed = _parse_object(text, path)
+    entries: dict[str, str] = {}
     for key, value in parsed.values.items():
         if not isinstance(value, str):
             line, column = parsed.value_positions[key]
@@ -87,8 +89,9 @@ def _catalog_of_text(text: str, path: Path, lang: str) -> Catalog:
                 f"value of key {_show(key)} is {_JSON_TYPE_NAMES.get(type(value), 'not a string')}, "
                 "expected a string", location=Location(path, line, column),
                 hint="a translation is a JSON string; put the translated HTML in quotes")
+        entries[key] = value
     lines = {key: position[0] for key, position in parsed.key_positions.items()}
-    return Catalog(path=path, lang=lang, entries=parsed.values, lines=lines)
+    return Catalog(path=path, lang=lang, entries=entries, lines=lines)
 
 
 def load_json_object(path: Path) -> tuple[dict[str, object], dict[str, int]]:
@@ -265,7 +268,8 @@ class _LineIndex:
 
 
 def _skip(text: str, pos: int) -> int:
-    return _WHITESPACE.match(text, pos).end()
+    match = _WHITESPACE.match(text, pos)
+    return match.end() if match else pos  # the pattern matches the empty string: always a match
 
 
 def _syntax(path: Path, lines: _LineIndex, pos: int, message: str) -> TranslationFileError:
@@ -273,10 +277,23 @@ def _syntax(path: Path, lines: _LineIndex, pos: int, message: str) -> Translatio
                                 hint="fix the JSON syntax there (often a missing comma or quote)")
 
 
+def scan_json_string(text: str, pos: int) -> tuple[str, int]:
+    """Decode the JSON string whose opening quote is at ``pos``; return it and the end offset.
+
+    ``json.decoder.scanstring`` is not part of json's typed API; ``raw_decode`` at a ``"`` runs
+    that same scanner (strict: no raw control characters), so values and error offsets are equal.
+    Raises :class:`json.JSONDecodeError` for a malformed string, ``ValueError`` if none starts there.
+    """
+    value, end = _STRING_DECODER.raw_decode(text, pos)
+    if not isinstance(value, str):
+        raise ValueError(f"no JSON string starts at offset {pos}")
+    return value, end
+
+
 def _scan_string(text: str, pos: int, path: Path, lines: _LineIndex) -> tuple[str, int]:
     """Decode the JSON string whose opening quote is at ``pos``; return it and the end offset."""
     try:
-        return json.decoder.scanstring(text, pos + 1, True)
+        return scan_json_string(text, pos)
     except json.JSONDecodeError as err:
         raise _syntax(path, lines, err.pos, _decoder_message(err)) from None
 

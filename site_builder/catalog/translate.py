@@ -11,7 +11,7 @@ already-loaded values.
 from __future__ import annotations
 
 import re
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from site_builder.model import Catalog, Orphan, Suggestion, Unit, UnitResult, UnitState
 

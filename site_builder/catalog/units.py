@@ -14,10 +14,10 @@ This stage must not read translations or files.
 
 from __future__ import annotations
 
-from site_builder.source.ids import ids_of
 from site_builder.model import Masked, SectionKind, SourceFile, Unit, UnitKind
-from site_builder.source.docstrings import DocstringStyle
 from site_builder.render.notes import render_blocks
+from site_builder.source.docstrings import DocstringStyle
+from site_builder.source.ids import ids_of
 
 #: A section key longer than this many characters is split into one unit per top-level block.
 SPLIT_LIMIT = 4000

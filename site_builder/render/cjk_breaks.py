@@ -56,11 +56,11 @@ class _CjkBreaks(Treeprocessor):
 class CjkBreaksExtension(Extension):
     """Join soft line breaks between CJK characters."""
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+    def extendMarkdown(self, md: Markdown) -> None:
         # After inline parsing (priority 20) so code spans are already elements, before
         # prettify (10), which only adds newlines between block elements.
         md.treeprocessors.register(_CjkBreaks(md), "cjk_breaks", 15)
 
 
-def makeExtension(**kwargs: object) -> CjkBreaksExtension:  # noqa: N802 (Python-Markdown's entry point)
+def makeExtension(**kwargs: object) -> CjkBreaksExtension:
     return CjkBreaksExtension(**kwargs)

@@ -173,7 +173,8 @@ def _block_end(lines: list[str], start: int) -> int:
 class PlainAutomailProcessor(InlineProcessor):
     """``<user@host>`` -> ``<a href="mailto:user@host">user@host</a>``, nothing obfuscated."""
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # type: ignore[override]
+    def handleMatch(  # type: ignore[override]  # InlineProcessor's (data, start, end) API, not Pattern's
+            self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
         address = m.group(1)
         if address.startswith("mailto:"):
             address = address[len("mailto:"):]

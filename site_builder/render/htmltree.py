@@ -12,6 +12,8 @@ nested-link         a link inside another link
 block-in-paragraph  a block element (``<ul>``, ``<div>``, ``<h2>``...) inside ``<p>``: a
                     browser ends the paragraph there and the page is rearranged
 unbalanced-tags     a tag is not closed, closed twice, or closed out of order
+placeholder-in-     a placeholder (or a piece of one) inside an attribute value: placeholders
+attribute           are restored in text only, so the attribute would show the marker
 =================== ====================================================================
 
 The parser is the standard library's ``html.parser`` driven by a tree builder that closes
@@ -24,12 +26,19 @@ in, values out; never raises on malformed input.
 from __future__ import annotations
 
 import html
-import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Iterator, Sequence
 
-from site_builder.render.placeholders import CANONICAL
+from site_builder.render.htmltokens import (  # noqa: F401 - PLAIN_* are read from here too
+    PLAIN_ATTRIBUTES,
+    PLAIN_TAG,
+    RAW_TEXT_TAGS,
+    STRIDE,
+    attributes,
+    plain_tokens,
+)
+from site_builder.render.placeholders import CANONICAL, REMNANT
 
 #: Elements with no content and no end tag.
 VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
@@ -66,7 +75,7 @@ class Element:
 
     tag: str
     attrs: tuple[tuple[str, str], ...]
-    children: tuple["Node", ...] = ()
+    children: tuple[Node, ...] = ()
 
     def attr(self, name: str) -> str | None:
         return next((value for key, value in self.attrs if key == name), None)
@@ -86,6 +95,14 @@ class ParsedHtml:
     """One description per block element opened inside a ``<p>`` (``<ul> inside <p>``)."""
     tag_problems: tuple[str, ...] = ()
     """Unclosed, stray or out-of-order tags, described."""
+    attribute_placeholders: tuple[str, ...] = ()
+    """One description per attribute whose value holds a placeholder or a piece of one."""
+
+
+def placeholders_in_attributes(tag: str, attrs: Sequence[tuple[str, str]]) -> list[str]:
+    """Describe each attribute of ``<tag>`` whose (decoded) value holds a placeholder marker."""
+    return [f"a placeholder in the {name} attribute of <{tag}>" for name, value in attrs
+            if "_" in value or "\uff3f" in value if REMNANT.search(value)]
 
 
 class _TreeBuilder(HTMLParser):
@@ -97,9 +114,11 @@ class _TreeBuilder(HTMLParser):
         self.nested: list[str] = []
         self.in_paragraph: list[str] = []
         self.problems: list[str] = []
+        self.in_attributes: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         pairs = [(name, value or "") for name, value in attrs]
+        self.in_attributes += placeholders_in_attributes(tag, pairs)
         if tag in CLOSES_PARAGRAPH and any(open_tag == "p" for open_tag, *_ in self.stack):
             self.in_paragraph.append(f"<{tag}> inside <p>")
         if tag in VOID_TAGS:
@@ -111,7 +130,9 @@ class _TreeBuilder(HTMLParser):
         self.stack.append((tag, pairs, [], self.get_starttag_text() or ""))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1][2].append(Element(tag, tuple((n, v or "") for n, v in attrs)))
+        pairs = tuple((n, v or "") for n, v in attrs)
+        self.in_attributes += placeholders_in_attributes(tag, pairs)
+        self.stack[-1][2].append(Element(tag, pairs))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in VOID_TAGS:
@@ -142,10 +163,10 @@ class _TreeBuilder(HTMLParser):
             self.problems.append(f"<{self.stack[-1][0]}> is never closed")
             self._pop()
         return ParsedHtml(tuple(self.stack[0][2]), tuple(self.nested), tuple(self.in_paragraph),
-                          tuple(self.problems))
+                          tuple(self.problems), tuple(self.in_attributes))
 
 
-def _element_or_placeholder(tag: str, attrs: list[tuple[str, str]], children: list[Node],
+def _element_or_placeholder(tag: str, attrs: Sequence[tuple[str, str]], children: list[Node],
                             raw: str) -> Node:
     """A canonical ``<span translate=no>_^_N_^_</span>`` becomes a Placeholder leaf."""
     if tag == "span" and len(children) == 1 and isinstance(children[0], Text):
@@ -156,10 +177,87 @@ def _element_or_placeholder(tag: str, attrs: list[tuple[str, str]], children: li
 
 
 def parse_html(html: str) -> ParsedHtml:
-    """Parse key or value HTML into a tree, never raising: repairs are listed instead."""
+    """Parse key or value HTML into a tree, never raising: repairs are listed instead.
+
+    Plain markup (``render.htmltokens``: what the renderer writes and nearly every translation
+    keeps) is built from its tokens in one pass; anything else goes through the standard
+    library's parser. Both give the same tree (tests/test_htmltree.py holds them to it)."""
+    parsed = _parse_plain(html)
+    if parsed is not None:
+        return parsed
     builder = _TreeBuilder()
     builder.feed(html)
     return builder.result()
+
+
+def _parse_plain(markup: str) -> ParsedHtml | None:
+    """:class:`_TreeBuilder`'s result for plain markup, from :func:`plain_tokens`; None otherwise."""
+    tokens = plain_tokens(markup)
+    if tokens is None:
+        return None
+    # Each open element: (tag, attrs, children, exact start tag); the root is ("", ...).
+    stack: list[tuple[str, Sequence[tuple[str, str]], list[Node], str]] = [("", (), [], "")]
+    names: list[str] = []  # the open elements' tags, in step with stack[1:]
+    nested: list[str] = []
+    in_paragraph: list[str] = []
+    problems: list[str] = []
+    in_attributes: list[str] = []
+
+    def pop() -> None:
+        tag, attrs, children, raw = stack.pop()
+        names.pop()
+        stack[-1][2].append(_element_or_placeholder(tag, attrs, children, raw))
+
+    for index in range(0, len(tokens), STRIDE):
+        text = tokens[index]
+        if text:
+            siblings = stack[-1][2]
+            data = html.unescape(text) if "&" in text else text
+            if siblings and type(siblings[-1]) is Text:
+                siblings[-1] = Text(siblings[-1].data + data)
+            else:
+                siblings.append(Text(data))
+        if index + 1 >= len(tokens):
+            break
+        name, raw_attrs, space, slash, end = tokens[index + 1:index + STRIDE]
+        if name is None:
+            tag = end.lower()
+            if tag in RAW_TEXT_TAGS:
+                return None
+            if tag in VOID_TAGS:
+                continue
+            if tag not in names:
+                problems.append(f"</{tag}> closes nothing")
+                continue
+            while names[-1] != tag:
+                problems.append(f"<{names[-1]}> is closed by </{tag}>")
+                pop()
+            pop()
+            continue
+        tag = name.lower()
+        if tag in RAW_TEXT_TAGS:
+            return None
+        pairs = attributes(raw_attrs) if raw_attrs else ()
+        if pairs and ("_" in raw_attrs or "\uff3f" in raw_attrs or "&" in raw_attrs):
+            in_attributes += placeholders_in_attributes(tag, pairs)
+        if slash:
+            stack[-1][2].append(Element(tag, pairs))
+            continue
+        if tag in CLOSES_PARAGRAPH and "p" in names:
+            in_paragraph.append(f"<{tag}> inside <p>")
+        if tag in VOID_TAGS:
+            stack[-1][2].append(Element(tag, pairs))
+            continue
+        if tag == "a" and "a" in names:
+            outer = next(a for t, a, *_ in reversed(stack) if t == "a")
+            nested.append(f"{show_tag('a', pairs)} inside {show_tag('a', outer)}")
+        stack.append((tag, pairs, [], f"<{name}{raw_attrs}{space}>"))
+        names.append(tag)
+    while len(stack) > 1:
+        problems.append(f"<{stack[-1][0]}> is never closed")
+        pop()
+    return ParsedHtml(tuple(stack[0][2]), tuple(nested), tuple(in_paragraph), tuple(problems),
+                      tuple(in_attributes))
 
 
 def show_tag(tag: str, attrs: Sequence[tuple[str, str]]) -> str:
@@ -198,7 +296,9 @@ def structural_problems(parsed: ParsedHtml) -> list[tuple[str, str]]:
     """(check id, description) of each structural problem, by check id in the table's order."""
     return ([("nested-link", f"a link inside another link: {text}") for text in parsed.nested_links]
             + [("block-in-paragraph", text) for text in parsed.blocks_in_paragraph]
-            + [("unbalanced-tags", text) for text in parsed.tag_problems])
+            + [("unbalanced-tags", text) for text in parsed.tag_problems]
+            + [("placeholder-in-attribute", f"{text}; placeholders belong in the text, never in an "
+                "attribute") for text in parsed.attribute_placeholders])
 
 
 def html_problem(value: str) -> tuple[str, str] | None:
@@ -212,24 +312,6 @@ def html_problem(value: str) -> tuple[str, str] | None:
     if problems is None:
         problems = structural_problems(parse_html(value))
     return problems[0] if problems else None
-
-
-# A start tag, an end tag or a self-closing tag in its plainest spelling (text between tags
-# holds no '<'); search.py reads the build's own HTML with it too. Group 1: start tag name,
-# 2: its attributes (``PLAIN_ATTRIBUTES``), 3: "/" of <x/>, 4: end tag name.
-PLAIN_ATTRIBUTES = r"""(?:\s+[a-zA-Z_][-a-zA-Z0-9_:.]*(?:="[^"<>]*"|='[^'<>]*'|=[^\s"'=<>`/]+(?=[\s>]))?)*"""
-PLAIN_TAG = re.compile(
-    rf"""<(?:([a-zA-Z][a-zA-Z0-9]*)({PLAIN_ATTRIBUTES})\s*(/?)|/([a-zA-Z][a-zA-Z0-9]*)\s*)>""")
-_SIMPLE_ATTR = re.compile(r"""\s+([a-zA-Z_][-a-zA-Z0-9_:.]*)(?:="([^"<>]*)"|='([^'<>]*)'|=([^\s"'=<>`/]+(?=\s|\Z)))?""")
-#: Elements whose content the parser reads as raw text: left to the full parser.
-_RAW_TEXT_TAGS = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
-                            "noframes", "noscript", "plaintext"})
-
-
-def _simple_attrs(raw: str) -> list[tuple[str, str]]:
-    """The (name, decoded value) pairs of a start tag's attribute text, as the parser reads them."""
-    return [(attr.group(1).lower(), html.unescape(attr.group(2) or attr.group(3) or attr.group(4) or ""))
-            for attr in _SIMPLE_ATTR.finditer(raw)]
 
 
 def _simple_problems(value: str) -> list[tuple[str, str]] | None:
@@ -246,6 +328,9 @@ def _simple_problems(value: str) -> list[tuple[str, str]] | None:
     tokens = PLAIN_TAG.split(value)
     if "<" in "".join(tokens[0::5]):
         return None  # a '<' that starts no plain tag: the full parser decides what it is
+    attribute_text = "".join(raw for raw in tokens[2::5] if raw)
+    if REMNANT.search(html.unescape(attribute_text) if "&" in attribute_text else attribute_text):
+        return None  # a placeholder in an attribute: the tree names the tag and the attribute
     tags: list[str] = []        # the open elements' names, outermost first
     attrs: list[str] = []       # their raw attribute text, in step with ``tags``
     nested, in_paragraph, problems = [], [], []
@@ -253,7 +338,7 @@ def _simple_problems(value: str) -> list[tuple[str, str]] | None:
         tag = tokens[index]
         if tag is None:
             tag = tokens[index + 3].lower()
-            if tag in _RAW_TEXT_TAGS:
+            if tag in RAW_TEXT_TAGS:
                 return None
             if tag in VOID_TAGS:
                 continue
@@ -267,7 +352,7 @@ def _simple_problems(value: str) -> list[tuple[str, str]] | None:
             attrs.pop()
             continue
         tag = tag.lower()
-        if tag in _RAW_TEXT_TAGS:
+        if tag in RAW_TEXT_TAGS:
             return None
         if tokens[index + 2]:
             continue  # <x/>: the parser reports it apart and it opens nothing
@@ -277,8 +362,8 @@ def _simple_problems(value: str) -> list[tuple[str, str]] | None:
             continue
         if tag == "a" and "a" in tags:
             outer = attrs[len(tags) - 1 - tags[::-1].index("a")]
-            nested.append(f"{show_tag('a', _simple_attrs(tokens[index + 1]))} inside "
-                          f"{show_tag('a', _simple_attrs(outer))}")
+            nested.append(f"{show_tag('a', attributes(tokens[index + 1]))} inside "
+                          f"{show_tag('a', attributes(outer))}")
         tags.append(tag)
         attrs.append(tokens[index + 1])
     problems.extend(f"<{tag}> is never closed" for tag in reversed(tags))

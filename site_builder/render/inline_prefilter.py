@@ -20,12 +20,25 @@ tree Python-Markdown's own inline stage gives, node for node. It knows no key fo
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, cast
+from xml.etree.ElementTree import Element
 
 from markdown import Markdown
-from markdown.inlinepatterns import (AUTOLINK_RE, AUTOMAIL_RE, BACKTICK_RE, ENTITY_RE, ESCAPE_RE,
-                                     HTML_RE, IMAGE_LINK_RE, IMAGE_REFERENCE_RE, LINE_BREAK_RE,
-                                     LINK_RE, REFERENCE_RE, Pattern)
+from markdown.inlinepatterns import (
+    AUTOLINK_RE,
+    AUTOMAIL_RE,
+    BACKTICK_RE,
+    ENTITY_RE,
+    ESCAPE_RE,
+    HTML_RE,
+    IMAGE_LINK_RE,
+    IMAGE_REFERENCE_RE,
+    LINE_BREAK_RE,
+    LINK_RE,
+    REFERENCE_RE,
+    Pattern,
+)
 from markdown.treeprocessors import InlineProcessor
 from markdown.util import AtomicString
 
@@ -33,9 +46,10 @@ from site_builder.render.upstream import upstream_matches
 
 #: What the override mirrors (``__handleInline``) and calls (``__applyPattern``: its arguments
 #: and its ``(data, matched, start)`` result), by name.
-UPSTREAM = {
-    "InlineProcessor.__handleInline": InlineProcessor._InlineProcessor__handleInline,  # type: ignore[attr-defined]
-    "InlineProcessor.__applyPattern": InlineProcessor._InlineProcessor__applyPattern,  # type: ignore[attr-defined]
+#: Private (name-mangled) and left out of the stubs; if one were gone, no fingerprint matches.
+UPSTREAM: dict[str, Callable[..., Any] | None] = {
+    "InlineProcessor.__handleInline": getattr(InlineProcessor, "_InlineProcessor__handleInline", None),
+    "InlineProcessor.__applyPattern": getattr(InlineProcessor, "_InlineProcessor__applyPattern", None),
 }
 #: Their fingerprints in the releases the override was read against (Python-Markdown 3.11.x).
 CHECKED = {
@@ -91,22 +105,25 @@ class PrefilteredInlineProcessor(InlineProcessor):
 
     def __init__(self, md: Markdown) -> None:
         super().__init__(md)
-        self._table: list[tuple[Pattern, tuple[str, ...] | None]] | None = None
+        self._table: list[tuple[Pattern, tuple[str, ...] | None]] = []
 
-    def run(self, tree, ancestors=None):  # type: ignore[no-untyped-def]  (Python-Markdown's signature)
-        if self._table is None:
+    def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
+        if not self._table:
             # The registry in order, read once: Markdown(extensions=...) registers every
             # pattern before the first document is converted, and none is added later.
-            self._table = [(pattern, required_literals(pattern)) for pattern in self.inlinePatterns]
+            # It holds inline patterns (its stub names the tree processor's class by mistake).
+            patterns = cast("Iterable[Pattern]", self.inlinePatterns)
+            self._table = [(pattern, required_literals(pattern)) for pattern in patterns]
         return super().run(tree, ancestors)
 
     # InlineProcessor calls its private __handleInline for every text and nested text; this
     # name is what that private name becomes, so the override is used at every call site.
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         """``InlineProcessor.__handleInline`` with absent literals skipped (same result)."""
         if isinstance(data, AtomicString):
             return data
         table: Sequence[tuple[Pattern, tuple[str, ...] | None]] = self._table
+        # InlineProcessor's private __applyPattern under its mangled name (not in the stubs).
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         start = 0
         while patternIndex < len(table):

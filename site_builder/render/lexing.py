@@ -29,18 +29,26 @@ import functools
 import logging
 import operator
 import re
-from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
+from pygments.filter import Filter
 from pygments.lexer import Lexer, RegexLexer, RegexLexerMeta
 from pygments.token import Error, Whitespace, _TokenType
 
-try:  # Python 3.11+
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _sre  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+from site_builder.render.upstream import upstream_matches
+
+if TYPE_CHECKING:
+    # typeshed describes the regex parser under its pre-3.11 names; re._parser is the same code.
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
+else:
+    try:  # Python 3.11+
+        from re import _constants as _sre
+        from re import _parser as _sre_parse
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_constants as _sre
+        import sre_parse as _sre_parse
 
 #: A pattern's leading global flags, e.g. ``(?i)``, which Python allows only at the start;
 #: inside the alternation they become the scoped form ``(?i:...)``.
@@ -51,43 +59,76 @@ _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 #: text (an empty slice), share one conservative bucket.
 _ASCII = tuple(chr(code) for code in range(128))
 
-Rule = tuple[Callable, object, object]
+#: A rule's action: a token type, a callback given the lexer and the rule's match, or nothing.
+Callback = Callable[..., Iterator[tuple[int, _TokenType, str]]]
+Action = _TokenType | Callback | None
+#: A transition as Pygments processes it: state names to push (or '#pop'), a pop count, '#push'.
+NewState = tuple[str, ...] | int | str | None
+#: One processed rule as Pygments stores it in ``_tokens``: its pattern's ``match``, action, transition.
+Rule = tuple[Callable[[str, int], re.Match[str] | None], Action, NewState]
+TokenDefs = dict[str, list[Rule]]
+
+
+class _AlternativeMatch(Protocol):
+    """A match of a joined alternation. Every alternative is a group, so a successful match
+    always has a ``lastindex`` (the group that closed last: the alternative's own)."""
+
+    @property
+    def lastindex(self) -> int: ...
+    def group(self) -> str: ...
+    def end(self) -> int: ...
+
+
+JoinedMatch = Callable[[str, int], _AlternativeMatch | None]
+#: One bucket of a state: the alternation's ``match`` and, by the group number of each rule's
+#: wrapping group, the rule itself; or ``None`` and the bucket's rules to try one by one.
+Bucket = tuple[JoinedMatch, dict[int, Rule]] | tuple[None, list[Rule]]
+
+
+def _alternation_match(pattern: re.Pattern[str]) -> JoinedMatch:
+    # Only for patterns whose every alternative is a group (see _AlternativeMatch).
+    return cast(JoinedMatch, pattern.match)
+
 
 #: The bucket of no rules: nothing can match, Pygments' recovery follows.
-_NO_RULES = (re.compile(r"(?!)").match, {})
+_NO_RULES: Bucket = (_alternation_match(re.compile(r"(?!)")), {})
 
 
 def accelerated(lexer: Lexer) -> Lexer:
     """A lexer giving the same tokens as ``lexer``, faster when it is a plain ``RegexLexer``
     (and the upstream code is the code this fork was checked against: :data:`FAST`)."""
+    if not FAST or not isinstance(lexer, RegexLexer):
+        return lexer
     cls = type(lexer)
-    if not FAST or not isinstance(lexer, RegexLexer) or cls.get_tokens_unprocessed is not RegexLexer.get_tokens_unprocessed:
+    if cls.get_tokens_unprocessed is not RegexLexer.get_tokens_unprocessed:
         return lexer
     return _accelerated_class(cls)(**lexer.options)
 
 
 @functools.cache
-def _accelerated_class(cls: type) -> type:
-    methods = {"__module__": cls.__module__, "__doc__": cls.__doc__,
+def _accelerated_class(cls: type[RegexLexer]) -> type[RegexLexer]:
+    methods: dict[str, object] = {"__module__": cls.__module__, "__doc__": cls.__doc__,
                "get_tokens_unprocessed": _tokens_unprocessed,
                # Pickled by reference to the class it accelerates: this one has no importable name.
                "__reduce__": lambda self: (_unpickled, (cls, self.__dict__))}
     if cls.get_tokens is Lexer.get_tokens:
         # A class with its own ``get_tokens`` keeps it (it calls the loop above).
         methods["get_tokens"] = _tokens
-    return type(cls.__name__, (cls,), methods)
+    # A subclass of ``cls``: what ``type`` makes is typed only as a class.
+    return cast("type[RegexLexer]", type(cls.__name__, (cls,), methods))
 
 
-def _unpickled(cls: type, state: dict) -> Lexer:
-    lexer = object.__new__(_accelerated_class(cls))
+def _unpickled(cls: type[RegexLexer], state: dict[str, Any]) -> RegexLexer:
+    lexer: RegexLexer = object.__new__(_accelerated_class(cls))
     lexer.__dict__.update(state)
     return lexer
 
 
-def _tokens(self, text, unfiltered: bool = False):
+def _tokens(self: Lexer, text: str | bytes | bytearray, unfiltered: bool = False) -> Iterator[tuple[_TokenType, str]]:
     """``Lexer.get_tokens``: the same preprocessing and filters, the index dropped in C."""
-    text = self._preprocess_lexer_input(text)
-    stream = map(_TYPE_AND_VALUE, self.get_tokens_unprocessed(text))
+    # Pygments' private preprocessing (decoding, tabs, newlines), which its stubs leave out.
+    source: str = self._preprocess_lexer_input(text)  # type: ignore[attr-defined]
+    stream: Iterator[tuple[_TokenType, str]] = map(_TYPE_AND_VALUE, self.get_tokens_unprocessed(source))
     if not unfiltered:
         for token_filter in self.filters:
             stream = _filtered(token_filter, self, stream)
@@ -97,21 +138,18 @@ def _tokens(self, text, unfiltered: bool = False):
 _TYPE_AND_VALUE = operator.itemgetter(1, 2)
 
 
-def _filtered(token_filter, lexer: Lexer, stream):
+def _filtered(token_filter: Filter, lexer: Lexer,
+              stream: Iterable[tuple[_TokenType, str]]) -> Iterator[tuple[_TokenType, str]]:
     yield from token_filter.filter(lexer, stream)
 
 
 # --- joining a state's rules ----------------------------------------------------------------
 
-#: One bucket of a state: the alternation's ``match`` and, by the group number of each rule's
-#: wrapping group, the rule itself; or ``None`` and the bucket's rules to try one by one.
-Bucket = tuple[Callable | None, object]
-
-
 def _dispatches(lexer: RegexLexer) -> _Dispatches:
     # Keyed by the lexer's processed rules, not its class: ``_tokens`` is made when the class
     # is first instantiated, and some lexers choose theirs per instance (C#'s 'unicodelevel').
-    tokendefs = lexer._tokens
+    # RegexLexerMeta stores the processed rules on the class; Pygments' stubs leave them out.
+    tokendefs: TokenDefs = lexer._tokens  # type: ignore[attr-defined]
     known = _DISPATCHES.get(id(tokendefs))
     if known is None or known[0] is not tokendefs:
         known = _DISPATCHES[id(tokendefs)] = (tokendefs, _Dispatches(tokendefs, type(lexer).flags))
@@ -119,14 +157,14 @@ def _dispatches(lexer: RegexLexer) -> _Dispatches:
 
 
 #: ``id(tokendefs)`` -> (tokendefs, their dispatch); holding the rules keeps the id unique.
-_DISPATCHES: dict[int, tuple[dict, _Dispatches]] = {}
+_DISPATCHES: dict[int, tuple[TokenDefs, _Dispatches]] = {}
 
 
-class _Dispatches(dict):
+class _Dispatches(dict[str, "_StateDispatch"]):
     """State name -> its :class:`_StateDispatch`, made on the state's first use (a build
     meets only some of a lexer's states, and joining them all costs about a second)."""
 
-    def __init__(self, tokendefs: dict[str, list[Rule]], flags: int):
+    def __init__(self, tokendefs: TokenDefs, flags: int) -> None:
         super().__init__()
         self.tokendefs, self.flags = tokendefs, flags
 
@@ -135,18 +173,19 @@ class _Dispatches(dict):
         return dispatch
 
 
-class _StateDispatch(dict):
+class _StateDispatch(dict[str, Bucket]):
     """Character at the position -> the :data:`Bucket` of the state's rules a match there
     can start with, in the state's order; each bucket made on the first use of its
     character. Non-ASCII characters and the end of the text (``''``) share one bucket."""
 
-    def __init__(self, rules: list[Rule], flags: int):
+    def __init__(self, rules: list[Rule], flags: int) -> None:
         super().__init__()
         self.rules, self.flags = rules, flags
-        self.patterns = [getattr(rexmatch, "__self__", None) for rexmatch, _, _ in rules]
-        self.joinable = _joinable(self.patterns, flags)
+        self.patterns: list[object] = [getattr(rexmatch, "__self__", None) for rexmatch, _, _ in rules]
+        self.joinable_patterns = _joinable(self.patterns, flags)
+        self.joinable = self.joinable_patterns is not None
         # A rule that cannot be analysed is, like one matching the empty string, in every bucket.
-        self.starts = [_start_set(p) if isinstance(p, re.Pattern) else None for p in self.patterns]
+        self.starts: list[_Start | None] = [_start_set(p) if isinstance(p, re.Pattern) else None for p in self.patterns]
         self.buckets: dict[tuple[int, ...], Bucket] = {}
         self.non_ascii: Bucket | None = None
 
@@ -169,17 +208,22 @@ class _StateDispatch(dict):
 
     def _bucket(self, members: tuple[int, ...]) -> Bucket:
         rules = [self.rules[i] for i in members]
-        joined = _join(rules, [self.patterns[i] for i in members], self.flags) if self.joinable else None
+        joinable = self.joinable_patterns
+        joined = _join(rules, [joinable[i] for i in members], self.flags) if joinable is not None else None
         return joined if joined is not None else (None, rules)
 
 
-def _joinable(patterns: list, flags: int) -> bool:
-    return (all(isinstance(p, re.Pattern) and isinstance(p.pattern, str) for p in patterns)
-            and all(_compiled_with(p, flags) for p in patterns)
-            and not any(_BACKREFERENCE.search(p.pattern) for p in patterns))
+def _joinable(patterns: list[object], flags: int) -> list[re.Pattern[str]] | None:
+    """The rules' patterns, when all of them can be joined into one alternation."""
+    compiled = [p for p in patterns if isinstance(p, re.Pattern) and isinstance(p.pattern, str)]
+    if (len(compiled) == len(patterns)
+            and all(_compiled_with(p, flags) for p in compiled)
+            and not any(_BACKREFERENCE.search(p.pattern) for p in compiled)):
+        return compiled
+    return None
 
 
-def _join(rules: list[Rule], patterns: list[re.Pattern], flags: int) -> Bucket | None:
+def _join(rules: list[Rule], patterns: list[re.Pattern[str]], flags: int) -> Bucket | None:
     if not rules:
         return _NO_RULES
     alternatives = "|".join(f"(?P<r{i}>{_scoped(p)})" for i, p in enumerate(patterns))
@@ -188,16 +232,17 @@ def _join(rules: list[Rule], patterns: list[re.Pattern], flags: int) -> Bucket |
     except (re.error, RecursionError, OverflowError):
         return None
     # Each rule's wrapping group is numbered after the groups of the rules before it.
-    table, number = {}, 1
-    for rule, pattern in zip(rules, patterns):
+    table: dict[int, Rule] = {}
+    number = 1
+    for rule, pattern in zip(rules, patterns, strict=True):
         table[number] = rule
         number += 1 + pattern.groups
     if joined.groups != number - 1:
         return None
-    return joined.match, table
+    return _alternation_match(joined), table
 
 
-def _compiled_with(pattern: re.Pattern, flags: int) -> bool:
+def _compiled_with(pattern: re.Pattern[str], flags: int) -> bool:
     """Whether ``pattern`` means, under the lexer's ``flags``, what it meant when compiled.
 
     Its own ``flags`` include its leading inline flags; an empty pattern (Pygments'
@@ -210,7 +255,7 @@ def _compiled_with(pattern: re.Pattern, flags: int) -> bool:
         return False
 
 
-def _scoped(pattern: re.Pattern) -> str:
+def _scoped(pattern: re.Pattern[str]) -> str:
     """The pattern's text as one alternative: leading global flags made scoped, and in
     verbose mode a final newline, so that a trailing ``# comment`` ends before the
     alternative's closing parenthesis (a newline at the end of a verbose pattern is ignored)."""
@@ -245,22 +290,23 @@ _CATEGORY_ESCAPES = {
 
 
 @functools.lru_cache(maxsize=4096)
-def _start_set(pattern: re.Pattern) -> _Start | None:
+def _start_set(pattern: re.Pattern[str]) -> _Start | None:
     """What a match of ``pattern`` can start with; ``None`` when it belongs in every
     alternation: it can match the empty string, or it could not be analysed."""
     try:
         start = _sequence_start(_sre_parse.parse(pattern.pattern, pattern.flags), pattern.flags)
-    except (re.error, RecursionError, TypeError, ValueError):
+    except (re.error, RecursionError, TypeError, ValueError, AttributeError):
         return None
     return None if start.nullable else start
 
 
-def _sequence_start(items, flags: int) -> _Start:
+def _sequence_start(items: _sre_parse.SubPattern, flags: int) -> _Start:
     """A sequence starts with its first item's characters, and the next item's while the
     items so far can match the empty string."""
     ascii: set[str] = set()
     other = False
-    for op, argument in items:
+    # A parsed pattern's items are its ``data`` (what iterating it yields, item by item).
+    for op, argument in items.data:
         start = _item_start(op, argument, flags)
         ascii |= start.ascii
         other = other or start.other
@@ -269,7 +315,8 @@ def _sequence_start(items, flags: int) -> _Start:
     return _Start(frozenset(ascii), other, True)
 
 
-def _item_start(op, argument, flags: int) -> _Start:
+def _item_start(op: int, argument: Any, flags: int) -> _Start:
+    # ``argument``'s shape depends on ``op`` (a union typeshed cannot narrow by op): read per case.
     if op in _CHAR_OPS:
         return _char_start(op, argument, flags)
     if op in _ZERO_WIDTH_OPS:
@@ -293,7 +340,7 @@ def _item_start(op, argument, flags: int) -> _Start:
     return _ANYTHING
 
 
-def _char_start(op, argument, flags: int) -> _Start:
+def _char_start(op: int, argument: Any, flags: int) -> _Start:
     """The ASCII characters one character item matches, asked of the regex engine itself (so
     case-insensitive matching is exactly the engine's); non-ASCII ones are not enumerated."""
     if op == _sre.ANY or flags & re.LOCALE:
@@ -305,7 +352,7 @@ def _char_start(op, argument, flags: int) -> _Start:
         negate, members = op == _sre.NOT_LITERAL, [(_sre.LITERAL, argument)]
     # Under IGNORECASE an ASCII letter also matches non-ASCII ones (``k`` matches the Kelvin sign).
     other = negate or bool(flags & re.IGNORECASE)
-    body = []
+    body: list[str] = []
     for kind, value in members:
         if kind == _sre.LITERAL:
             body.append(f"\\U{value:08x}")
@@ -326,7 +373,8 @@ def _char_start(op, argument, flags: int) -> _Start:
 
 # --- the token loop -------------------------------------------------------------------------
 
-def _tokens_unprocessed(self, text: str, stack=("root",)) -> Iterator[tuple[int, _TokenType, str]]:
+def _tokens_unprocessed(self: RegexLexer, text: str,
+                        stack: Iterable[str] = ("root",)) -> Iterator[tuple[int, _TokenType, str]]:
     """``RegexLexer.get_tokens_unprocessed`` with one dispatched match per token (see the module)."""
     dispatches = _dispatches(self)
     pos = 0
@@ -334,17 +382,17 @@ def _tokens_unprocessed(self, text: str, stack=("root",)) -> Iterator[tuple[int,
     dispatch = dispatches[statestack[-1]]
     while True:
         # ``text[pos:pos + 1]`` is '' at the end of the text: only an empty match is left.
-        joined_match, table = dispatch[text[pos:pos + 1]]
-        if joined_match is not None:
-            found = joined_match(text, pos)
+        bucket = dispatch[text[pos:pos + 1]]
+        if bucket[0] is not None:
+            found = bucket[0](text, pos)
             if found:
-                rule = table[found.lastindex]
+                rule = bucket[1][found.lastindex]
                 action = rule[1]
                 if type(action) is _TokenType:
                     yield pos, action, found.group()
                 elif action is not None:
                     # Callbacks read their groups by number: give them the rule's own match.
-                    yield from action(self, rule[0](text, pos))
+                    yield from cast(Callback, action)(self, rule[0](text, pos))
                 pos = found.end()
                 if rule[2] is not None:
                     _change_state(statestack, rule[2])
@@ -352,14 +400,14 @@ def _tokens_unprocessed(self, text: str, stack=("root",)) -> Iterator[tuple[int,
                 continue
         else:
             # A state that cannot be joined: its rules one by one, as Pygments tries them.
-            for rexmatch, action, new_state in table:
+            for rexmatch, action, new_state in bucket[1]:
                 m = rexmatch(text, pos)
                 if m:
                     if action is not None:
                         if type(action) is _TokenType:
                             yield pos, action, m.group()
                         else:
-                            yield from action(self, m)
+                            yield from cast(Callback, action)(self, m)
                     pos = m.end()
                     if new_state is not None:
                         _change_state(statestack, new_state)
@@ -381,7 +429,7 @@ def _tokens_unprocessed(self, text: str, stack=("root",)) -> Iterator[tuple[int,
         pos += 1
 
 
-def _change_state(statestack: list[str], new_state) -> None:
+def _change_state(statestack: list[str], new_state: NewState) -> None:
     """Pygments' state transitions: a tuple of pushes/pops, a negative pop count, '#push'."""
     if isinstance(new_state, tuple):
         for state in new_state:
@@ -406,13 +454,12 @@ def _change_state(statestack: list[str], new_state) -> None:
 
 # --- the guard --------------------------------------------------------------------------------
 
-from site_builder.render.upstream import upstream_matches  # noqa: E402 (it guards the code above)
-
 #: What the loop mirrors, and what makes the ``_tokens`` it reads (``(match, action,
 #: new_state)`` per rule, states by name), by name.
-UPSTREAM = {
+UPSTREAM: dict[str, Callable[..., Any] | None] = {
     "RegexLexer.get_tokens_unprocessed": RegexLexer.get_tokens_unprocessed,
-    "RegexLexerMeta._process_state": RegexLexerMeta._process_state,  # type: ignore[attr-defined]
+    # Private and left out of Pygments' stubs; if it were gone, no fingerprint matches.
+    "RegexLexerMeta._process_state": getattr(RegexLexerMeta, "_process_state", None),
     "RegexLexerMeta.process_tokendef": RegexLexerMeta.process_tokendef,
 }
 #: Their fingerprints in the releases the fork was read against (Pygments 2.21.x).

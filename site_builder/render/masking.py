@@ -21,15 +21,15 @@ from __future__ import annotations
 import re
 import textwrap
 import xml.etree.ElementTree as etree
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from site_builder.render.placeholders import placeholder
 from site_builder.model import Protected, ProtectedKind
+from site_builder.render.placeholders import placeholder
 
 #: Token text: STX/ETX keep it clear of Markdown syntax and of Python-Markdown's own
 #: placeholders (``klzzwxh``, ``wzxhzdk`` and bare ``STX digits ETX`` for escapes).
@@ -112,7 +112,7 @@ class MaskingExtension(Extension):
         super().__init__(**kwargs)
         self.stash: list[Stashed] = []
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
+    def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
         md.preprocessors.register(MaskPreprocessor(md, self.stash), "mask", 25)
 

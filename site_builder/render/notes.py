@@ -24,7 +24,8 @@ notes that start with a newline (a docstring whose text starts on the next line)
 space at the start of a first paragraph; notes that end with a newline on a non-blank line
 (comments, one-line docstrings) put a space at the end of a last paragraph or list item,
 or an empty ``<p> </p>`` after a final bare placeholder; notes that are one line break (a
-lone ``#``) give ``<p> </p>``, and blank lines alone give nothing. This module must not read files or know about sections.
+lone ``#``) give ``<p> </p>``, and blank lines alone give nothing. This module must not read files
+or know about sections.
 """
 
 from __future__ import annotations
@@ -33,24 +34,30 @@ import functools
 import html
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import cast
 
 from markdown import Markdown
 from markdown.extensions import Extension
-from markdown.inlinepatterns import (HTML_RE, DelimiterProcessor, DoubleTagInlineProcessor,
-                                     HtmlInlineProcessor, SimpleTagInlineProcessor,
-                                     SimpleTextInlineProcessor)
 from markdown.extensions.footnotes import FN_BACKLINK_TEXT, NBSP_PLACEHOLDER
+from markdown.inlinepatterns import (
+    HTML_RE,
+    DelimiterProcessor,
+    DoubleTagInlineProcessor,
+    HtmlInlineProcessor,
+    SimpleTagInlineProcessor,
+    SimpleTextInlineProcessor,
+)
 from markdown.preprocessors import HtmlBlockPreprocessor, Preprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
+from site_builder.model import Masked, Protected
 from site_builder.render.cjk_breaks import CjkBreaksExtension
 from site_builder.render.docfields import docstring_elements
 from site_builder.render.docmarkdown import DocstringMarkdownExtension
 from site_builder.render.inline_prefilter import inline_processor
 from site_builder.render.masking import TOKEN, MaskingExtension, Slots, Stashed, number_placeholders
-from site_builder.model import Masked, Protected
 from site_builder.source.docstrings import DocstringStyle, parse_docstring
 
 _SPACES = re.compile(r"[ \t]+")
@@ -159,7 +166,7 @@ class _DialectExtension(Extension):
     ``<module>``) stay literal text.
     """
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
+    def extendMarkdown(self, md: Markdown) -> None:
         md.preprocessors.register(_SpacingPreprocessor(md), "corpus_spacing", 24)
         md.preprocessors.register(_TextOnlyHtmlBlocks(md), "html_block", 20)
         md.parser.blockprocessors.deregister("olist")
@@ -197,7 +204,8 @@ class _HtmlOrTextProcessor(HtmlInlineProcessor):
     """Raw inline HTML stays HTML; ``<jyasskin at gmail.com>``, ``<module>`` and other
     ``<...>`` text whose name is no HTML element stay text (escaped, never deleted)."""
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # noqa: N802
+    def handleMatch(  # type: ignore[override]  # InlineProcessor's (data, start, end) API, not Pattern's
+            self, m: re.Match[str], data: str) -> tuple[etree.Element | str | None, int | None, int | None]:
         if _is_html(m.group(1)):
             return super().handleMatch(m, data)
         return m.group(1), m.start(0), m.end(0)
@@ -247,7 +255,8 @@ class _Renderer:
             root = etree.Element("div")
             root.extend(docstring_elements(parsed, self._blocks))
             root = self._inline(root)
-        writer = _Writer(self.masking.stash, self.md.htmlStash.rawHtmlBlocks)
+        # Only md_in_html stashes elements, and the dialect does not load it: every block is text.
+        writer = _Writer(self.masking.stash, cast("list[str]", self.md.htmlStash.rawHtmlBlocks))
         blocks = _apply_edges([writer.block(element) for element in root], lead, trail)
         return _finish(blocks)
 

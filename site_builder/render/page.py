@@ -6,18 +6,20 @@ section's stable id (``Section.id``, see ``core.ids``). A translation is used on
 placeholders are exactly 0..N-1, its HTML is well formed (``render.htmltree``), and every
 placeholder restores; otherwise the English notes are shown and a :class:`Finding` says
 which cache file, line and section to fix, so a reader never sees a raw placeholder or a
-page broken by one value. Translated HTML goes through ``sanitize_html`` *before* our own rendered math and code are put back, so the
-sanitizer never sees (or mangles) MathML and Pygments markup; ``render.layout`` then lays the
-sections out. This module must not read or write files, import MkDocs, or know URLs.
+page broken by one value. Translated HTML goes through ``sanitize_html`` *before* our own
+rendered math and code are put back, so the sanitizer never sees (or mangles) MathML and
+Pygments markup; ``render.layout`` then lays the sections out. This module must not read or
+write files, import MkDocs, or know URLs.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from site_builder.config import SOURCE_LANGUAGE
 from site_builder.model import (
@@ -35,7 +37,7 @@ from site_builder.model import (
     UnitResult,
     UnitState,
 )
-from site_builder.source.ids import ids_of
+from site_builder.render.controls import strip_controls
 from site_builder.render.htmltree import html_problem
 from site_builder.render.placeholders import (
     CANONICAL,
@@ -43,6 +45,10 @@ from site_builder.render.placeholders import (
     restore_canonical,
     restore_placeholders,
 )
+from site_builder.source.ids import ids_of
+
+if TYPE_CHECKING:  # highlight (Pygments) is loaded only by default_renderers, so tests run without it
+    from site_builder.render.highlight import CodeLinks
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +91,7 @@ class PageSources:
 
 def build_page(source: SourceFile, results: Sequence[UnitResult], lang: str, *,
                renderers: Renderers | None = None, where: PageSources = PageSources(),
-               image_prefix: str = "", code_links: tuple = ()) -> Page:
+               image_prefix: str = "", code_links: CodeLinks = ()) -> Page:
     """Render ``source`` in ``lang``: translated notes where usable, English (marked) elsewhere.
 
     Args:
@@ -143,7 +149,7 @@ def scoped_footnotes(notes_html: str, anchor: str) -> str:
     return _FOOTNOTE_ID.sub(lambda m: f"{m.group(1)}{m.group(2)}{prefix}-{m.group(3)}", notes_html)
 
 
-def _code_cells(source: SourceFile, renderers: Renderers, code_links: tuple = ()) -> tuple[str, ...]:
+def _code_cells(source: SourceFile, renderers: Renderers, code_links: CodeLinks = ()) -> tuple[str, ...]:
     # Markdown pages have no code column: skip the highlighter rather than ask it for nothing.
     if source.kind is SourceKind.MARKDOWN or not any(s.code for s in source.sections):
         return tuple("" for _ in source.sections)
@@ -160,9 +166,9 @@ def title_and_description(source: SourceFile, results: Sequence[UnitResult],
     for result in results:
         if result.state is UnitState.TRANSLATED and result.text and result.text.strip():
             if result.unit.kind is UnitKind.TITLE:
-                title = result.text.strip()
+                title = strip_controls(result.text).strip()
             elif result.unit.kind is UnitKind.SUMMARY:
-                summary = result.text.strip()
+                summary = strip_controls(result.text).strip()
     return title, summary
 
 

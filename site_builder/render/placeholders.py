@@ -15,7 +15,7 @@ no I/O, no HTML parsing, no rendering.
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from site_builder.model import Protected, ProtectedKind
 
@@ -84,11 +84,16 @@ def canonical_numbers(text: str) -> list[int]:
     return [int(n) for n in CANONICAL.findall(text)]
 
 
+#: A tag as the sanitiser writes it (``<`` and ``>`` in attribute values escaped).
+_TAG = re.compile(r"<[^<>]*>")
+
+
 def restore_placeholders(text: str, rendered: Sequence[str]) -> str | None:
     """Replace each placeholder N in ``text`` (any form) by ``rendered[N]``; None when not safe.
 
-    Returns None (and raises nothing) when a placeholder's number is out of range for
-    ``rendered``, or when a remnant of a damaged marker remains: the caller then shows the
+    Placeholders are restored in text content only: ``text`` is sanitised HTML, and one
+    inside a tag (an attribute's value) makes the result None, as do a placeholder's number
+    out of range for ``rendered`` and a remnant of a damaged marker: the caller then shows the
     English notes instead, so a reader never sees a raw placeholder. Placeholders that are
     missing or repeated are not refused here: the page still reads correctly, and
     ``site-builder check`` reports them to the translator.
@@ -100,11 +105,14 @@ def restore_placeholders(text: str, rendered: Sequence[str]) -> str | None:
         return CANONICAL.sub(lambda m: rendered[int(m.group(1))], text)
     pieces: list[str] = []
     last = 0
+    inside_tags = [(tag.start(), tag.end()) for tag in _TAG.finditer(text)]
     for match in ANY_FORM.finditer(text):
         between = text[last:match.start()]
         found = number(match)
         if found >= len(rendered) or REMNANT.search(between):
             return None
+        if any(start < match.start() < end for start, end in inside_tags):
+            return None  # in an attribute (escaped by the sanitiser): restored in text only
         # Only the translation's own text is searched for remnants, never rendered HTML,
         # which may legitimately contain "_^_" (in code, say).
         pieces += (between, rendered[found])

@@ -32,10 +32,20 @@ import functools
 import html
 import re
 import secrets
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import nh3
 
+from site_builder.render.classes import (
+    MARKDOWN_CLASS_PREFIXES,
+    NOTE_CLASSES,
+    PAGE_CLASSES,
+    RENDERER_CLASS_PREFIXES,
+    allowed_classes,
+)
+from site_builder.render.controls import strip_controls
+from site_builder.render.htmltokens import BARE_TAG_OR_PLACEHOLDER
 from site_builder.render.placeholders import recanonicalise
 
 #: Tags that notes keys use; anything else is removed and its text kept.
@@ -50,7 +60,9 @@ ALLOWED_TAGS = frozenset({
 #: Attributes allowed per tag ("*" = any allowed tag). ``translate`` is restricted by value below.
 ALLOWED_ATTRIBUTES = {
     "*": {"lang", "dir"},
-    "a": {"href", "title", "id", "name", "class"},
+    # No id or name on links: a translated anchor could take an id the page or the theme relies
+    # on. Footnotes keep theirs on <sup> and <li> (``fn:N``, ``fnref:N`` only; see the filter).
+    "a": {"href", "title", "class"},
     "span": {"class"},
     "div": {"class"}, "p": {"class"}, "dl": {"class"}, "sup": {"id"}, "li": {"id"},
     "img": {"src", "alt", "title", "width", "height"},
@@ -77,8 +89,34 @@ def is_dangerous_url(value: str) -> bool:
 
 
 def _drop_dangerous_urls(tag: str, attribute: str, value: str) -> str | None:
-    """nh3's attribute filter: a URL the browser would read as script goes, the rest stays."""
+    """nh3's attribute filter for notes: a URL the browser would read as script goes, and a
+    class keeps only the classes our renderer writes (``render.classes``); the rest stays."""
+    if attribute == "class":
+        return allowed_classes(value, NOTE_CLASSES, RENDERER_CLASS_PREFIXES)
+    if attribute == "id":
+        return value if _FOOTNOTE_ID.match(value) else None
     return None if attribute in URL_ATTRIBUTES and is_dangerous_url(value) else value
+
+
+#: The only ids a note may carry: Python-Markdown's footnote anchors (the page prefixes them
+#: with the section's id, so they cannot collide with the page's own).
+_FOOTNOTE_ID = re.compile(r"^fn(?:ref)?:[\w.-]+$")
+
+#: ids the theme and our layout own (Material's ``__drawer`` toggles, ``md-*``, ``sb-*``): a
+#: hand-written page's heading may not take one.
+_RESERVED_ID = re.compile(r"^(?:__|md-|sb-)", re.IGNORECASE)
+
+
+def _page_attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter for hand-written pages: as for notes, with the classes the
+    Markdown extensions write, and no id the theme owns."""
+    if attribute == "class":
+        return allowed_classes(value, PAGE_CLASSES, RENDERER_CLASS_PREFIXES + MARKDOWN_CLASS_PREFIXES)
+    if attribute == "id" and _RESERVED_ID.match(value):
+        return None
+    return None if attribute in URL_ATTRIBUTES and is_dangerous_url(value) else value
+
+
 
 
 #: Removed together with their content (their text is code, never prose).
@@ -119,6 +157,7 @@ def sanitize_html(html: str) -> str:
         Safe HTML. Text is kept (escaped as needed); placeholders come out exactly as
         ``<span translate=no>_^_N_^_</span>`` so ``restore_placeholders`` still finds them.
     """
+    html = strip_controls(html)
     if _unchanged_by_note_cleaning(html):
         return html
     return recanonicalise(_clean_note(html))
@@ -141,7 +180,7 @@ _PLAIN_CHILDREN = {
     **{tag: _INLINE_TAGS | {"br"} for tag in ("h1", "h2", "h3", "h4", "h5", "h6", *_INLINE_TAGS)},
 }
 #: A canonical placeholder (ASCII digits: recanonicalise would rewrite others), or a bare tag.
-_PLAIN_NOTE_TOKEN = re.compile(r"<span translate=no>_\^_[0-9]+_\^_</span>|<(/?)([a-z][a-z0-9]*)>")
+_PLAIN_NOTE_TOKEN = BARE_TAG_OR_PLACEHOLDER
 #: Text nh3 would not write back as it is (see ``_NOT_AS_SERIALISED``).
 _NOT_PLAIN_NOTE_TEXT = re.compile(r"[<>\x00\r\xa0\ud800-\udfff]|&(?!amp;|lt;|gt;|nbsp;)")
 
@@ -198,12 +237,12 @@ def sanitize_page_html(html: str) -> str:
         return f"sb-marker-{len(markers) - 1}-{_MARKER_NONCE}"
 
     cleaned = nh3.clean(
-        _GENERATOR_MARKER.sub(set_aside, html),
+        _GENERATOR_MARKER.sub(set_aside, strip_controls(html)),
         tags=set(PAGE_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in PAGE_ATTRIBUTES.items()},
         url_schemes=set(ALLOWED_URL_SCHEMES),
-        attribute_filter=_drop_dangerous_urls,
+        attribute_filter=_page_attribute_filter,
         strip_comments=True,
         link_rel=None,
     )
@@ -228,7 +267,7 @@ def text_html(text: str) -> str:
     For plain-text units. Templates that print a value unescaped (MkDocs and Material print
     page titles raw) must be handed this, never the text itself.
     """
-    return html.escape(text, quote=True)
+    return html.escape(strip_controls(text), quote=True)
 
 
 def plain_text_markup(value: str, key: str = "") -> list[str]:

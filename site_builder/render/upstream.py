@@ -23,8 +23,10 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 
-def fingerprint(function: Callable[..., Any]) -> str | None:
-    """A short hash of ``function``'s source; None when its source cannot be read."""
+def fingerprint(function: Callable[..., Any] | None) -> str | None:
+    """A short hash of ``function``'s source; None when its source cannot be read (or it is gone)."""
+    if function is None:
+        return None
     try:
         source = inspect.getsource(function)
     except (OSError, TypeError):
@@ -43,7 +45,7 @@ def _release(version: str) -> tuple[int, ...]:
 
 
 def upstream_matches(fork: str, distribution: str, versions: tuple[tuple[int, ...], tuple[int, ...]],
-                     functions: Mapping[str, Callable[..., Any]], checked: Mapping[str, frozenset[str]]) -> bool:
+                     functions: Mapping[str, Callable[..., Any] | None], checked: Mapping[str, frozenset[str]]) -> bool:
     """Whether ``distribution``'s release is in ``[low, high)`` and each function's fingerprint
     is one that ``fork`` was checked against (``checked[name]``). Logs at debug why not."""
     try:

@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from site_builder.cache import machine_cache
 from site_builder.model import Page, SourceFile
-from site_builder.render.htmltree import PLAIN_ATTRIBUTES
+from site_builder.render.htmltokens import PLAIN_ATTRIBUTES, PLAIN_TAG
 from site_builder.render.sanitize import cleaner, search_safe_html
 
 #: Elements whose end separates words (a space is put before each of their tags).
@@ -98,8 +98,7 @@ _MATH_CONTENT = (rf"(?:[^<]+(?=<)|<(?:{_MATH_CONTAINERS})(?=[\s/>]){PLAIN_ATTRIB
                  rf"|<(?P<token>mi|mo|mn|ms|mtext)(?=[\s/>]){PLAIN_ATTRIBUTES}\s*(?:/>|>[^<]*</(?P=token)\s*>))*")
 _PLAIN_MATH = re.compile(rf"<math{PLAIN_ATTRIBUTES}\s*>{_MATH_CONTENT}</math>")
 #: A plain HTML tag; its three groups (start name, "/" of <x/>, end name) are all it captures.
-_PLAIN_TOKEN = re.compile(
-    rf"<(?:([a-zA-Z][a-zA-Z0-9]*){PLAIN_ATTRIBUTES}\s*(/?)|/([a-zA-Z][a-zA-Z0-9]*)\s*)>")
+_PLAIN_TOKEN = PLAIN_TAG  # the one tokenizer's (render.htmltokens)
 #: Text the parser would change (NUL, CR), that nh3 could not take (lone surrogates), or a
 #: character reference other than the few our renderers write.
 _UNPLAIN_TEXT = re.compile(r"[\x00\r\ud800-\udfff]|&(?!amp;|lt;|gt;|quot;|#39;|#x27;|nbsp;)")
@@ -142,13 +141,13 @@ def _plain_markup_text(fragment: str) -> str | None:
     for part in parts:
         if _UNPLAIN_TEXT.search(part):
             return None
-        # [text, start name, "/" or "", end name, text, ...]: one C call, no match objects.
+        # [text, start name, attributes, "/" or "", end name, text, ...]: one C call, no match objects.
         tokens = _PLAIN_TOKEN.split(part)
-        if "<" in "".join(tokens[0::4]):
+        if "<" in "".join(tokens[0::5]):
             return None  # a '<' that starts no plain tag
-        for index in range(1, len(tokens), 4):
+        for index in range(1, len(tokens), 5):
             pieces.append(tokens[index - 1])
-            tag = tokens[index + 2]
+            tag = tokens[index + 3]
             if tag is not None:  # an end tag: must close the innermost open element
                 tag = tag.lower()
                 if not open_tags or open_tags[-1] != tag:
@@ -157,10 +156,10 @@ def _plain_markup_text(fragment: str) -> str | None:
             else:
                 tag = tokens[index].lower()
                 void = tag in _TEXT_VOID_TAGS
-                if (tag not in _TEXT_TAGS or tokens[index + 1] and not void
+                if (tag not in _TEXT_TAGS or tokens[index + 2] and not void
                         or tag == "a" and "a" in open_tags):
                     return None
-                if tag == "pre" and tokens[index + 3].startswith("\n"):
+                if tag == "pre" and tokens[index + 4].startswith("\n"):
                     return None  # the parser drops a newline right after <pre>
                 if not void:
                     open_tags.append(tag)
@@ -285,10 +284,7 @@ def _load_dictionary(jieba: Any) -> None:
             tokenizer.FREQ, tokenizer.total, tokenizer.initialized = stored[0], stored[1], True
         return
     tokenizer.initialize()
-    try:
-        cache.put(key, (tokenizer.FREQ, tokenizer.total))
-    except OSError:
-        pass  # a read-only home: jieba's own cache still serves
+    cache.put(key, (tokenizer.FREQ, tokenizer.total))  # a read-only home: a warning, jieba's own cache serves
 
 
 def merged_index(theme_index: Mapping[str, Any], entries: Iterable[dict[str, str]], *,

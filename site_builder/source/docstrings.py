@@ -18,7 +18,10 @@ import enum
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from griffe import DocstringSection
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +193,7 @@ def _split_fields(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _griffe_sections(text: str, style: DocstringStyle) -> list[Any]:
+def _griffe_sections(text: str, style: DocstringStyle) -> list[DocstringSection]:
     from griffe import Docstring  # imported when a docstring needs it (griffe costs ~0.1 s)
 
     docstring = Docstring(text, lineno=1)
@@ -209,10 +212,10 @@ _TITLES = {
 }
 
 
-def _part(section: object) -> DocPart | None:
-    kind = section.kind.value  # type: ignore[attr-defined]
-    value = section.value  # type: ignore[attr-defined]
-    title = section.title or _TITLES.get(kind, kind.title())  # type: ignore[attr-defined]
+def _part(section: DocstringSection) -> DocPart | None:
+    kind: str = section.kind.value
+    value = section.value  # its shape depends on the kind: text, admonition, a list of entries
+    title = section.title or _TITLES.get(kind, kind.title())
     if kind == "text":
         return DocPart("text", text=value) if value.strip() else None
     if kind == "admonition" and value.annotation == "see-also":

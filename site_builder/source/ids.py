@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Iterable, Sequence
 
 from markdown.extensions.toc import slugify_unicode
 
@@ -56,7 +56,8 @@ def positional_id(index: int) -> str:
 
 def heading_slug(text: str) -> str:
     """The slug of a heading's Markdown text ('' when nothing readable is left)."""
-    pieces, last = [], 0
+    pieces: list[str] = []
+    last = 0
     for match in _CODE_SPAN.finditer(text):
         pieces += (_strip_markup(text[last:match.start()]), match.group(2).strip())
         last = match.end()
@@ -86,9 +87,9 @@ def first_heading(notes: str, docstring: bool = False) -> str:
         atx = _ATX_HEADING.match(line)
         if atx:
             return atx.group(1).strip()
-        if previous.strip() and _SETEXT_RULE.match(line):
-            if not (docstring and "-" in line and is_section_title(previous)):
-                return previous.strip()
+        if (previous.strip() and _SETEXT_RULE.match(line)
+                and not (docstring and "-" in line and is_section_title(previous))):
+            return previous.strip()
         previous = line
     return ""
 
@@ -141,7 +142,7 @@ def section_ids(sections: Sequence[Section]) -> tuple[str, ...]:
     taken = {positional_id(index) for index in range(len(sections))}
     ids = []
     last_named, since = "", 0
-    for index, (section, name) in enumerate(zip(sections, qualified_names(sections))):
+    for index, (section, name) in enumerate(zip(sections, qualified_names(sections), strict=True)):
         docstring = section.kind in (SectionKind.DOCSTRING, SectionKind.MODULE_DOCSTRING)
         base = heading_slug(first_heading(section.notes, docstring)) or name
         if base:
@@ -168,7 +169,7 @@ def with_section_ids(sections: Iterable[Section]) -> tuple[Section, ...]:
     """``sections`` with ``Section.id`` filled in (the parse stage's last step)."""
     sections = tuple(sections)
     return tuple(replace(section, id=section_id)
-                 for section, section_id in zip(sections, section_ids(sections)))
+                 for section, section_id in zip(sections, section_ids(sections), strict=True))
 
 
 def ids_of(sections: Sequence[Section]) -> tuple[str, ...]:

@@ -13,11 +13,13 @@ reference. This module yields tokens: it must not decide what a line is.
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 import sys
 import tokenize
 from collections.abc import Iterator, Sequence
+from types import ModuleType
 
 from site_builder.errors import Location, SourceError
 
@@ -82,8 +84,9 @@ def _tolerated(text: str) -> bool:
 
 # --- the C tokenizer, where it is exact -------------------------------------------------------
 
-try:  # Python 3.11's tokenizer in C
-    import _tokenize as _c_tokenizer  # type: ignore[import-not-found]
+_c_tokenizer: ModuleType | None
+try:  # Python 3.11's tokenizer in C (private, so no stubs: its attributes are untyped)
+    _c_tokenizer = importlib.import_module("_tokenize")
 except ImportError:  # pragma: no cover (another Python)
     _c_tokenizer = None
 
@@ -153,6 +156,8 @@ class CTokens:
         ascii_text = self.text.isascii()
         interior: set[int] = set()
         last: Token | None = None  # the last token that is not a DEDENT
+        if _c_tokenizer is None:
+            raise NotExact  # another Python: only the reference tokenizer
         try:
             for token in _c_tokenizer.TokenizerIter(self.text):
                 string, kind, start, end = token[0], token[1], token[2], token[3]

@@ -26,7 +26,19 @@ structure           error    the blocks differ from the key's (count, kind, nest
 placeholder-link    error    a placeholder moved into or out of a link
 hrefs               error    the link targets (``href``) or anchors (``id``) differ
 unsafe-html         error    script, style, iframe, object, embed..., an ``on*`` event
-                             attribute, or a javascript:/vbscript:/data: URL
+                             attribute, a javascript:/vbscript:/data: URL, a ``name``,
+                             or a ``class`` our renderer does not write (``render.classes``;
+                             the build removes both)
+placeholder-in-     error    a placeholder (or a piece of one) inside an attribute value:
+attribute                    placeholders are restored in text only (the build shows English)
+bidi-control        error    a Unicode bidi control (U+202A-U+202E, U+2066-U+2069): invisible,
+                             it reorders the text shown; the build removes it
+control-character   error    a control character (C0 but tab and newlines, DEL, C1); the
+                             build removes it
+invisible-character warning  a zero-width space, LRM/RLM/ALM, word joiner, invisible operator
+                             or BOM the key does not have: legitimate in some scripts, so
+                             kept, but shown to the translator (ZWJ and ZWNJ are not
+                             reported: Persian, the Indic scripts and emoji need them)
 markup-in-text      error    a plain-text value (a title or summary, whose key has no
                              HTML) holds a tag, comment or character reference: pages
                              show it as the characters typed, never as HTML
@@ -47,16 +59,40 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from site_builder.errors import Location, SiteBuilderError, TranslationFileError, at_file
-from site_builder.translators.glossary import Glossary, find_glossary
-from site_builder.model import Catalog, Finding, Protected, Severity
 from site_builder.catalog.store import load_catalog
-from site_builder.render.sanitize import URL_ATTRIBUTES, is_dangerous_url
-from site_builder.render.sanitize import plain_text_markup
+from site_builder.catalog.translate import normalize_key
+from site_builder.errors import Location, SiteBuilderError, TranslationFileError, at_file
+from site_builder.model import Catalog, Finding, Protected, Severity
+from site_builder.parallel import fork_map
+from site_builder.render.classes import NOTE_CLASSES, RENDERER_CLASS_PREFIXES
+from site_builder.render.controls import HIDDEN, hidden_characters
+from site_builder.render.htmltokens import (
+    STRIDE,
+    placeholder_texts,
+    plain_tokens,
+    same_tags,
+    span_texts,
+    text_at,
+    text_layout,
+)
+from site_builder.render.htmltree import (
+    BLOCK_TAGS,
+    VOID_TAGS,
+    Element,
+    Node,
+    ParsedHtml,
+    Placeholder,
+    Text,
+    iter_elements,
+    parse_html,
+    text_of,
+    visible_text,
+)
 from site_builder.render.placeholders import (
     CANONICAL,
     MARKER,
@@ -65,19 +101,8 @@ from site_builder.render.placeholders import (
     describe_placeholder,
     find_placeholders,
 )
-from site_builder.catalog.translate import normalize_key
-from site_builder.render.htmltree import (
-    BLOCK_TAGS,
-    Element,
-    ParsedHtml,
-    Placeholder,
-    Text,
-    Node,
-    iter_elements,
-    parse_html,
-    text_of,
-    visible_text,
-)
+from site_builder.render.sanitize import URL_ATTRIBUTES, is_dangerous_url, plain_text_markup
+from site_builder.translators.glossary import Glossary, find_glossary
 
 if TYPE_CHECKING:  # corpus imports the whole pipeline; checks only needs its type
     from site_builder.catalog.corpus import Corpus
@@ -182,10 +207,22 @@ def _warning(check: str, message: str) -> Problem:
 def check_value(key: str, value: str, *, originals: Sequence[Protected] = (),
                 glossary: Glossary | None = None) -> list[Problem]:
     """Every problem of one translation ``value`` of ``key``, in the order of the table above."""
+    hidden = _hidden_character_problems(key, value) if HIDDEN.search(value) else []
+    return _content_problems(key, value, originals, glossary) + hidden
+
+
+def _hidden_character_problems(key: str, value: str) -> list[Problem]:
+    return [Problem(check, Severity.ERROR if error else Severity.WARNING, message)
+            for check, error, message in hidden_characters(key, value)]
+
+
+def _content_problems(key: str, value: str, originals: Sequence[Protected],
+                      glossary: Glossary | None) -> list[Problem]:
     if not value.strip():
         return [_warning("empty", "the translation is empty; the page shows the English notes")] \
             if key.strip() else []
-    if value == key or normalize_key(value) == normalize_key(key):
+    if value == key or ("".join(value.split()) == "".join(key.split())
+                        and normalize_key(value) == normalize_key(key)):
         return [_warning("untranslated", "the translation is the English text")] \
             if has_words(key) else []
     if is_plain_text_key(key):
@@ -194,17 +231,52 @@ def check_value(key: str, value: str, *, originals: Sequence[Protected] = (),
             problems += [Problem("glossary", severity, message)
                          for severity, message in glossary.violations(key, value)]
         return problems
+    same = _same_markup_problems(key, value, originals, glossary)
+    if same is not None:
+        return same
     key_html, value_html = parse_html(key), parse_html(value)
+    key_facts, value_facts = _element_facts(key_html), _element_facts(value_html)
     problems = _placeholder_problems(key, value, originals)
     problems += _tag_problems(key_html, value_html)
     problems += _layout_problems(skeleton(key_html), skeleton(value_html), originals)
-    problems += _href_problems(key_html, value_html)
-    problems += _unsafe_problems(key_html, value_html)
+    problems += _href_problems(key_facts[0], value_facts[0])
+    problems += _unsafe_problems(key_facts[1], value_facts[1])
     if glossary is not None:
         key_text = text_of(key_html.nodes, " ")
         value_text = text_of(value_html.nodes, " ")
         problems += [Problem("glossary", severity, message)
                      for severity, message in glossary.violations(key_text, value_text)]
+    return problems
+
+
+def _same_markup_problems(key: str, value: str, originals: Sequence[Protected],
+                          glossary: Glossary | None) -> list[Problem] | None:
+    """The problems of a value whose tags are exactly its key's (most are), found without
+    trees; None for any other value, or when a problem needs the trees to be described.
+
+    Same tags, same attributes, same texts after each ``<span>`` (so the same placeholders in
+    the same places): every tree check but the stray-text one compares equal parts, and
+    that one only needs the texts outside blocks and links."""
+    key_tokens, value_tokens = plain_tokens(key), plain_tokens(value)
+    if key_tokens is None or value_tokens is None or not same_tags(key_tokens, value_tokens):
+        return None
+    if any(key_tokens[i] != value_tokens[i] for i in span_texts(key_tokens)):
+        return None
+    loose, clean = text_layout(key_tokens, BLOCK_TAGS, VOID_TAGS)
+    if not clean:
+        return None  # repaired markup: the tree describes it
+    placeholders = placeholder_texts(key_tokens)  # not text: a placeholder is never stray
+    loose = [i for i in loose if i not in placeholders]
+    if any(text_at(value_tokens, i).strip() for i in loose) and \
+            not any(text_at(key_tokens, i).strip() for i in loose):
+        return None  # text-after-block: the tree names it
+    problems = _placeholder_problems(key, value, originals)
+    if glossary is not None:  # the texts as text_of reads them: a placeholder is a space
+        def text(tokens: list[str]) -> str:
+            return "".join(" " if i in placeholders else text_at(tokens, i) for i in range(0, len(tokens), STRIDE))
+
+        problems += [Problem("glossary", severity, message)
+                     for severity, message in glossary.violations(text(key_tokens), text(value_tokens))]
     return problems
 
 
@@ -228,9 +300,13 @@ def has_words(key: str) -> bool:
 
 
 def _placeholder_problems(key: str, value: str, originals: Sequence[Protected]) -> list[Problem]:
+    rest = CANONICAL.sub(" ", value)
+    # every variant, marker and remnant holds an underscore (ASCII or fullwidth)
+    if ("_" not in rest and "\uff3f" not in rest
+            and sorted(canonical_numbers(key)) == sorted(canonical_numbers(value))):
+        return []
     expected = Counter(canonical_numbers(key))
     canonical = Counter(canonical_numbers(value))
-    rest = CANONICAL.sub(" ", value)
     variants = Counter(find_placeholders(rest))
     damaged = [rest[max(0, m.start() - 22):m.end() + 7].strip() for m in MARKER.finditer(rest)]
     damaged += _remnants(MARKER.sub(" ", rest))
@@ -268,7 +344,10 @@ def _placeholder_difference(expected: Counter[int], found: Counter[int],
 
 
 def _tag_problems(key_html: ParsedHtml, value_html: ParsedHtml) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
+    if not (value_html.nested_links or value_html.blocks_in_paragraph or value_html.tag_problems
+            or value_html.attribute_placeholders):
+        return problems  # nothing the key could excuse (most values)
     nested = Counter(value_html.nested_links) - Counter(key_html.nested_links)
     if nested:
         problems.append(_error("nested-link", "a link inside another link: "
@@ -282,6 +361,10 @@ def _tag_problems(key_html: ParsedHtml, value_html: ParsedHtml) -> list[Problem]
     if unbalanced:
         problems.append(_error("unbalanced-tags", "tags do not match: "
                                + "; ".join(sorted(unbalanced.elements()))))
+    in_attributes = Counter(value_html.attribute_placeholders) - Counter(key_html.attribute_placeholders)
+    if in_attributes:
+        problems.append(_error("placeholder-in-attribute", "; ".join(sorted(in_attributes.elements()))
+                               + "; placeholders belong in the text: move it out of the attribute"))
     return problems
 
 
@@ -345,17 +428,33 @@ def _place(name: str, was: Spot, spot: Spot, same_blocks: bool, outside: list[st
         moved.append(f"{name} moved from {_describe_block(was.block)} to {_describe_block(spot.block)}")
 
 
-def _href_problems(key_html: ParsedHtml, value_html: ParsedHtml) -> list[Problem]:
-    def targets(parsed: ParsedHtml) -> set[str]:
-        found = set()
-        for element in iter_elements(parsed.nodes):
-            if element.tag == "a" and element.attr("href") is not None:
-                found.add(f'href="{element.attr("href")}"')
-            if element.attr("id") is not None:
-                found.add(f'id="{element.attr("id")}"')
-        return found
+def _element_facts(parsed: ParsedHtml) -> tuple[set[str], list[str]]:
+    """(link targets and anchors, unsafe parts) of a parsed key or value, in one walk."""
+    targets: set[str] = set()
+    unsafe: list[str] = []
+    for element in iter_elements(parsed.nodes):
+        if element.tag in _UNSAFE_TAGS:
+            unsafe.append(f"<{element.tag}>")
+        for name, value in element.attrs:
+            if name == "href" and element.tag == "a":
+                targets.add(f'href="{element.attr("href")}"')
+            elif name == "id":
+                targets.add(f'id="{element.attr("id")}"')
+            if name.startswith("on"):
+                unsafe.append(f"{name}= on <{element.tag}>")
+            elif name == "name":
+                unsafe.append(f"name= on <{element.tag}>")
+            elif name == "class":
+                unsafe += [f'class "{token}" on <{element.tag}>' for token in value.split()
+                           if token not in NOTE_CLASSES and not token.startswith(RENDERER_CLASS_PREFIXES)]
+            elif name in URL_ATTRIBUTES and is_dangerous_url(value):
+                unsafe.append(f'{name}="{value[:30]}" on <{element.tag}>')
+            elif name == "style" and re.search(r"expression\s*\(|javascript:", value, re.I):
+                unsafe.append(f"style with script on <{element.tag}>")
+    return targets, unsafe
 
-    expected, found = targets(key_html), targets(value_html)
+
+def _href_problems(expected: set[str], found: set[str]) -> list[Problem]:
     if expected == found:
         return []
     parts = [f"{label}: {', '.join(sorted(items))}" for label, items
@@ -363,27 +462,14 @@ def _href_problems(key_html: ParsedHtml, value_html: ParsedHtml) -> list[Problem
     return [_error("hrefs", "link targets differ from the key's; " + "; ".join(parts))]
 
 
-def _unsafe_problems(key_html: ParsedHtml, value_html: ParsedHtml) -> list[Problem]:
-    unsafe = Counter(_unsafe_parts(value_html)) - Counter(_unsafe_parts(key_html))
+def _unsafe_problems(key_parts: list[str], value_parts: list[str]) -> list[Problem]:
+    if not value_parts:
+        return []
+    unsafe = Counter(value_parts) - Counter(key_parts)
     if not unsafe:
         return []
     return [_error("unsafe-html", "unsafe HTML: " + "; ".join(sorted(unsafe))
                    + "; remove it (pages never run scripts from translations)")]
-
-
-def _unsafe_parts(parsed: ParsedHtml) -> list[str]:
-    parts = []
-    for element in iter_elements(parsed.nodes):
-        if element.tag in _UNSAFE_TAGS:
-            parts.append(f"<{element.tag}>")
-        for name, value in element.attrs:
-            if name.startswith("on"):
-                parts.append(f"{name}= on <{element.tag}>")
-            elif name in URL_ATTRIBUTES and is_dangerous_url(value):
-                parts.append(f'{name}="{value[:30]}" on <{element.tag}>')
-            elif name == "style" and re.search(r"expression\s*\(|javascript:", value, re.I):
-                parts.append(f"style with script on <{element.tag}>")
-    return parts
 
 
 # --- catalogs and corpora ---------------------------------------------------------------------
@@ -391,19 +477,34 @@ def _unsafe_parts(parsed: ParsedHtml) -> list[str]:
 
 def run_checks(catalog: Catalog, *, glossary: Glossary | None = None,
                originals: Mapping[str, Sequence[Protected]] | None = None,
-               sections: Mapping[str, str] | None = None) -> list[Finding]:
+               sections: Mapping[str, str] | None = None, jobs: int = 1) -> list[Finding]:
     """Check every entry of ``catalog``; findings name its file by absolute path.
 
     Args:
         originals: key -> the unit's masked originals, so messages show placeholders as
             their LaTeX or code (keys without units, e.g. orphans, show only numbers).
         sections: key -> the id of the page section the unit is in (``Finding.section``).
+        jobs: processes to share a large catalog among (forked; the findings are the same).
     """
+    items = list(catalog.entries.items())
+    originals = originals or {}
+
+    def check_slice(bounds: tuple[int, int]) -> list[tuple[int, list[Problem]]]:
+        found = []
+        for index in range(*bounds):
+            key, value = items[index]
+            problems = check_value(key, value, originals=originals.get(key, ()), glossary=glossary)
+            if problems:
+                found.append((index, problems))
+        return found
+
+    slices = _slices(len(items), jobs)
+    shared = fork_map(check_slice, slices, jobs) if len(slices) > 1 else None
+    results = shared if shared is not None else [check_slice(bounds) for bounds in slices]
     findings = []
     file = catalog.path.absolute()
-    for key, value in catalog.entries.items():
-        problems = check_value(key, value, originals=(originals or {}).get(key, ()),
-                               glossary=glossary)
+    for index, problems in (pair for part in results for pair in part):
+        key = items[index][0]
         section = (sections or {}).get(key, "")
         findings += [Finding(file=file, key=key, check=p.check, severity=p.severity,
                              message=p.message, line=catalog.lines.get(key, 0), section=section)
@@ -411,10 +512,22 @@ def run_checks(catalog: Catalog, *, glossary: Glossary | None = None,
     return findings
 
 
-def check_corpus(corpus: "Corpus", glossaries: Mapping[str, Glossary]) -> list[Finding]:
+#: Entries below which a catalog is checked in one process (forking costs more than it saves).
+_ENTRIES_TO_FORK = 4000
+
+
+def _slices(count: int, jobs: int) -> list[tuple[int, int]]:
+    """[start, stop) ranges covering ``count`` entries: one, or a few per process for large ones."""
+    if jobs <= 1 or count < _ENTRIES_TO_FORK:
+        return [(0, count)]
+    size = -(-count // (jobs * 4))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def check_corpus(corpus: Corpus, glossaries: Mapping[str, Glossary], *, jobs: int = 1) -> list[Finding]:
     """Check every cache of a loaded corpus (stale caches too), file by file in sorted order;
     a source's own findings (Python cannot compile it, a line over the limit) come first."""
-    findings = []
+    findings: list[Finding] = []
     for corpus_file in corpus.files:
         findings += corpus_file.source.findings
         for lang, translation in corpus_file.translations.items():
@@ -425,9 +538,9 @@ def check_corpus(corpus: "Corpus", glossaries: Mapping[str, Glossary]) -> list[F
             sections.update({r.matched_key: r.unit.section_id
                              for r in reversed(translation.results) if r.matched_key})
             findings += run_checks(translation.catalog, glossary=glossaries.get(lang),
-                                   originals=originals, sections=sections)
+                                   originals=originals, sections=sections, jobs=jobs)
     for stale in corpus.stale_caches:
-        findings += run_checks(stale.catalog, glossary=glossaries.get(stale.catalog.lang))
+        findings += run_checks(stale.catalog, glossary=glossaries.get(stale.catalog.lang), jobs=jobs)
     return findings
 
 
@@ -435,15 +548,16 @@ def has_errors(findings: Sequence[Finding]) -> bool:
     return any(finding.severity is Severity.ERROR for finding in findings)
 
 
-def check_cache_files(paths: Sequence[Path], translations_dir: Path | None = None, *,
-                      languages: Sequence[str] = ()) -> tuple[list[Finding], list[SiteBuilderError]]:
+def check_cache_files(paths: Sequence[Path], translations_dir: Path | None = None, *, languages: Sequence[str] = (),
+                      jobs: int = 1) -> tuple[list[Finding], list[SiteBuilderError]]:
     """Check cache files on their own (no sources): each value against its own key.
 
     A folder stands for every cache below it (sidecars and glossaries left out). The language
-    comes from the name (``x.ja.json``; only ``languages`` are checked when given); the glossary from ``translations_dir`` or the nearest
-    ``glossary.<lang>.json`` above the file. A malformed file (or one that is not a cache) is
-    returned as an error with ``path:line:col`` and the other files are still checked, so one
-    bad file never hides the findings of the rest. Reads files, never writes.
+    comes from the name (``x.ja.json``; only ``languages`` are checked when given); the glossary
+    from ``translations_dir`` or the nearest ``glossary.<lang>.json`` above the file. A
+    malformed file (or one that is not a cache) is returned as an error with ``path:line:col``
+    and the other files are still checked, so one bad file never hides the findings of the
+    rest. Reads files, never writes.
     """
     findings: list[Finding] = []
     errors: list[SiteBuilderError] = []
@@ -451,7 +565,7 @@ def check_cache_files(paths: Sequence[Path], translations_dir: Path | None = Non
         if languages and path.name.split(".")[-2:-1] not in [[lang] for lang in languages]:
             continue
         try:
-            findings += _check_cache_file(path, translations_dir)
+            findings += _check_cache_file(path, translations_dir, jobs)
         except SiteBuilderError as err:
             errors.append(err)
     return findings, errors
@@ -475,7 +589,7 @@ def _is_cache_name(name: str) -> bool:
             and not (len(parts) == 3 and parts[0] == "glossary"))
 
 
-def _check_cache_file(path: Path, translations_dir: Path | None) -> list[Finding]:
+def _check_cache_file(path: Path, translations_dir: Path | None, jobs: int = 1) -> list[Finding]:
     if not _is_cache_name(path.name):
         raise TranslationFileError("not a translation cache (expected <file id>.<lang>.json)",
                                    location=Location(path),
@@ -484,4 +598,4 @@ def _check_cache_file(path: Path, translations_dir: Path | None) -> list[Finding
     with at_file(path):
         catalog = load_catalog(path, lang)
         glossary = find_glossary(path, lang, translations_dir)
-    return run_checks(catalog, glossary=glossary)
+    return run_checks(catalog, glossary=glossary, jobs=jobs)

@@ -30,13 +30,13 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
+from site_builder.catalog.store import load_json_object, scan_json_string
 from site_builder.errors import Location, TranslationFileError
 from site_builder.model import Severity
-from site_builder.catalog.store import load_json_object
 
 _TERM_FIELDS = ("en", "required", "wrong", "forms", "note")
 _TOP_FIELDS = ("language", "terms")
@@ -82,8 +82,11 @@ class Glossary:
         """Problems of a translation's plain text against its key's: (severity, message)."""
         found = []
         folded = value_text.casefold()
-        for term in self.terms:
-            if not term_pattern(term).search(key_text):
+        folded_key = key_text.casefold()
+        for term, needles, pattern in _prepared(self.terms):
+            # A word every spelling of the term holds, found first by a plain substring test:
+            # most keys hold few of the terms, and the regex is the slow part.
+            if not any(needle in folded_key for needle in needles) or not pattern.search(key_text):
                 continue
             used = [wrong for wrong in term.wrong if wrong.casefold() in folded]
             if used:
@@ -103,7 +106,36 @@ def _wrong_message(term: Term, used: list[str], where: str) -> str:
     return f'"{term.en}" is rendered {", ".join(used)}, which the glossary forbids{advice}{note}{where}'
 
 
-@functools.lru_cache(maxsize=None)
+_PREPARED: dict[int, tuple[tuple[Term, ...], list[tuple[Term, tuple[str, ...], re.Pattern[str]]]]] = {}
+
+
+def _prepared(terms: tuple[Term, ...]) -> list[tuple[Term, tuple[str, ...], re.Pattern[str]]]:
+    """(term, needles, pattern) per term, made once per glossary: hashing each Term for the
+    caches below, per term and per value, cost more than the search itself."""
+    stored = _PREPARED.get(id(terms))
+    if stored is None or stored[0] is not terms:
+        if len(_PREPARED) > 64:  # a long-running workbench reloads its glossaries
+            _PREPARED.clear()
+        stored = (terms, [(term, term_needles(term), term_pattern(term)) for term in terms])
+        _PREPARED[id(terms)] = stored
+    return stored[1]
+
+
+@functools.cache
+def term_needles(term: Term) -> tuple[str, ...]:
+    """For each spelling :func:`term_pattern` finds, its first word case-folded (a one-word
+    term ending in "y" without it, for its "-ies" plural): text holding none has no match."""
+    needles = []
+    for spelling in (term.en, *term.forms):
+        words = spelling.split()
+        first = words[0] if words else spelling
+        if spelling is term.en and len(words) == 1 and first.endswith("y"):
+            first = first[:-1]
+        needles.append(first.casefold())
+    return tuple(needles)
+
+
+@functools.cache
 def term_pattern(term: Term) -> re.Pattern[str]:
     """The regex that finds a term in English text: its words, plurals and extra forms."""
     words = term.en.split()
@@ -148,12 +180,12 @@ def load_glossary(path: Path, lang: str | None = None) -> Glossary:
     if terms_at is None or not isinstance(values["terms"], list):
         raise _schema_error('expected a "terms" list', path, positions, terms_at[1] if terms_at else 0)
     terms = [_term(entry, offset, path, positions)
-             for entry, offset in zip(values["terms"], positions.elements(terms_at[1]))]
+             for entry, offset in zip(values["terms"], positions.elements(terms_at[1]), strict=True)]
     _refuse_repeats(terms, path)
     return Glossary(lang=lang, terms=tuple(terms), path=path)
 
 
-def _term(entry: object, offset: int, path: Path, positions: "_Positions") -> Term:
+def _term(entry: object, offset: int, path: Path, positions: _Positions) -> Term:
     if not isinstance(entry, dict):
         raise _schema_error("a term must be an object", path, positions, offset)
     members = positions.members(offset)
@@ -181,7 +213,7 @@ def _term(entry: object, offset: int, path: Path, positions: "_Positions") -> Te
 
 
 def _check_fields(entry: Mapping[str, object], allowed: tuple[str, ...],
-                  members: Mapping[str, tuple[int, int]], path: Path, positions: "_Positions",
+                  members: Mapping[str, tuple[int, int]], path: Path, positions: _Positions,
                   what: str) -> None:
     for name in entry:
         if name not in allowed:
@@ -199,7 +231,7 @@ def _refuse_repeats(terms: list[Term], path: Path) -> None:
                                        hint="merge the two entries into one")
 
 
-def _schema_error(message: str, path: Path, positions: "_Positions", offset: int) -> TranslationFileError:
+def _schema_error(message: str, path: Path, positions: _Positions, offset: int) -> TranslationFileError:
     line, column = positions.position(offset)
     return TranslationFileError(message, location=Location(path, line, column), hint=_SCHEMA_HINT)
 
@@ -227,7 +259,7 @@ class _Positions:
         found = {}
         pos = self._skip(self._skip(offset) + 1)
         while self.text[pos] == '"':
-            key, after = json.decoder.scanstring(self.text, pos + 1)
+            key, after = scan_json_string(self.text, pos)
             value_at = self._skip(self._skip(after) + 1)
             found[key] = (pos, value_at)
             _, end = self._decoder.raw_decode(self.text, value_at)

@@ -26,23 +26,19 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from babel.core import UnknownLocaleError
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.catalog import Message
 from babel.messages.pofile import PoFileError, normalize, read_po, write_po
 
-from site_builder.translators.checks import check_value
 from site_builder.catalog.corpus import Corpus, CorpusFile, FileTranslation
-from site_builder.source.boundary import files_under
-from site_builder.source.ids import unit_ids
-from site_builder.render.placeholders import replace_canonical, show_original
+from site_builder.catalog.store import apply_changes, changes_between, fuzzy_path, save_suggestions
 from site_builder.errors import Location, TranslationFileError
 from site_builder.fileio import locked, write_atomic
-from site_builder.translators.glossary import Glossary
 from site_builder.model import (
     Finding,
     Severity,
@@ -51,8 +47,12 @@ from site_builder.model import (
     UnitResult,
     UnitState,
 )
-from site_builder.catalog.store import apply_changes, changes_between, fuzzy_path, save_suggestions
 from site_builder.render.htmltree import visible_text
+from site_builder.render.placeholders import replace_canonical, show_original
+from site_builder.source.boundary import files_under
+from site_builder.source.ids import unit_ids
+from site_builder.translators.checks import check_value
+from site_builder.translators.glossary import Glossary
 
 #: Fixed header dates keep exported files byte-stable (the cache, not the PO, is the record).
 _EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
@@ -85,7 +85,7 @@ def export_file(corpus_file: CorpusFile, translation: FileTranslation, source_ro
         location = corpus_file.source.path.as_posix()
     ids = unit_ids(corpus_file.source.id, corpus_file.units)
     previous: dict[str, str] = {}
-    for unit_id, result in zip(ids, translation.results):
+    for unit_id, result in zip(ids, translation.results, strict=True):
         unit = result.unit
         if not unit.key:
             continue
@@ -178,6 +178,38 @@ class _Draft:
     """Cache key -> (msgstr, line) already taken from this PO file (one key, two units)."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A translated entry of a PO file, narrowed to the singular form our exports write."""
+
+    id: str
+    string: str
+    context: str | None
+    fuzzy: bool
+    line: int
+    """1-based line of its msgid (0 when unknown)."""
+
+
+def _entries(po: PoCatalog, path: Path) -> list[_Entry]:
+    """The entries to import: the header and untranslated entries left out.
+
+    Raises:
+        TranslationFileError: a plural entry (``msgid_plural``), at ``path:line``; no unit
+            has plural forms, so Babel's tuple id and list of msgstr could only be misread.
+    """
+    entries = []
+    for message in po:
+        if not message.id or not message.string:
+            continue  # the header, and entries the translator left empty: nothing to import
+        if not isinstance(message.id, str) or not isinstance(message.string, str):
+            raise TranslationFileError("invalid PO file: a plural entry (msgid_plural), which no unit has",
+                                       location=Location(path, message.lineno or 0),
+                                       hint="remove its msgid_plural and msgstr[N] lines, or export again")
+        entries.append(_Entry(id=message.id, string=message.string, context=message.context,
+                              fuzzy=message.fuzzy, line=message.lineno or 0))
+    return entries
+
+
 def read_po_file(path: Path) -> PoCatalog:
     """Parse a PO file strictly.
 
@@ -255,22 +287,21 @@ def plan_import(corpus: Corpus, po_dir: Path, glossaries: Mapping[str, Glossary]
 def _plan_file(path: Path, corpus_file: CorpusFile, translation: FileTranslation,
                glossary: Glossary | None) -> FileImport:
     po = read_po_file(path)
-    by_id = dict(zip(unit_ids(corpus_file.source.id, corpus_file.units), translation.results))
+    by_id = dict(zip(unit_ids(corpus_file.source.id, corpus_file.units), translation.results, strict=True))
     by_key: dict[str, UnitResult] = {}
-    for result in translation.results:
-        by_key.setdefault(result.unit.key, result)
+    for unit_result in translation.results:
+        by_key.setdefault(unit_result.unit.key, unit_result)
     draft = _Draft(entries=dict(translation.catalog.entries), suggestions=dict(translation.suggestions))
     po_file = path.absolute()  # Findings carry absolute paths; adapters shorten them
-    for message in po:
-        if not message.id or not message.string:
-            continue  # the header, and entries the translator left empty: nothing to import
+    for message in _entries(po, path):
         result = _unit_for(message, by_id, by_key)
         if result is None:
             draft.findings.append(Finding(po_file, message.id, "po-unknown", Severity.WARNING,
                                           "no unit has this id or English text any more; skipped",
-                                          message.lineno))
+                                          message.line))
         elif message.fuzzy or message.id != result.unit.key:
-            _import_suggestion(draft, result, message)
+            if _suggestion_passes(draft, result, message, po_file, glossary):
+                _import_suggestion(draft, result, message)
         else:
             _import_translation(draft, result, message, po_file, glossary)
     return FileImport(po=path, file_id=corpus_file.source.id, lang=translation.lang,
@@ -279,7 +310,7 @@ def _plan_file(path: Path, corpus_file: CorpusFile, translation: FileTranslation
                       findings=tuple(draft.findings))
 
 
-def _unit_for(message: Message, by_id: Mapping[str, UnitResult],
+def _unit_for(message: _Entry, by_id: Mapping[str, UnitResult],
               by_key: Mapping[str, UnitResult]) -> UnitResult | None:
     """The unit an entry is for: its msgctxt's unit, unless another unit has exactly its English.
 
@@ -293,20 +324,20 @@ def _unit_for(message: Message, by_id: Mapping[str, UnitResult],
     return by_key.get(message.id) or by_context
 
 
-def _import_translation(draft: _Draft, result: UnitResult, message: Message, po_file: Path,
+def _import_translation(draft: _Draft, result: UnitResult, message: _Entry, po_file: Path,
                         glossary: Glossary | None) -> None:
     unit = result.unit
     target = result.matched_key or unit.key
-    earlier = draft.imported.setdefault(target, (message.string, message.lineno))
+    earlier = draft.imported.setdefault(target, (message.string, message.line))
     if earlier[0] != message.string:
         draft.findings.append(Finding(po_file, unit.key, "po-conflict", Severity.ERROR,
                                       f"the same English text is translated differently at line "
-                                      f"{earlier[1]}; give both entries one translation", message.lineno))
+                                      f"{earlier[1]}; give both entries one translation", message.line))
         return
     if draft.entries.get(target) == message.string:
         return
     problems = check_value(unit.key, message.string, originals=unit.masked.originals, glossary=glossary)
-    draft.findings += [Finding(po_file, unit.key, p.check, p.severity, p.message, message.lineno,
+    draft.findings += [Finding(po_file, unit.key, p.check, p.severity, p.message, message.line,
                                section=unit.section_id) for p in problems]
     if any(p.severity is Severity.ERROR for p in problems):
         return
@@ -314,7 +345,19 @@ def _import_translation(draft: _Draft, result: UnitResult, message: Message, po_
     draft.translated += 1
 
 
-def _import_suggestion(draft: _Draft, result: UnitResult, message: Message) -> None:
+def _suggestion_passes(draft: _Draft, result: UnitResult, message: _Entry, po_file: Path,
+                       glossary: Glossary | None) -> bool:
+    """Check a fuzzy entry like any other (against the English it was made for): a suggestion
+    is shown to translators and one click from being a translation. False on an error."""
+    unit = result.unit
+    originals = unit.masked.originals if message.id == unit.key else ()
+    problems = check_value(message.id, message.string, originals=originals, glossary=glossary)
+    draft.findings += [Finding(po_file, unit.key, p.check, p.severity, f"(fuzzy entry) {p.message}",
+                               message.line, section=unit.section_id) for p in problems]
+    return not any(p.severity is Severity.ERROR for p in problems)
+
+
+def _import_suggestion(draft: _Draft, result: UnitResult, message: _Entry) -> None:
     """A fuzzy entry, or one made for older English: keep it as the unit's suggestion."""
     unit = result.unit
     if result.state is UnitState.TRANSLATED:

@@ -17,22 +17,22 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
-from site_builder.render.htmltree import visible_text
 from site_builder.catalog.corpus import Corpus, FileTranslation
-from site_builder.model import Orphan, Suggestion, Unit, UnitState
-from site_builder.fileio import locked
 from site_builder.catalog.store import (
+    apply_changes,
     archive_path,
     fuzzy_path,
     load_catalog,
-    apply_changes,
     save_catalog,
     save_suggestions,
 )
+from site_builder.fileio import locked
+from site_builder.model import Orphan, Suggestion, Unit, UnitState
+from site_builder.render.htmltree import visible_text
 
 #: The similarity below which an orphan is not offered for a unit (Babel uses the same).
 CUTOFF = 0.6
@@ -168,7 +168,7 @@ def update_corpus(corpus: Corpus, *, prune: bool = False) -> list[UpdatePlan]:
     """
     plans = []
     for corpus_file in corpus.files:
-        for lang, translation in corpus_file.translations.items():
+        for translation in corpus_file.translations.values():
             plan = plan_update(corpus_file.source.id, translation, prune=prune)
             apply_update(plan)
             plans.append(plan)

@@ -198,7 +198,9 @@ def rng_states(generator: torch.Generator) -> dict:
     `generator` (batch order and shifts), PyTorch's global one, NumPy's and Python's.
     Each is a tensor or plain values, so the safe loader accepts them.
     """
-    name, key, position, has_gauss, cached_gauss = np.random.get_state()
+    state = np.random.get_state(legacy=True)
+    assert isinstance(state, tuple), "NumPy's global generator is its legacy MT19937"
+    name, key, position, has_gauss, cached_gauss = state
     return {
         "generator": generator.get_state(),
         "torch": torch.get_rng_state(),

@@ -164,13 +164,13 @@ def load_embedded(test_per_class: int = 100, seed: int = 0) -> Dataset:
 
     images, labels = mnist_data()
     rng = np.random.default_rng(seed)
-    test_index = []
+    chosen: list[int] = []
     # The same number of test digits from each class (a stratified split)
     for digit in range(10):
         of_digit = np.flatnonzero(labels == digit)
-        test_index.extend(rng.choice(of_digit, size=test_per_class, replace=False))
+        chosen.extend(rng.choice(of_digit, size=test_per_class, replace=False))
     is_test = np.zeros(len(labels), dtype=bool)
-    is_test[test_index] = True
+    is_test[chosen] = True
     # The file is sorted by class; shuffle once so that any prefix has all the digits
     train_index = rng.permutation(np.flatnonzero(~is_test))
     test_index = rng.permutation(np.flatnonzero(is_test))
@@ -179,7 +179,7 @@ def load_embedded(test_per_class: int = 100, seed: int = 0) -> Dataset:
                    _to_split(images[test_index], labels[test_index]))
 
 
-def load_dataset(name: str, data_dir: Path | None = None) -> Dataset:
+def load_dataset(name: str, data_dir: str | Path | None = None) -> Dataset:
     r"""`embedded` or `mnist` (which needs `data_dir`)."""
     if name == "embedded":
         return load_embedded()

@@ -169,6 +169,8 @@ def perturbed_dimensions(model: CapsuleNetwork, image: torch.Tensor,
     Figure 4 for one `[1, 28, 28]` image: a `[16 * len(steps), 28, 28]` stack, one row
     of `len(steps)` pictures per capsule dimension.
     """
+    if model.decoder is None:
+        raise ValueError("Figure 4 needs the decoder: pass a model built with reconstruction=True")
     model.eval()
     output = model(image.unsqueeze(0))
     predicted = output.predictions[0]
@@ -194,8 +196,8 @@ def draw_reconstructions(grid: np.ndarray, digits: list[int], scale: int = 2) ->
     return annotate(
         picture, title="Test digits and what the decoder draws from their capsules",
         x_label="true digit of each test image", y_label="image",
-        x_ticks=list(zip(_centres(len(digits), scale), map(str, digits))),
-        y_ticks=list(zip(_centres(2, scale), ["input", "decoded"])))
+        x_ticks=list(zip(_centres(len(digits), scale), map(str, digits), strict=True)),
+        y_ticks=list(zip(_centres(2, scale), ["input", "decoded"], strict=True)))
 
 
 def draw_dimensions(panels: list[np.ndarray], digits: list[int],
@@ -206,7 +208,7 @@ def draw_dimensions(panels: list[np.ndarray], digits: list[int],
     """
     separator = 16
     gaps = [np.full((panels[0].shape[0], separator), 1.0, np.float32)] * len(panels)
-    strips = [part for pair in zip(panels, gaps) for part in pair][:-1]
+    strips = [part for pair in zip(panels, gaps, strict=True) for part in pair][:-1]
     picture = _grey_image(np.concatenate(strips, axis=1), scale=1)
     panel_width = panels[0].shape[1] + separator
     columns = _centres(len(steps))
@@ -220,7 +222,7 @@ def draw_dimensions(panels: list[np.ndarray], digits: list[int],
         picture, title="Figure 4: one dimension of the predicted capsule changed at a time",
         x_label=f"change added to the dimension (steps of {steps[1] - steps[0]:.2f})",
         y_label="capsule dimension",
-        x_ticks=x_ticks, y_ticks=list(zip(_centres(16), map(str, range(1, 17)))),
+        x_ticks=x_ticks, y_ticks=list(zip(_centres(16), map(str, range(1, 17)), strict=True)),
         headings=headings)
 
 

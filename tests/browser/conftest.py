@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from serving import QuietHandler
+
 from site_builder.adapters.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -24,7 +24,8 @@ CARD_AND_NAME = """() => {
   return {card: [c.left, c.top, c.right, c.bottom], name: [n.left, n.top, n.right, n.bottom],
           width: document.documentElement.clientWidth, height: document.documentElement.clientHeight,
           overlap, text: card.innerText,
-          notesLang: card.querySelector('.sb-card-notes') ? card.querySelector('.sb-card-notes').getAttribute('lang') : 'none'};
+          notesLang: card.querySelector('.sb-card-notes')
+            ? card.querySelector('.sb-card-notes').getAttribute('lang') : 'none'};
 }"""
 
 
@@ -160,7 +161,8 @@ def test_clicking_a_math_symbol_marks_it_in_every_equation(open_page, site_url):
     index = page.evaluate("""() => {
       const all = [...document.querySelectorAll('.sb-notes math mi')];
       const text = mi => (mi.closest('msub, msup, msubsup') || mi).textContent;
-      return all.findIndex(mi => all.filter(o => text(o) === text(mi) && o.closest('math') !== mi.closest('math')).length > 0);
+      return all.findIndex(mi => all.filter(
+        o => text(o) === text(mi) && o.closest('math') !== mi.closest('math')).length > 0);
     }""")
     assert index >= 0
     page.locator(".sb-notes math mi").nth(index).click()

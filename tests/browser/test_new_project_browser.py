@@ -10,11 +10,10 @@ import subprocess
 import sys
 import textwrap
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-
 from new_project_code import CODE
 from serving import QuietHandler
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
-from site_builder.adapters.cli import main
 from serving import QuietHandler
 from xss_site import plant_corpus
+
+from site_builder.adapters.cli import main
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -184,3 +184,97 @@ def test_a_deep_link_without_the_token_opens_in_a_browser_that_has_opened_the_wo
     stranger = open_page(1280, 900)  # another browser profile, without the cookie: nothing is shown
     stranger.goto(f"http://127.0.0.1:{server.port}/?file=attention")
     assert stranger.locator("article.wb-unit").count() == 0
+
+
+def test_hidden_characters_show_as_badges_and_deleting_a_badge_deletes_its_character(bench, open_page):
+    server, config, units = bench
+    key = "<p>Output projection </p>\n"
+    hostile = "<p>出力\u202eの射影\u200b</p>\n"
+    save_catalog(catalog_path(config.translations_dir, "attention", "ja"), {"Attention": "アテンション", key: hostile})
+    page = open_bench(open_page, server)
+    unit, editor = editor_of(page, key)
+    badges = unit.locator(".wb-editor .wb-hidden")
+    assert badges.count() == 2
+    rlo, zwsp = badges.nth(0), badges.nth(1)
+    assert rlo.inner_text() == "⟨RLO U+202E⟩" and rlo.get_attribute("data-severity") == "error"
+    assert rlo.get_attribute("aria-label") == "RIGHT-TO-LEFT OVERRIDE U+202E"
+    assert zwsp.inner_text() == "⟨ZWSP U+200B⟩" and zwsp.get_attribute("data-severity") == "warning"
+    # Isolated, and the override is nowhere in the page's text to reorder what follows it.
+    assert rlo.evaluate("b => getComputedStyle(b).unicodeBidi") == "isolate"
+    assert not editor.evaluate("e => e.textContent.includes('\\u202e')")
+    finding = unit.locator('.wb-findings li[data-check="bidi-control"]')
+    assert "line 1, column 6" in finding.inner_text() and finding.locator(".wb-hidden").count() == 0
+    unit.locator(".wb-raw-toggle").click()  # the HTML view shows them too
+    assert unit.locator(".wb-raw-shown .wb-hidden").count() == 2
+    editor.click()
+    rlo.evaluate("""b => { const r = document.createRange(); r.setStartAfter(b); r.collapse(true);
+                           const s = getSelection(); s.removeAllRanges(); s.addRange(r); }""")
+    page.keyboard.press("Backspace")
+    assert badges.count() == 1
+    finding.wait_for(state="detached")  # the check run while typing no longer reports it
+    page.keyboard.press("Control+Enter")  # the zero-width space is a warning: saved once overridden
+    page.locator("#wb-message", has_text="保存していません").wait_for()
+    assert unit.locator('.wb-findings li[data-check="invisible-character"] .wb-hidden').count() == 0
+    unit.locator(".wb-override").check()
+    editor.focus()
+    page.keyboard.press("Control+Enter")
+    page.locator("#wb-message", has_text="保存しました").wait_for()
+    value = saved(config)[key]
+    assert value == "<p>出力の射影\u200b</p>\n"
+    problems = check_value(key, value, originals=units[key].masked.originals)
+    assert [p.check for p in problems if p.check in ("bidi-control", "control-character")] == []
+
+
+HIDDEN_SOURCE = '''\
+    """
+    # Scaling
+    """
+
+
+    # Scale the input\u200b here
+    def here(x):
+        return x
+
+
+    # Scale the input by two
+    def two(x):
+        return 2 * x
+
+
+    # Scale the input by three
+    def three(x):
+        return 3 * x
+    '''
+
+
+def test_the_english_a_suggestion_and_pasted_text_show_their_hidden_characters(tmp_path, open_page):
+    write_corpus(tmp_path, {"src/scale.py": HIDDEN_SOURCE})
+    config = SiteConfig(source_dir=tmp_path / "src", translations_dir=tmp_path / "translations", languages=("en", "ja"))
+    units = {u.key: u for u in load_corpus(config).files[0].units}
+    two = next(k for k in units if "by two" in k)
+    save_catalog(catalog_path(config.translations_dir, "scale", "ja"), {two: "<p>入力を\u202e二倍にする</p>\n"})
+    server = WorkbenchServer(config, ("ja",), token="editor-token")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = open_bench(open_page, server, "file=scale")
+        here, _ = editor_of(page, next(k for k in units if "here" in k))
+        badge = here.locator(".wb-english .wb-hidden")
+        assert badge.inner_text() == "⟨ZWSP U+200B⟩" and badge.get_attribute("title") == "ZERO WIDTH SPACE (U+200B)"
+        three, editor = editor_of(page, next(k for k in units if "by three" in k))
+        three.locator(".wb-suggestion .wb-hidden").wait_for()  # the memory's value, its override a badge
+        assert "\u202e" not in three.locator(".wb-suggestions").evaluate("s => s.textContent")
+        editor.click()
+        editor.evaluate("""e => { const data = new DataTransfer(); data.setData("text/plain", "三倍\\u2067に");
+                                  e.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
+                                                                              cancelable: true})); }""")
+        assert three.locator(".wb-editor .wb-hidden").inner_text() == "⟨RLI U+2067⟩"
+        three.locator('.wb-findings li[data-check="bidi-control"]').wait_for()
+        assert "三倍\u2067に" in three.locator("textarea").input_value()  # what is saved keeps it, until deleted
+        page.keyboard.insert_text("\u202dする")  # typed rather than pasted: a badge all the same
+        three.locator(".wb-editor .wb-hidden", has_text="LRO U+202D").wait_for()
+        assert not editor.evaluate("e => /[\\u202d\\u2067]/.test(e.textContent)")
+        three.locator(".wb-findings li", has_text="U+202D").wait_for()
+        assert "三倍\u2067に\u202dする" in three.locator("textarea").input_value()
+    finally:
+        server.shutdown()
+        server.server_close()

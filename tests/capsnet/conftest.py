@@ -9,8 +9,8 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import struct
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -35,7 +35,7 @@ def learnable_digits(n: int, seed: int) -> tuple:
     rng = np.random.default_rng(seed)
     labels = np.arange(n) % 10
     images = rng.integers(0, 40, (n, 28, 28))
-    for image, label in zip(images, labels):
+    for image, label in zip(images, labels, strict=True):
         top, left = 3 + 6 * (label // 4), 3 + 6 * (label % 4)
         image[top:top + 6, left:left + 6] = 255
     return images, labels

@@ -25,7 +25,7 @@ def test_mnist_idx_files_load_raw_or_gzipped(tmp_path, gz, write_mnist):
     data = load_mnist(tmp_path)
     assert data.train.images.shape == (6, 1, 28, 28)
     assert data.train.images.dtype == torch.float32
-    assert 0 <= data.train.images.min() and data.train.images.max() <= 1
+    assert data.train.images.min() >= 0 and data.train.images.max() <= 1
     assert data.train.labels.tolist() == [0, 1, 2, 3, 4, 5]
     assert data.test.images.shape == (4, 1, 28, 28)
 
@@ -42,7 +42,7 @@ def test_wrong_magic_number_names_the_file(tmp_path, write_mnist, idx_bytes):
     write_mnist(tmp_path)
     bad = tmp_path / "train-labels-idx1-ubyte"
     bad.write_bytes(idx_bytes(np.arange(6), 2051))
-    with pytest.raises(IdxFormatError, match="train-labels-idx1-ubyte.*magic number is 2051"):
+    with pytest.raises(IdxFormatError, match=r"train-labels-idx1-ubyte.*magic number is 2051"):
         load_mnist(tmp_path)
 
 
@@ -50,7 +50,7 @@ def test_truncated_file_names_the_file_and_sizes(tmp_path, write_mnist):
     write_mnist(tmp_path)
     path = tmp_path / "t10k-images-idx3-ubyte"
     path.write_bytes(path.read_bytes()[:-10])
-    with pytest.raises(IdxFormatError, match="t10k-images-idx3-ubyte.*truncated"):
+    with pytest.raises(IdxFormatError, match=r"t10k-images-idx3-ubyte.*truncated"):
         load_mnist(tmp_path)
 
 
@@ -64,7 +64,7 @@ def test_label_count_must_match_image_count(tmp_path, write_mnist, idx_bytes):
 def test_missing_file_is_a_clear_error(tmp_path, write_mnist):
     write_mnist(tmp_path)
     (tmp_path / "t10k-labels-idx1-ubyte").unlink()
-    with pytest.raises(IdxFormatError, match="t10k-labels-idx1-ubyte.*not found"):
+    with pytest.raises(IdxFormatError, match=r"t10k-labels-idx1-ubyte.*not found"):
         load_mnist(tmp_path)
 
 

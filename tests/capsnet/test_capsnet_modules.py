@@ -234,6 +234,14 @@ def test_figure_4_perturbs_each_of_16_dimensions_in_11_steps():
     assert grid.shape == (2 * 28 + 2, 3 * 28 + 2 * 2)
 
 
+def test_figure_4_of_a_model_without_decoder_says_what_it_needs():
+    from capsule_networks.figures import perturbed_dimensions
+
+    model = CapsuleNetwork(reconstruction=False).eval()
+    with pytest.raises(ValueError, match="needs the decoder"):
+        perturbed_dimensions(model, torch.rand(1, 28, 28), torch.linspace(-0.25, 0.25, 3).numpy())
+
+
 def test_defaults_are_the_papers_settings():
     from capsule_networks.train import TrainConfig, parse_args
 

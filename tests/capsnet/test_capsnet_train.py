@@ -167,14 +167,14 @@ class _NotPlainData:
 def test_a_checkpoint_holding_a_python_object_is_refused(tmp_path):
     path = tmp_path / "checkpoint.pt"
     save_checkpoint(path, _fake_checkpoint(config=_NotPlainData()))
-    with pytest.raises(CheckpointError, match="checkpoint.pt: holds Python objects"):
+    with pytest.raises(CheckpointError, match=r"checkpoint\.pt: holds Python objects"):
         load_checkpoint(path)
 
 
 def test_a_file_without_the_checkpoint_keys_is_not_a_checkpoint(tmp_path):
     path = tmp_path / "other.pt"
     save_checkpoint(path, {"weights": torch.zeros(1)})
-    with pytest.raises(CheckpointError, match="not a capsnet-train checkpoint .no epoch, config, model"):
+    with pytest.raises(CheckpointError, match=r"not a capsnet-train checkpoint \(no epoch, config, model"):
         load_checkpoint(path)
 
 

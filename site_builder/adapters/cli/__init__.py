@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from site_builder.adapters.cli.build import add_build
+from site_builder.adapters.cli.cache import add_cache
 from site_builder.adapters.cli.check import add_check
 from site_builder.adapters.cli.init import add_init
 from site_builder.adapters.cli.options import Runner, project_config
@@ -30,7 +31,8 @@ __all__ = ["build_parser", "format_table", "main", "print_errors", "print_json",
 
 #: The commands, in the order ``site-builder --help`` lists them.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], tuple[str, Runner]], ...] = (
-    add_status, add_check, add_translate, add_update, add_export_po, add_import_po, add_build, add_serve, add_init)
+    add_status, add_check, add_translate, add_update, add_export_po, add_import_po, add_build, add_serve, add_init,
+    add_cache)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:

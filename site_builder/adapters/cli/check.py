@@ -14,6 +14,7 @@ from pathlib import Path
 from site_builder.adapters.cli.options import (
     Runner,
     add_project_options,
+    jobs,
     project_config,
     translations_root,
 )
@@ -24,6 +25,7 @@ from site_builder.adapters.cli.output import (
     print_json,
 )
 from site_builder.adapters.mkdocs.project import docs_dir_of
+from site_builder.cache import CACHE_FOLDER, BuildCache
 from site_builder.catalog.corpus import Corpus, load_corpus
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
@@ -50,6 +52,9 @@ def add_check(subparsers: argparse._SubParsersAction) -> tuple[str, Runner]:
                              "link, damaged placeholders, spaces in tags), then report the rest")
     parser.add_argument("--dry-run", action="store_true",
                         help="with --fix: print the changes as diffs and write nothing")
+    parser.add_argument("--jobs", "-j", type=int, metavar="N",
+                        help="check large caches in up to N processes (default: the cores this "
+                             "process may use); the findings are the same with any N")
     return "check", _run_check
 
 
@@ -59,12 +64,15 @@ def _run_check(args: argparse.Namespace) -> int:
         _run_fixes(args)
     if args.files:
         wanted = sorted({code for item in args.lang or () for code in item.split(",") if code})
-        findings, errors = check_cache_files(args.files, translations_root(args), languages=wanted)
+        findings, errors = check_cache_files(args.files, translations_root(args), languages=wanted,
+                                             jobs=jobs(args))
     else:
         config = project_config(args)
-        corpus = load_corpus(config, keep_going=True)
+        # The build's cache of split units: a check after a build (or a check) splits nothing again.
+        cache = BuildCache((args.config.parent if args.config.exists() else Path.cwd()) / CACHE_FOLDER)
+        corpus = load_corpus(config, keep_going=True, cache=cache, jobs=jobs(args))
         glossaries = load_glossaries(config.translations_dir, corpus.languages)
-        findings, errors = check_corpus(corpus, glossaries), corpus.errors
+        findings, errors = check_corpus(corpus, glossaries, jobs=jobs(args)), corpus.errors
         findings = [*findings, *_site_findings(args, config, corpus)]
     if args.format == "json":
         print_json([finding_document(finding) for finding in findings])

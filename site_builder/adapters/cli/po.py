@@ -15,8 +15,7 @@ from site_builder.adapters.cli.options import (
     add_project_options,
     project_config,
 )
-from site_builder.adapters.cli.output import findings_table
-from site_builder.adapters.cli.output import print_errors
+from site_builder.adapters.cli.output import findings_table, print_errors
 from site_builder.catalog.corpus import load_corpus
 from site_builder.errors import ConfigError
 from site_builder.translators.glossary import load_glossaries

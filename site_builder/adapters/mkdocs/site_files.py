@@ -64,7 +64,10 @@ def refuse_docs_outside(files: Files, config: MkDocsConfig) -> list[Refused]:
     docs_dir = Path(config.docs_dir)
     refused = []
     for file in list(files):
-        if file.generated_by is not None or not file.abs_src_path:
+        # Only what MkDocs listed from the docs folder: the theme's files come from the theme's
+        # folders (their src_dir), generated ones from no folder at all.
+        if file.generated_by is not None or not file.abs_src_path or file.src_dir is None \
+                or Path(file.src_dir) != docs_dir:
             continue
         path = Path(file.abs_src_path)
         if not inside(path, docs_dir):

@@ -1,1 +1,2 @@
-"""The translators' workbench as a local HTTP server (``site-builder translate``): a third way in, over translators.workbench."""
+"""The translators' workbench as a local HTTP server (``site-builder translate``): a third way in,
+over translators.workbench."""

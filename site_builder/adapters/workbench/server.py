@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from site_builder.config import SiteConfig
 from site_builder.errors import ConfigError
+from site_builder.render.controls import hidden_table
 from site_builder.translators.workbench.session import Reply, Workbench
 
 HOST = "127.0.0.1"
@@ -174,7 +175,8 @@ class _Handler(BaseHTTPRequestHandler):
     # --- routes ----------------------------------------------------------------------------
 
     def _get_languages(self, query: dict[str, list[str]]) -> Reply:
-        return Reply(200, {"languages": list(self.server.languages)})
+        # The hidden characters' names come along: the page shows each as a badge, never as itself.
+        return Reply(200, {"languages": list(self.server.languages), "hidden": hidden_table()})
 
     def _get_files(self, query: dict[str, list[str]]) -> Reply:
         bench = self._bench(query)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from site_builder.catalog.corpus import Corpus
 from site_builder.catalog.store import apply_changes, changes_between, load_catalog
@@ -64,7 +64,8 @@ def _assert_no_text_lost(path: Path, before: Mapping[str, str], after: Mapping[s
         raise AssertionError(f"{path}: a repair would change the translators' text; nothing written")
 
 
-def plan_files(paths: Sequence[Path], *, languages: Sequence[str] = ()) -> tuple[list[FilePlan], list[SiteBuilderError]]:
+def plan_files(paths: Sequence[Path], *,
+               languages: Sequence[str] = ()) -> tuple[list[FilePlan], list[SiteBuilderError]]:
     """Plans for cache files checked alone (folders stand for the caches below them)."""
     errors: list[SiteBuilderError] = []
     loaded: list[tuple[Path, str, Mapping[str, str]]] = []

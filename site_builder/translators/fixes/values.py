@@ -22,26 +22,24 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
 
+from site_builder.model import Protected, Severity
+from site_builder.render.htmltokens import LOOSE_TAG, LOOSE_TOKEN, LOOSE_TOKEN_OR_PLACEHOLDER, SPACED_TAG
+from site_builder.render.htmltree import BLOCK_TAGS, VOID_TAGS, parse_html, visible_text
 from site_builder.render.placeholders import (
+    CANONICAL,
     canonical_numbers,
     find_placeholders,
     placeholder,
     replace_canonical,
     restore_placeholders,
 )
-from site_builder.model import Protected, Severity
-from site_builder.render.htmltree import BLOCK_TAGS, VOID_TAGS, parse_html, visible_text
 from site_builder.translators.checks import check_value
 
-_TOKEN = re.compile(r"<[^<>]*>|[^<]+|<", re.DOTALL)
-_PLACEHOLDER_TOKEN = re.compile(r"<span translate=no>_\^_(\d+)_\^_</span>")
-# Tokens for finding what stands between blocks: a whole placeholder is one (text) token.
-_BLOCK_SCAN = re.compile(r"<span translate=no>_\^_\d+_\^_</span>|<[^<>]*>|[^<]+|<", re.DOTALL)
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)\b([^<>]*?)\s*(/?)\s*>", re.DOTALL)
-_SPACED_TAG = re.compile(r"<\s+/?\s*[a-zA-Z][a-zA-Z0-9]*\b[^<>]*>|</\s+[a-zA-Z][a-zA-Z0-9]*\s*>")
+# Token grammars are the one tokenizer's (render.htmltokens): its loose ones, for damaged markup;
+# LOOSE_TOKEN_OR_PLACEHOLDER finds what stands between blocks (a placeholder is one text token).
 _ATOM = re.compile(r"(?P<placeholder><span translate=no>_\^_\d+_\^_</span>)|<[^<>]*>"
                    r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|.", re.DOTALL)
 # How a placeholder counts when looking for a link's words: as one word of its own.
@@ -135,21 +133,21 @@ def _fix_placeholders(key: str, value: str, link_texts: LinkTexts) -> str | None
 
 def _fix_tag_spacing(key: str, value: str, link_texts: LinkTexts) -> str | None:
     """``</ p>``, ``< p >`` -> ``</p>``, ``<p>``: a parser reads the spaced forms as text."""
-    if not _SPACED_TAG.search(value):
+    if not SPACED_TAG.search(value):
         return None
-    return _tidy_tags(value, {match.group(2).lower() for match in _TAG.finditer(key)})
+    return _tidy_tags(value, {match.group(2).lower() for match in LOOSE_TAG.finditer(key)})
 
 
 def _tidy_tags(value: str, names: set[str] | None) -> str:
     """Spaced tags written tightly; only tags named in ``names`` (None: any tag)."""
     def tidy(match: re.Match[str]) -> str:
-        tag = _TAG.fullmatch(match.group(0))
+        tag = LOOSE_TAG.fullmatch(match.group(0))
         if tag is None or (names is not None and tag.group(2).lower() not in names):
             return match.group(0)
         closing, name, attributes, self_closing = tag.groups()
         return f"<{closing}{name.lower()}{attributes}{self_closing}>"
 
-    return _SPACED_TAG.sub(tidy, value)
+    return SPACED_TAG.sub(tidy, value)
 
 
 # --- content outside any block ------------------------------------------------------------------
@@ -157,7 +155,7 @@ def _tidy_tags(value: str, names: set[str] | None) -> str:
 
 def _tag_of(token: str) -> tuple[str, str] | None:
     """('open'|'close'|'void', name) of a tag token; None for text."""
-    match = _TAG.fullmatch(token)
+    match = LOOSE_TAG.fullmatch(token)
     if match is None:
         return None
     name = match.group(2).lower()
@@ -173,8 +171,10 @@ def _fix_outside_blocks(key: str, value: str, link_texts: LinkTexts) -> str | No
     ends a run, so ``</p>。<span translate=no>_^_3_^_</span><p>`` moves only the ``。``.
     """
     anchored = _top_level_placeholders(key)
-    tokens = _BLOCK_SCAN.findall(value)
-    depth, run, runs = 0, [], []  # runs: (first token, last token) index pairs at depth 0
+    tokens = LOOSE_TOKEN_OR_PLACEHOLDER.findall(value)
+    depth = 0
+    run: list[int] = []
+    runs: list[list[int]] = []  # the token indices of each run at depth 0
     for index, token in enumerate(tokens):
         tag = _tag_of(token)
         is_block = tag is not None and tag[1] in BLOCK_TAGS
@@ -188,10 +188,11 @@ def _fix_outside_blocks(key: str, value: str, link_texts: LinkTexts) -> str | No
         elif run:
             runs.append(run)
             run = []
-        if is_block and tag[0] == "open":
-            depth += 1
-        elif is_block and tag[0] == "close":
-            depth = max(0, depth - 1)
+        if tag is not None and is_block:
+            if tag[0] == "open":
+                depth += 1
+            elif tag[0] == "close":
+                depth = max(0, depth - 1)
     if run:
         runs.append(run)
     moved = False
@@ -203,18 +204,19 @@ def _fix_outside_blocks(key: str, value: str, link_texts: LinkTexts) -> str | No
 
 def _top_level_placeholders(text: str) -> set[int]:
     """Numbers of the placeholders ``text`` has outside any block."""
-    depth, found = 0, set()
-    for token in _BLOCK_SCAN.findall(text):
+    depth = 0
+    found: set[int] = set()
+    for token in LOOSE_TOKEN_OR_PLACEHOLDER.findall(text):
         tag = _tag_of(token)
         if tag is not None and tag[1] in BLOCK_TAGS:
             depth = depth + 1 if tag[0] == "open" else max(0, depth - 1) if tag[0] == "close" else depth
-        elif depth == 0 and _placeholder_number(token) is not None:
-            found.add(_placeholder_number(token))
+        elif depth == 0 and (number := _placeholder_number(token)) is not None:
+            found.add(number)
     return found
 
 
 def _placeholder_number(token: str) -> int | None:
-    match = _PLACEHOLDER_TOKEN.fullmatch(token)
+    match = CANONICAL.fullmatch(token)
     return int(match.group(1)) if match else None
 
 
@@ -342,7 +344,7 @@ def _unnest_first(value: str, key_texts: Mapping[str, Sequence[str]], key_order:
                   skip: int = 0) -> str | None:
     """The value with its first link-in-a-link (after ``skip`` others) unnested; None when no
     placement checks out."""
-    tokens = _TOKEN.findall(value)
+    tokens = LOOSE_TOKEN.findall(value)
     found = _first_nesting(tokens)
     for _ in range(skip):
         found = found and _first_nesting(tokens, start=found[3] + 1)
@@ -380,7 +382,7 @@ def _relocate_outer(tokens: list[str], found: tuple[int, int, int, int], tail_st
     when the words the key shows it wraps stand there outside any link."""
     outer_open, _, _, outer_close = found
     start = outer_open
-    while start > 0 and not (_tag_of(tokens[start - 1]) or ("", ""))[1] in BLOCK_TAGS:
+    while start > 0 and (_tag_of(tokens[start - 1]) or ("", ""))[1] not in BLOCK_TAGS:
         start -= 1
     prefix = _atoms(tokens[start:outer_open])
     depth, linked = 0, []
@@ -406,7 +408,10 @@ def _first_nesting(tokens: list[str], start: int = 0) -> tuple[int, int, int, in
     When the outer link is never closed, the last index is its block's end tag instead.
     """
     opened: list[int] = []
-    outer = inner = inner_close = None
+    # Set together: outer and inner when a link opens inside another, inner_close at inner's </a>
+    outer: int | None = None
+    inner: int | None = None
+    inner_close: int | None = None
     for index in range(start, len(tokens)):
         token = tokens[index]
         tag = _tag_of(token)
@@ -414,7 +419,7 @@ def _first_nesting(tokens: list[str], start: int = 0) -> tuple[int, int, int, in
             continue
         if tag[1] != "a":
             if tag[0] == "close" and tag[1] in BLOCK_TAGS and opened:
-                if inner_close is not None and opened == [outer]:
+                if outer is not None and inner is not None and inner_close is not None and opened == [outer]:
                     return outer, inner, inner_close, index  # the outer link's </a> is missing
                 if inner is not None:
                     return None  # a nesting across blocks: not one a repair can read
@@ -428,7 +433,7 @@ def _first_nesting(tokens: list[str], start: int = 0) -> tuple[int, int, int, in
             closed = opened.pop()
             if closed == inner:
                 inner_close = index
-            elif closed == outer and inner_close is not None:
+            elif closed == outer and inner is not None and inner_close is not None:
                 return outer, inner, inner_close, index
             elif closed == outer:
                 return None  # the inner link outlives the outer: not a simple nesting

@@ -1,1 +1,2 @@
-"""The translators' workbench without HTTP: the session over a corpus (units, saves, checks) and the translation memory; served by adapters.workbench."""
+"""The translators' workbench without HTTP: the session over a corpus (units, saves, checks) and the
+translation memory; served by adapters.workbench."""

@@ -8,6 +8,75 @@
 
 const ZWSP = "\u200b";  // a caret stop beside a token at a block's edge; never saved
 
+// Hidden characters (bidi controls, control characters, zero-width ones; the server's table,
+// render/controls.py) never reach the page as themselves, where they would reorder or hide the
+// text: each is a badge naming it, which holds the character in data-hidden. In the editor a
+// badge is atomic like a token: deleting it deletes the character, and reading gives it back.
+const Hidden = {
+  table: new Map(),
+  pattern: null,
+
+  load(entries) {
+    Hidden.table = new Map((entries || []).map((entry) => [entry.char, entry]));
+    const chars = (entries || []).map((entry) => `\\u{${entry.code.slice(2)}}`).join("");
+    Hidden.pattern = chars ? new RegExp(`[${chars}]`, "u") : null;
+  },
+
+  has(text) {
+    return Boolean(Hidden.pattern && text && Hidden.pattern.test(text));
+  },
+
+  badge(char) {
+    const code = `U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+    const info = Hidden.table.get(char) || { code, short: code, name: "", severity: "error" };
+    const span = document.createElement("span");
+    span.className = "wb-hidden";
+    span.contentEditable = "false";
+    span.dir = "ltr";  // with unicode-bidi: isolate (editor.css): text around cannot reorder it
+    span.dataset.hidden = char;
+    span.dataset.severity = info.severity;
+    span.setAttribute("role", "img");
+    span.setAttribute("aria-label", `${info.name || info.short} ${info.code}`);
+    span.title = `${info.name || info.short} (${info.code})`;
+    span.textContent = `⟨${info.short} ${info.code}⟩`;
+    return span;
+  },
+
+  // `text` as nodes: its runs of ordinary text, and a badge for each hidden character (but `keep`).
+  nodes(text, keep) {
+    if (!Hidden.has(text)) return [document.createTextNode(text)];
+    const out = [];
+    let run = "";
+    for (const char of text) {
+      if (char !== keep && Hidden.pattern.test(char)) {
+        if (run) out.push(document.createTextNode(run));
+        run = "";
+        out.push(Hidden.badge(char));
+      } else run += char;
+    }
+    if (run) out.push(document.createTextNode(run));
+    return out;
+  },
+
+  // Set an element's text (what textContent would do), the hidden characters as badges.
+  text(node, text) {
+    node.replaceChildren(...Hidden.nodes(text));
+    return node;
+  },
+
+  // Every text node under `root` (HTML the server rendered) with its hidden characters as badges.
+  mark(root) {
+    if (!Hidden.pattern) return root;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const found = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (Hidden.has(node.data) && !node.parentNode.closest(".wb-hidden")) found.push(node);
+    }
+    for (const node of found) node.replaceWith(...Hidden.nodes(node.data));
+    return root;
+  },
+};
+
 const Blocks = {
   // Draw a unit's blocks into `editor`; `placeholders` are the unit's rendered originals.
   render(editor, blocks, placeholders, labels) {
@@ -22,7 +91,7 @@ const Blocks = {
         node.classList.add("wb-fixed");
       }
       for (const item of block.items) {
-        if (typeof item === "string") node.append(document.createTextNode(item));
+        if (typeof item === "string") node.append(...Hidden.nodes(item));
         else node.append(Blocks.token(item, placeholders, labels));
       }
       Blocks.pad(node);
@@ -57,12 +126,12 @@ const Blocks = {
     return span;
   },
 
-  // Caret stops: a token first or last in a block, or two tokens side by side, get a ZWSP
+  // Caret stops: a token (or badge) first or last in a block, or two side by side, get a ZWSP
   // between them so a click or End can put the caret there.
   pad(block) {
     if (block.classList.contains("wb-fixed")) return;
     const kids = Array.from(block.childNodes);
-    const isToken = (n) => n && n.nodeType === 1 && n.dataset.token !== undefined;
+    const isToken = (n) => n && n.nodeType === 1 && (n.dataset.token !== undefined || n.dataset.hidden !== undefined);
     if (!kids.length) return;
     if (isToken(kids[0])) block.insertBefore(document.createTextNode(ZWSP), kids[0]);
     for (let i = 0; i < kids.length - 1; i += 1) {
@@ -94,7 +163,8 @@ const Blocks = {
         if (child.nodeType === Node.TEXT_NODE) {
           push(child.data.split(ZWSP).join("").replace(/\u00a0/g, " "));
         } else if (child.nodeType === Node.ELEMENT_NODE) {
-          if (child.dataset.token !== undefined) push(child.dataset.item ? JSON.parse(child.dataset.item) : { html: child.dataset.token });
+          if (child.dataset.hidden !== undefined) push(child.dataset.hidden);  // a badge: its character
+          else if (child.dataset.token !== undefined) push(child.dataset.item ? JSON.parse(child.dataset.item) : { html: child.dataset.token });
           else if (child.dataset.block !== undefined && shape[Number(child.dataset.block)]) {
             current = Number(child.dataset.block);
             walk(child);
@@ -140,6 +210,31 @@ const Blocks = {
     return gone;
   },
 
+  // Hidden characters that came in by typing or dropping text become badges as well, the caret
+  // after the last; the editor's own caret stops (ZWSP in text nodes) stay what they are.
+  reveal(editor) {
+    if (!Hidden.pattern) return;
+    const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
+    const found = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.parentNode.closest(".wb-hidden, .wb-token") && Hidden.has(node.data.split(ZWSP).join(""))) found.push(node);
+    }
+    if (!found.length) return;
+    let last = null;
+    for (const node of found) {
+      const parts = Hidden.nodes(node.data, ZWSP);
+      node.replaceWith(...parts);
+      last = parts.filter((part) => part.nodeType === 1).pop() || last;
+    }
+    const stop = document.createTextNode(ZWSP);
+    last.after(stop);
+    const range = document.createRange();
+    range.setStart(stop, 1);
+    range.collapse(true);
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
+  },
+
   // Put a token at the caret (when the caret is in `editor`), else at the end of the first block.
   insert(editor, node) {
     const selection = window.getSelection();
@@ -162,3 +257,4 @@ const Blocks = {
 };
 
 window.Blocks = Blocks;
+window.Hidden = Hidden;

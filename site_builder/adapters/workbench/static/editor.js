@@ -134,6 +134,7 @@ async function start() {
   }
   if (!state.token) { say(t("no_token"), true); return; }
   const { data } = await api("GET", "/api/languages", {});
+  Hidden.load(data.hidden);
   const langSelect = document.getElementById("wb-lang");
   for (const lang of data.languages) langSelect.append(new Option(lang, lang));
   state.lang = params.get("lang") && data.languages.includes(params.get("lang")) ? params.get("lang") : data.languages[0];
@@ -290,7 +291,7 @@ function renderUnits() {
     node.dataset.file = unit.file;
     unit.node = node;
     node.querySelector(".wb-id").textContent = state.file === "*" ? `${unit.file} · ${unit.id}` : unit.id;
-    node.querySelector(".wb-english").innerHTML = unit.english_html;  // server-rendered, sanitised
+    Hidden.mark(Object.assign(node.querySelector(".wb-english"), { innerHTML: unit.english_html }));  // server-rendered, sanitised
     node.querySelectorAll("[data-ui]").forEach((n) => { n.textContent = t(n.dataset.ui); });
     const editor = node.querySelector(".wb-editor");
     const field = node.querySelector(".wb-value");
@@ -298,13 +299,14 @@ function renderUnits() {
     field.setAttribute("aria-label", `${unit.id} HTML`);
     if (unit.blocks) Blocks.render(editor, unit.blocks, unit.placeholders, labels());
     field.value = unit.draft;
-    editor.addEventListener("input", () => edited(unit, false));
+    showHiddenInRaw(unit);
+    editor.addEventListener("input", () => { Blocks.reveal(editor); edited(unit, false); });
     editor.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !(event.ctrlKey || event.metaKey)) event.preventDefault();  // blocks are the English's
     });
     editor.addEventListener("paste", (event) => {  // text only: markup comes from the tokens
       event.preventDefault();
-      document.execCommand("insertText", false, event.clipboardData.getData("text/plain").replace(/\s*\n\s*/g, " "));
+      pasteText(editor, event.clipboardData.getData("text/plain").replace(/\s*\n\s*/g, " "));
     });
     field.addEventListener("input", () => edited(unit, true));
     editor.addEventListener("focus", () => setCurrent(index, false));
@@ -322,6 +324,24 @@ function renderUnits() {
     main.append(node);
   });
   updateStats();
+}
+
+// Pasted text goes in as typed text, its hidden characters as badges (visible, and kept).
+function pasteText(editor, text) {
+  for (const node of Hidden.nodes(text)) {
+    if (node.nodeType === Node.TEXT_NODE) document.execCommand("insertText", false, node.data);
+    else Blocks.insert(editor, node);
+  }
+}
+
+// A textarea cannot show badges: under the HTML, the same value once more with its hidden
+// characters as badges, when it has any.
+function showHiddenInRaw(unit) {
+  const field = unit.node.querySelector(".wb-value");
+  const shown = unit.node.querySelector(".wb-raw-shown");
+  shown.hidden = !Hidden.has(field.value);
+  if (shown.hidden) shown.replaceChildren();
+  else Hidden.text(shown, field.value);
 }
 
 // The editor the translator types in: the blocks, or the HTML for a value that has none.
@@ -418,7 +438,7 @@ function renderSuggestions(unit) {
     item.className = "wb-suggestion";
     const text = document.createElement("div");
     text.className = "wb-text";
-    text.textContent = suggestion.value;
+    Hidden.text(text, suggestion.value);
     const meta = document.createElement("div");
     meta.className = "wb-meta";
     const source = suggestion.source === "fuzzy" ? t("from_fuzzy") : t("from_memory");
@@ -444,8 +464,7 @@ function renderDiff(diff) {
   box.append(label);
   for (const [op, text] of diff) {
     const piece = document.createElement(op === "-" ? "del" : op === "+" ? "ins" : "span");
-    piece.textContent = text;
-    box.append(piece);
+    box.append(Hidden.text(piece, text));
   }
   return box;
 }
@@ -458,7 +477,7 @@ function renderGlossary(unit) {
     let text = `${t("glossary")}: ${term.en}`;
     if (term.required.length) text += ` → ${t("must")} ${term.required.join(" / ")}`;
     if (term.wrong.length) text += ` (${t("never")} ${term.wrong.join(" / ")})`;
-    item.textContent = text;
+    Hidden.text(item, text);
     if (term.note) item.title = term.note;
     list.append(item);
   }
@@ -471,7 +490,7 @@ function renderFindings(unit, findings, preview) {
     const item = document.createElement("li");
     item.dataset.severity = finding.severity;
     item.dataset.check = finding.check;
-    item.textContent = `${finding.severity} ${finding.check}: ${finding.message}`;
+    Hidden.text(item, `${finding.severity} ${finding.check}: ${finding.message}`);
     list.append(item);
   }
   const hasError = (findings || []).some((f) => f.severity === "error");
@@ -481,7 +500,7 @@ function renderFindings(unit, findings, preview) {
   const wrap = unit.node.querySelector(".wb-preview-wrap");
   if (preview !== undefined) {
     wrap.hidden = !preview;
-    unit.node.querySelector(".wb-preview").innerHTML = preview || "";  // sanitised by the server
+    Hidden.mark(Object.assign(unit.node.querySelector(".wb-preview"), { innerHTML: preview || "" }));  // sanitised by the server
   }
 }
 
@@ -489,6 +508,7 @@ const timers = new Map();
 function scheduleCheck(unit) {
   const sent = payload(unit);
   state.drafts.set(draftKey(unit), sent);
+  showHiddenInRaw(unit);
   renderState(unit);
   renderPlaceholders(unit);
   clearTimeout(timers.get(unit.id));
@@ -501,6 +521,7 @@ async function check(unit) {
   if (status !== 200 || JSON.stringify(payload(unit)) !== sent) return;
   renderFindings(unit, data.findings, data.preview);
   if (!unit.raw) unit.node.querySelector(".wb-value").value = data.value;  // the HTML the blocks make
+  showHiddenInRaw(unit);
 }
 
 async function save(unit, thenNext) {
@@ -518,6 +539,7 @@ async function save(unit, thenNext) {
     unit.node.querySelector(".wb-override").checked = false;
     conflict.hidden = true;
     unit.node.querySelector(".wb-value").value = data.value;
+    showHiddenInRaw(unit);
     renderFindings(unit, data.findings);
     renderState(unit);
     say(t("saved"));
@@ -541,7 +563,7 @@ function showConflict(unit, data) {
   conflict.replaceChildren();
   const lines = [t("conflict"), "", t("disk_text"), data.disk_value || "—"];
   const text = document.createElement("div");
-  text.textContent = lines.join("\n");
+  Hidden.text(text, lines.join("\n"));
   const reload = document.createElement("button");
   reload.type = "button";
   reload.className = "wb-reload";
@@ -560,7 +582,7 @@ async function reloadKeeping(unit) {
   if (!again) return;
   const note = again.node.querySelector(".wb-conflict");
   note.hidden = false;
-  note.textContent = `${t("disk_text")}\n${again.value || "—"}`;
+  Hidden.text(note, `${t("disk_text")}\n${again.value || "—"}`);
 }
 
 function accept(unit, suggestion) {
@@ -695,10 +717,10 @@ async function search() {
       await openFile(hit.file, 0, hit.key);
     });
     const english = document.createElement("div");
-    english.textContent = hit.english;
+    Hidden.text(english, hit.english);
     const translated = document.createElement("div");
     translated.className = "wb-hit-translation";
-    translated.textContent = hit.translation || "—";
+    Hidden.text(translated, hit.translation || "—");
     item.append(link, english, translated);
     list.append(item);
   }
