@@ -59,6 +59,17 @@ def test_nav_puts_the_tutorial_first_and_the_sites_own_pages_in_a_named_part_aft
                    {"このサイトについて": ["guide.md", "architecture.md", "translation-status.md"]}]
 
 
+def test_a_page_not_translated_is_named_in_the_language_by_its_titles():
+    from site_builder.site.order import front_matter_titles
+
+    plan = plan_site(config(), [source("pkg/__init__")], ["architecture.md", "guide.md", "guide.ja.md"])
+    titles = {"architecture.md": front_matter_titles("---\ntitle: Architecture\ntitles: {ja: 設計（英語）}\n---\n"),
+              "guide.md": {"ja": "unused: the page has a Japanese variant"}}
+    nav = site_nav(plan, folder_titles={}, part_title="このサイトについて", docs_order={}, lang="ja",
+                   docs_titles=titles)
+    assert nav[-1] == {"このサイトについて": [{"設計（英語）": "architecture.md"}, "guide.md", "translation-status.md"]}
+
+
 def test_nav_groups_pages_by_top_folder_when_there_are_several():
     plan = plan_site(config(), [source("a/__init__"), source("a/x"), source("b/y"), source("top")], [])
     nav = site_nav(plan, folder_titles={"a": "Alpha"}, part_title="About", docs_order={})

@@ -37,6 +37,18 @@ def reading_order(pages: Sequence[Any], sources: Mapping[str, SourceFile]) -> tu
     return tuple(page.src_uri for page in sorted(pages, key=key))
 
 
+def front_matter_titles(text: str) -> dict[str, str]:
+    """``titles:`` of a hand-written page: its name in languages it has no translation in
+    (``titles: {ja: 生成器のしくみ（英語）}``), for those languages' navigation."""
+    match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
+    try:
+        values = yaml.safe_load(match.group(1)) if match else None
+    except yaml.YAMLError:
+        return {}
+    titles = values.get("titles") if isinstance(values, dict) else None
+    return {str(lang): str(title) for lang, title in titles.items()} if isinstance(titles, dict) else {}
+
+
 def front_matter_order(text: str) -> float | None:
     """``order:`` of a hand-written Markdown page's front matter (None: absent or not a number)."""
     match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
@@ -54,7 +66,8 @@ def front_matter_order(text: str) -> float | None:
 
 
 def site_nav(plan: Any, *, folder_titles: Mapping[str, str], part_title: str,
-             docs_order: Mapping[str, float | None], user_nav: list | None = None) -> list:
+             docs_order: Mapping[str, float | None], user_nav: list | None = None,
+             lang: str = "", docs_titles: Mapping[str, Mapping[str, str]] | None = None) -> list:
     """The site's navigation as MkDocs' ``nav`` setting takes it.
 
     Args:
@@ -63,13 +76,22 @@ def site_nav(plan: Any, *, folder_titles: Mapping[str, str], part_title: str,
         part_title: the name of the part holding the site's own pages, in this language.
         docs_order: hand-written page URI -> its front matter ``order`` (None: none).
         user_nav: the author's ``nav:``, if any; its source paths are mapped to pages.
+        lang, docs_titles: a hand-written page with no variant in ``lang`` is named by its
+            ``titles:`` for ``lang`` (page URI -> language -> title), when it gives one.
     """
     if user_nav:
         return [_map_entry(entry, plan, folder_titles) for entry in user_nav]
     tutorial = [uri for uri in plan.reading if uri != _HOME_URI]
     own = sorted((uri for uri in plan.docs if uri != _HOME_URI),
                  key=lambda uri: (docs_order.get(uri) is None, docs_order.get(uri) or 0.0, uri))
-    return [_HOME_URI, *_grouped(tutorial, folder_titles), {part_title: [*own, _STATUS_URI]}]
+    named = [_named(uri, plan, lang, docs_titles or {}) for uri in own]
+    return [_HOME_URI, *_grouped(tutorial, folder_titles), {part_title: [*named, _STATUS_URI]}]
+
+
+def _named(uri: str, plan: Any, lang: str, docs_titles: Mapping[str, Mapping[str, str]]) -> Any:
+    """``uri``, or ``{title: uri}`` when the page is not translated into ``lang`` but names itself in it."""
+    title = docs_titles.get(uri, {}).get(lang)
+    return {title: uri} if title and lang not in plan.docs.get(uri, frozenset()) else uri
 
 
 def _grouped(uris: Sequence[str], folder_titles: Mapping[str, str]) -> list:

@@ -14,7 +14,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from site_builder.catalog.corpus import Corpus
 from site_builder.site.audit import site_findings
-from site_builder.site.order import front_matter_order, site_nav
+from site_builder.site.order import front_matter_order, front_matter_titles, site_nav
 from site_builder.site.plan import SitePlan
 from site_builder.site.ui import ui_text
 
@@ -24,9 +24,11 @@ log = get_plugin_logger("site_builder")
 def reading_nav(config: MkDocsConfig, plan: SitePlan, lang: str, folder_titles: dict[str, str],
                 user_nav: list) -> list:
     """MkDocs' ``nav`` in reading order, the author's source paths in it mapped to pages."""
-    docs_order = {uri: front_matter_order(_read_text(Path(config.docs_dir) / uri)) for uri in plan.docs}
+    texts = {uri: _read_text(Path(config.docs_dir) / uri) for uri in plan.docs}
     return site_nav(plan, folder_titles=folder_titles, part_title=ui_text(lang)["site_part"],
-                    docs_order=docs_order, user_nav=user_nav)
+                    docs_order={uri: front_matter_order(text) for uri, text in texts.items()},
+                    user_nav=user_nav, lang=lang,
+                    docs_titles={uri: front_matter_titles(text) for uri, text in texts.items()})
 
 
 def report_broken(config: MkDocsConfig, plan: SitePlan, corpus: Corpus, findings_folder: Path) -> None:
