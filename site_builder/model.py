@@ -63,6 +63,18 @@ class FrontMatter:
     extra: tuple[tuple[str, str], ...] = ()
     """Any other scalar keys of the front matter, in source order."""
 
+    @property
+    def order(self) -> float | None:
+        """Front matter ``order``: the page's place in the reading order (None: not given).
+
+        Pages with an order come first, lowest first; the others follow in source order.
+        """
+        value = dict(self.extra).get("order", "")
+        try:
+            return float(value)
+        except ValueError:
+            return None
+
 
 @dataclass(frozen=True, slots=True)
 class Section:

@@ -56,12 +56,13 @@ def test_check_names_caches_relative_to_the_working_folder_or_absolute_outside_i
     monkeypatch.chdir(tmp_path / "proj")
     assert main(["check", "--format", "json", *project_args(Path("."))]) == 1
     files = {f["file"] for f in json.loads(capsys.readouterr().out)}
-    assert files == {"translations/capsule_networks/__init__.ja.json"}
+    # The source too: it links a page the project lacks and an image on another host.
+    assert files == {"translations/capsule_networks/__init__.ja.json", "src/capsule_networks/__init__.py"}
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
     assert main(["check", *project_args(tmp_path / "proj")]) == 1
-    first = capsys.readouterr().out.splitlines()[0]
-    assert first == (tmp_path / "proj" / "translations" / "capsule_networks" / "__init__.ja.json").as_posix()
+    shown = [line for line in capsys.readouterr().out.splitlines() if not line.startswith(" ")]
+    assert (tmp_path / "proj" / "translations" / "capsule_networks" / "__init__.ja.json").as_posix() in shown
 
 
 def test_update_reports_suggestions_and_prune_reports_archived_orphans(capsys, tmp_path, seed_path, seed_project):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+
+import pytest
 
 from site_builder.render.highlight import (
     DARK_SCOPE,
@@ -166,3 +169,17 @@ def test_contrast_ratio_follows_wcag():
 def test_shipped_stylesheet_is_the_generated_one():
     shipped = (ASSETS / "pygments.css").read_text(encoding="utf-8")
     assert shipped == pygments_css(), "run: python tools/make_pygments_css.py"
+
+
+@pytest.mark.parametrize("code", ["--data-dir", "-n", "capsnet-train --out runs/capsnet", "site-builder build",
+                                  "--dataset mnist --data-dir DIR", "runs/capsnet/checkpoint.pt", "model.py",
+                                  "pip install -e .", "$ ls"])
+def test_inline_shell_flags_commands_and_paths_are_not_coloured_as_python(code):
+    rendered = highlight_inline(code)
+    assert "<span" not in rendered
+    assert html.unescape(re.sub(r"<[^>]+>", "", rendered)) == code
+
+
+@pytest.mark.parametrize("code", ["len(x)", "u_hat.shape", "x - y", "[batch, n_out]", "f(x, -1)"])
+def test_inline_python_stays_coloured(code):
+    assert "<span" in highlight_inline(code) or code == "x - y"

@@ -184,8 +184,14 @@ def test_norm_bars_are_operators_without_operator_spacing():
     assert all(el.get("lspace") == "0" for el in bars)
 
 
+def test_the_source_is_kept_as_alttext_on_one_line():
+    html = render_math("a +\n  b", display=True).html
+    assert html.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block" alttext="a + b">')
+
+
 def test_colour_is_dropped_but_content_kept():
     html = render_math(r"\textcolor{lightgreen}{\epsilon_\theta} + \color{red} y", display=False).html
+    html = html[html.index(">"):]  # the MathML, without the source kept in alttext
     assert "mathcolor" not in html and "lightgreen" not in html
     assert "\u03b8" in html and ">y<" in html
 

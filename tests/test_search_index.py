@@ -63,12 +63,29 @@ def test_sections_are_titled_by_heading_else_page_title_and_qualified_name(tmp_p
     assert titles == ["Routing", "Routing – Router", "Routing – Router.squash", "Routing – Router.squash"]
 
 
-def test_section_text_is_notes_without_heading_or_math_then_code(tmp_path, write_corpus):
+def test_section_text_is_notes_without_heading_with_math_as_its_tex_then_code(tmp_path, write_corpus):
     first, _, _, comment = _entries(tmp_path, write_corpus)[1:]
-    assert first["text"].startswith("Agreement decides, Eq. (3): .")
-    assert "c_{ij}" not in first["text"] and "<math" not in first["text"] and "Routing" not in first["text"]
+    assert first["text"].startswith("Agreement decides, Eq. (3): $")
+    assert "c_{ij}" in first["text"] and "<math" not in first["text"] and "Routing" not in first["text"]
     assert first["text"].endswith("<pre><code>import math</code></pre>")
     assert comment["text"] == "Keep short vectors short <pre><code>        return s</code></pre>"
+
+
+def test_math_reads_as_its_tex_source_in_search_text():
+    from site_builder.render.mathml import render_math
+
+    formula = render_math(r"\| \mathbf{s}_j \| < 1", display=False).html
+    assert plain_text(f"<p>maps its length into {formula}, so that</p>") == (
+        r"maps its length into $\| \mathbf{s}_j \| &lt; 1$, so that")
+
+
+def test_table_cells_of_hand_written_pages_are_separated_for_the_theme_indexer():
+    from site_builder.site.search import separate_table_cells
+
+    table = ("<table><thead><tr><th>英語</th><th>備考</th></tr></thead><tbody><tr><td>agreement</td>"
+             "<td>一致</td></tr></tbody></table>")
+    assert separate_table_cells(table) == ("<table><thead><tr><th>英語</th>\n<th>備考</th></tr>\n</thead><tbody>"
+                                           "<tr><td>agreement</td>\n<td>一致</td></tr></tbody></table>")
 
 
 def test_table_cells_and_paragraphs_do_not_run_together():
@@ -206,6 +223,7 @@ PLAIN_TEXT_FRAGMENTS = [
 def _slow_plain_text(fragment: str) -> str:
     from site_builder.site import search
 
+    fragment = search._MATH_WITH_SOURCE.sub(search._tex_of, fragment)
     spaced = search._BLOCK_TAG.sub(r" <\1\2", fragment)
     return search._SPACES.sub(" ", search._text_only(spaced)).strip()
 

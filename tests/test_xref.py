@@ -90,6 +90,20 @@ def test_first_paragraph_in_an_english_fallback_block_is_marked_english_on_other
     assert paragraph_entry("<h2>Only a heading</h2>", "ja") is None
 
 
+def test_a_card_ending_with_a_colon_takes_the_short_formula_it_introduces():
+    formula = '<math display="block"><mi>v</mi><mo>=</mo><mi>s</mi></math>'
+    notes = f"<p>The length can be read as a probability:</p>\n<p>{formula}</p>\n<p>More.</p>"
+    assert paragraph_entry(notes, "en")["h"] == f"<p>The length can be read as a probability: {formula}</p>"
+
+
+def test_a_card_ending_with_a_colon_before_a_long_formula_stops_at_the_sentence_before():
+    formula = '<math display="block">' + "<mi>v</mi>" * 400 + "</math>"
+    notes = f"<p>Squash keeps <em>direction. Yes</em>. The length is a probability:</p>\n<p>{formula}</p>"
+    assert paragraph_entry(notes, "en")["h"] == "<p>Squash keeps <em>direction. Yes</em>.</p>"
+    japanese = f"<p>向きは保たれます。長さは確率として読めます：</p>\n<p>{formula}</p>"
+    assert paragraph_entry(japanese, "ja")["h"] == "<p>向きは保たれます。</p>"
+
+
 def test_cards_document_lists_each_paragraph_once():
     definition = Definition(3, "a", 1, "Squash", "class", "class Squash(nn.Module)")
     text = cards_document({3: card_entry(definition, 0, where="Model"), 4: card_entry(definition, 0)},

@@ -105,6 +105,39 @@ def first_paragraph(notes_html: str) -> tuple[str, bool]:
     return prefix[start:end] + "</p>", parser.fallback
 
 
+#: A paragraph holding one display formula alone (and perhaps its closing punctuation).
+_FORMULA_PARAGRAPH = re.compile(r'\s*<p>\s*(<math\b[^>]*\bdisplay="block".*?</math>)\s*([.,;。、．，]?)\s*</p>', re.S)
+#: A formula longer than this (MathML characters) would fill the card: the card stops before it.
+_SHORT_FORMULA = 2500
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+_INLINE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+
+
+def _ending_at_a_sentence(paragraph: str, notes_html: str) -> str:
+    """A card's paragraph that ends with a colon takes the short formula it introduces, or
+    stops at the sentence before, so a card never ends mid-thought (``…as a probability:``)."""
+    text_end = re.sub(r"<[^>]+>", "", paragraph[:-len("</p>")]).rstrip()
+    if not text_end.endswith((":", "：")):
+        return paragraph
+    rest = notes_html[notes_html.find(paragraph) + len(paragraph):]
+    formula = _FORMULA_PARAGRAPH.match(rest)
+    if formula and len(formula.group(1)) <= _SHORT_FORMULA:
+        return paragraph[:-len("</p>")] + " " + formula.group(1) + (formula.group(2) or "") + "</p>"
+    body = paragraph[:-len("</p>")]
+    for end in reversed([m.start() for m in _SENTENCE_END.finditer(body)]):
+        if end > body.find(">") and body.rfind("<", 0, end) < body.rfind(">", 0, end) and _balanced(body[:end]):
+            return body[:end] + "</p>"
+    return paragraph
+
+
+def _balanced(html_prefix: str) -> bool:
+    """Whether every element opened in ``html_prefix`` (past its ``<p>``) is closed in it."""
+    depth = 0
+    for closing, name, self_closing in _INLINE_TAG.findall(html_prefix):
+        depth += -1 if closing else (0 if self_closing or name.lower() in _VOID else 1)
+    return depth == 1  # the <p> itself
+
+
 def _line_offsets(text: str) -> list[int]:
     offsets, total = [], 0
     for line in text.splitlines(keepends=True) or [""]:
@@ -129,6 +162,7 @@ def paragraph_entry(notes_html: str, lang: str) -> dict[str, str] | None:
     paragraph, fallback = first_paragraph(notes_html)
     if not paragraph:
         return None
+    paragraph = _ending_at_a_sentence(paragraph, notes_html)
     entry = {"h": paragraph}
     if fallback and lang != SOURCE_LANGUAGE:
         entry["l"] = SOURCE_LANGUAGE

@@ -12,6 +12,7 @@ scrolls the code. ``highlight_code`` and ``highlight_inline`` do fenced and inli
 
 from __future__ import annotations
 
+import ast
 import functools
 import html
 import re
@@ -83,10 +84,36 @@ def highlight_code(code: str, language: str) -> str:
 
 @functools.lru_cache(maxsize=16384)
 def highlight_inline(code: str) -> str:
-    """Inline code from notes, highlighted as Python, in a ``<code>`` with no ``<pre>``."""
+    """Inline code from notes, highlighted as Python, in a ``<code>`` with no ``<pre>``.
+
+    A command line, a flag or a path (``--data-dir``, ``capsnet-train --out runs``,
+    ``runs/capsnet/checkpoint.pt``) is not Python, though Python may parse some of them
+    (``--data-dir`` is a negated subtraction): it is shown uncoloured, not as builtins.
+    """
+    if _is_shell_like(code):
+        return f'<code class="{CODE_CLASS} sb-inline">{html.escape(code, quote=False)}</code>'
     lexer = _INLINE_LEXER
     body = "".join(_spans(line) for line in _split_lines(lexer.get_tokens(code)))
     return f'<code class="{CODE_CLASS} sb-inline">{body}</code>'
+
+
+_FLAG = re.compile(r"(?:^|\s)--?[A-Za-z][\w-]*(?=[\s=]|$)")
+_PATH = re.compile(r"^(?:\.{1,2}/|/|~/)?[\w.*-]+(?:/[\w.*<>-]*)+$|^[\w]+(?:\.[\w]+)*\.(?:py|md|json|txt|pt|gz|yml|yaml|png|toml)$")
+_HYPHENATED = re.compile(r"^[A-Za-z][\w]*(?:-[A-Za-z][\w]*)+(?:\s|$)")
+
+
+def _is_shell_like(code: str) -> bool:
+    """A flag, a command (its first word hyphenated, or with flags and not Python) or a path."""
+    text = code.strip()
+    if re.match(r"--?[A-Za-z]|\$ ", text) or _PATH.match(text) or _HYPHENATED.match(text):
+        return True
+    if not _FLAG.search(text):
+        return False
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return True
+    return False
 
 
 def pygments_css() -> str:
@@ -196,7 +223,23 @@ def _spans(line: Line) -> str:
 def _numbered_line(number: int, line: Line, links: dict[int, tuple[str, int]] | None = None) -> str:
     body = _linked_spans(line, links) if links else _spans(line)
     # Hidden from assistive technology: a screen reader would read the CSS-drawn number first.
-    return f'<span class="ln" aria-hidden="true" data-line="{number}"></span>{body}'
+    gutter = f'<span class="ln" aria-hidden="true" data-line="{number}"></span>'
+    if not body:
+        return gutter
+    # The line in a box of its own, classed by its indentation: where the page lets long
+    # lines wrap (site_builder.css), a continuation hangs below the line's own code.
+    return f'{gutter}<span class="sb-l sb-i{min(_indent(line), _MAX_INDENT)}">{body}</span>'
+
+
+#: Deeper indents share the last class (a wrapped line of such depth is rare).
+_MAX_INDENT = 24
+
+
+def _indent(line: Line) -> int:
+    """Leading spaces of a line (a tab counts as 4, as the page's tab-size)."""
+    text = "".join(value for _, value in line)
+    stripped = text.lstrip(" \t")
+    return len(text[: len(text) - len(stripped)].expandtabs(4))
 
 
 def _linked_spans(line: Line, links: dict[int, tuple[str, int]]) -> str:

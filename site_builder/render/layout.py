@@ -41,6 +41,9 @@ class PageChrome:
     """Accessible name of each section's "#" link (what a screen reader says for it)."""
     cards_url: str = ""
     """The page's hover-card file (relative URL, '' for none): the page script loads it on first use."""
+    notebook_url: str = ""
+    """The page's source as a Jupyter notebook in the page's language (relative URL, '' for none)."""
+    notebook_label: str = "Open as notebook"
 
 
 def page_html(page: Page, kind: SourceKind, chrome: PageChrome = PageChrome()) -> str:
@@ -72,6 +75,10 @@ def _header_html(page: Page, chrome: PageChrome) -> str:
            if crumbs else "")
     source = (f'<a class="sb-source" href="{html.escape(chrome.source_url)}">'
               f"{html.escape(chrome.source_label)}</a>" if chrome.source_url else "")
+    if chrome.notebook_url:  # a download: a browser shows a notebook's JSON, Jupyter opens it
+        source = (f'<span class="sb-header__links"><a class="sb-notebook" href="{html.escape(chrome.notebook_url)}" '
+                  f'download type="application/x-ipynb+json">{html.escape(chrome.notebook_label)}</a>'
+                  f"{source}</span>")
     return f'<div class="sb-header">{nav}{source}</div>' if nav or source else ""
 
 

@@ -54,7 +54,9 @@ def render_math(latex: str, *, display: bool) -> RenderedMath:
         converter = Converter(display="block" if display else "inline")
         math = converter.convert_to_element(prepared)
         _repair(math, texts)
-        math.attrib = {"xmlns": _MATHML_NS, "display": "block" if display else "inline"}
+        # alttext: the source as written, one line, for search text and tools that read no MathML.
+        math.attrib = {"xmlns": _MATHML_NS, "display": "block" if display else "inline",
+                       "alttext": " ".join(latex.split())}
         return RenderedMath(tostring(math, encoding="unicode", short_empty_elements=False))
     except Exception as err:  # the converter raises many unrelated types; none may escape
         why = _describe(err)

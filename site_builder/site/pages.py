@@ -22,11 +22,12 @@ from site_builder.site.links import rewrite_note_links
 from site_builder.site.plan import GUIDE_URI, HOME_URI, STATUS_URI, SitePlan, SourcePage, relative_url
 from site_builder.site.ui import ui_text
 from site_builder.site.navigation import CodeNavigation
+from site_builder.site.notebooks import notebook_uri
 from site_builder.config import SOURCE_LANGUAGE, SiteConfig
 from site_builder.catalog.corpus import Corpus, CorpusFile, FileStats, language_stats
 from site_builder.source.ids import file_anchor
 from site_builder.translators.glossary import GlossaryRow
-from site_builder.model import Finding, Page, UnitResult, UnitState
+from site_builder.model import Finding, Page, SourceKind, UnitResult, UnitState
 from site_builder.render.layout import PageChrome, page_html
 from site_builder.render.page import PageSources, build_page, title_and_description
 from site_builder.catalog.store import catalog_path
@@ -62,8 +63,12 @@ def notice_html(plan: SitePlan, config: SiteConfig, lang: str, *, here: str,
     return f'{html.escape(ui[text_key])} {" · ".join(links)}'
 
 
-def breadcrumbs(plan: SitePlan, page: SourcePage, lang: str) -> tuple[tuple[str, str], ...]:
-    """(label, relative href) for Home and each folder above the page (linked if it has an index)."""
+def breadcrumbs(plan: SitePlan, page: SourcePage, lang: str,
+                folder_titles: Mapping[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+    """(label, relative href) for Home and each folder above the page (linked if it has an index).
+
+    A folder is named by ``folder_titles`` (its index page's title in ``lang``), else its name.
+    """
     here = plan.site_path(page.src_uri, lang)
     crumbs = [(ui_text(lang)["home"], relative_url(plan.site_path(HOME_URI, lang), here))]
     indexes = {posixpath.dirname(p.src_uri): p for p in plan.pages
@@ -74,7 +79,7 @@ def breadcrumbs(plan: SitePlan, page: SourcePage, lang: str) -> tuple[tuple[str,
         index = indexes.get(folder)
         href = (relative_url(plan.site_path(index.src_uri, lang), here)
                 if index is not None and index.src_uri != page.src_uri else "")
-        crumbs.append((parts[depth], href))
+        crumbs.append(((folder_titles or {}).get(folder) or parts[depth], href))
     return tuple(crumbs)
 
 
@@ -99,12 +104,14 @@ class RenderedPage:
 
 
 def render_source_page(plan: SitePlan, config: SiteConfig, file: CorpusFile, page: SourcePage,
-                       lang: str, *, navigation: CodeNavigation | None = None) -> RenderedPage:
+                       lang: str, *, navigation: CodeNavigation | None = None,
+                       folder_titles: Mapping[str, str] | None = None) -> RenderedPage:
     """One source page in ``lang``: its HTML body, the findings to report, and the Page itself.
 
     A language whose cache could not be read (absent from ``file.translations``) shows every
     note in English, marked as such. With ``navigation``, names in the code link to their
-    definitions and the page points at its card file.
+    definitions and the page points at its card file. ``folder_titles`` (folder -> its index
+    page's title in ``lang``) name the breadcrumbs.
     """
     translation = file.translations.get(lang)
     results = translation.results if translation else tuple(
@@ -119,7 +126,7 @@ def render_source_page(plan: SitePlan, config: SiteConfig, file: CorpusFile, pag
         replace(section, notes_html=_linked_code(navigation, page,
                                                  rewrite_note_links(section.notes_html, plan, page, lang)))
         for section in built.sections))
-    chrome = page_chrome(plan, config, page, lang)
+    chrome = page_chrome(plan, config, page, lang, folder_titles)
     if navigation is not None and links:
         chrome = replace(chrome, cards_url=navigation.cards_url(page))
     return RenderedPage(body=page_html(built, page.kind, chrome),
@@ -145,14 +152,18 @@ def _linked_code(navigation: CodeNavigation | None, page: SourcePage, notes_html
     return navigation.link_notes_code(page, notes_html) if navigation is not None else notes_html
 
 
-def page_chrome(plan: SitePlan, config: SiteConfig, page: SourcePage, lang: str) -> PageChrome:
+def page_chrome(plan: SitePlan, config: SiteConfig, page: SourcePage, lang: str,
+                folder_titles: Mapping[str, str] | None = None) -> PageChrome:
     """Breadcrumbs, view-source link and fallback notices of a source page, in ``lang``."""
     ui = ui_text(lang)
     here = plan.site_path(page.src_uri, lang)
     return PageChrome(
-        breadcrumbs=breadcrumbs(plan, page, lang), source_url=source_url(config, page),
+        breadcrumbs=breadcrumbs(plan, page, lang, folder_titles), source_url=source_url(config, page),
         source_label=ui["view_source"], crumbs_label=ui["breadcrumbs"],
         permalink_label=ui["permalink"],
+        notebook_url=(relative_url(plan.language(lang).prefix + notebook_uri(page.src_uri), here)
+                      if page.kind is SourceKind.PYTHON else ""),
+        notebook_label=ui["open_notebook"],
         notice_html=notice_html(plan, config, lang, here=here, file_id=page.file_id),
         page_notice_html=notice_html(plan, config, lang, here=here, file_id=page.file_id,
                                      text_key="page_fallback"))
@@ -180,27 +191,30 @@ def file_titles(file: CorpusFile, lang: str) -> tuple[str, str]:
 
 
 def home_html(plan: SitePlan, corpus: Corpus, lang: str, site_name: str) -> str:
-    """The home page: every source page grouped by top-level folder, with title and summary."""
+    """The home page: every source page in reading order, grouped by top-level folder, with
+    title and summary (the first link is the page a reader should start with)."""
     ui = ui_text(lang)
     here = plan.site_path(HOME_URI, lang)
     by_id = {file.source.id: file for file in corpus.files}
+    by_uri = {page.src_uri: page for page in plan.pages if page.file_id in by_id}
     groups: dict[str, list[SourcePage]] = {}
-    for page in plan.pages:
-        if page.file_id in by_id:
+    for uri in plan.reading or sorted(by_uri):
+        page = by_uri.get(uri)
+        if page is not None and uri != HOME_URI:
             groups.setdefault(page.file_id.split("/")[0] if "/" in page.file_id else "", []).append(page)
     parts = [f"<h1>{html.escape(site_name)}</h1>", f"<p>{html.escape(ui['home_intro'])}</p>"]
-    for folder, pages in sorted(groups.items(), key=lambda item: (item[0] == "", item[0])):
-        pages.sort(key=lambda p: (p.src_uri != f"{folder}/index.md", p.file_id))
-        heading = (file_titles(by_id[pages[0].file_id], lang)[0]
-                   if pages[0].src_uri == f"{folder}/index.md" else folder or ui["other_pages"])
+    for folder, pages in groups.items():
+        index = by_uri.get(f"{folder}/index.md")
+        heading = (file_titles(by_id[index.file_id], lang)[0] if index is not None
+                   else folder or ui["other_pages"])
         parts.append(f'<h2 id="{html.escape(file_anchor(folder or "root"))}">{html.escape(heading)}</h2>')
-        parts.append('<ul class="sb-home-list">')
+        parts.append('<ol class="sb-home-list">')
         for page in pages:
             title, summary = file_titles(by_id[page.file_id], lang)
             href = relative_url(plan.site_path(page.src_uri, lang), here)
             summary_html = f'<br><span class="sb-summary">{html.escape(summary)}</span>' if summary else ""
             parts.append(f'<li><a href="{html.escape(href)}">{html.escape(title)}</a>{summary_html}</li>')
-        parts.append("</ul>")
+        parts.append("</ol>")
     parts.append(_home_footer(plan, lang, here, ui))
     return "\n".join(parts)
 

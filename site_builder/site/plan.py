@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from site_builder.site.order import reading_order
 from site_builder.site.ui import language_name
 from site_builder.config import SOURCE_LANGUAGE, SiteConfig
 from site_builder.model import SourceFile, SourceKind
@@ -78,6 +79,8 @@ class SitePlan:
     use_directory_urls: bool = False
     site_url: str = ""
     """The English site's absolute URL, ending in '/', or ''."""
+    reading: tuple[str, ...] = ()
+    """Source pages' URIs in reading order (front matter ``order``, then source order)."""
 
     def language(self, code: str) -> Language:
         return next(lang for lang in self.languages if lang.code == code)
@@ -106,11 +109,21 @@ def plan_site(config: SiteConfig, sources: Iterable[SourceFile], docs_uris: Iter
     languages = tuple(Language(code, language_name(code), "" if code == SOURCE_LANGUAGE else f"{code}/")
                       for code in config.languages)
     docs = docs_variants(docs_uris, config.languages)
-    reserved = {HOME_URI, STATUS_URI, *docs}
-    pages = _source_pages(config, sources, reserved, use_directory_urls)
+    sources = list(sources)
+    home = None if HOME_URI in docs else home_source(sources)
+    reserved = {STATUS_URI, *docs} | ({HOME_URI} if home is None else set())
+    pages = _source_pages(config, sources, reserved, use_directory_urls, home=home)
     base = site_url if not site_url or site_url.endswith("/") else site_url + "/"
     return SitePlan(languages=languages, pages=pages, docs=docs,
-                    use_directory_urls=use_directory_urls, site_url=base)
+                    use_directory_urls=use_directory_urls, site_url=base,
+                    reading=reading_order(pages, {source.id: source for source in sources}))
+
+
+def home_source(sources: Sequence[SourceFile]) -> SourceFile | None:
+    """The Markdown ``README.md`` (or ``index.md``) at the source root: the site's home page."""
+    candidates = {source.id.lower(): source for source in sources
+                  if source.kind is SourceKind.MARKDOWN and "/" not in source.id}
+    return candidates.get("readme") or candidates.get("index")
 
 
 def docs_variants(uris: Iterable[str], languages: Sequence[str]) -> dict[str, frozenset[str]]:
@@ -132,14 +145,17 @@ def split_language_suffix(uri: str, languages: Sequence[str]) -> tuple[str, str 
 
 
 def _source_pages(config: SiteConfig, sources: Iterable[SourceFile], reserved: set[str],
-                  use_directory_urls: bool) -> tuple[SourcePage, ...]:
-    """A page URI per source; ``__init__`` becomes its folder's index and claims it first."""
-    ordered = sorted(sources, key=lambda s: (posixpath.basename(s.id) != "__init__", s.id))
+                  use_directory_urls: bool, *, home: SourceFile | None = None) -> tuple[SourcePage, ...]:
+    """A page URI per source; ``__init__`` becomes its folder's index and claims it first,
+    the source root's readme becomes the home page."""
+    ordered = sorted(sources, key=lambda s: (s is not home, posixpath.basename(s.id) != "__init__", s.id))
     taken = {page_url(uri, use_directory_urls) for uri in reserved}
     pages = []
     for source in ordered:
         folder, name = posixpath.split(source.id)
         uri = posixpath.join(folder, "index.md" if name == "__init__" else f"{name}.md")
+        if source is home:
+            uri = HOME_URI
         if page_url(uri, use_directory_urls) in taken:
             # Two sources (or a source and a site page) would share a URL: keep both, the
             # later one under a name MkDocs never treats as an index.

@@ -3,10 +3,11 @@
 Every source page gets one entry for the page (its title and summary) followed by one entry
 per section, located at ``<page url>#<section id>`` (``Section.id``, the row's ``id``), titled
 by the section's first heading, else by the page title and the def/class the section
-documents, else by the page title. The text is the section's notes as plain text (math,
-scripts and the page's chrome such as "View source" or the "#" permalink are not part of a
-section's notes HTML) followed by its code as ``<pre><code>``; block boundaries and table
-cells become spaces, so words of neighbouring cells never run together. The page entry comes
+documents, else by the page title. The text is the section's notes as plain text (scripts
+and the page's chrome such as "View source" or the "#" permalink are not part of a
+section's notes HTML; a formula is its TeX source between ``$``) followed by its code as
+``<pre><code>``; block boundaries and table cells become spaces, so words of neighbouring cells
+never run together. The page entry comes
 first because the search UI takes the first entry of a URL as the page the others belong to.
 Chinese text is segmented into words with jieba (as Material's own indexer does when jieba is
 installed), the words joined by zero-width spaces, which the Chinese search separator splits
@@ -48,8 +49,20 @@ Segmenter = Callable[[str], str]
 _text_only = cleaner(tags=set(), clean_content_tags=_DROPPED, attributes={}, strip_comments=True)
 
 
+#: A formula as the math renderer writes it, with its source in ``alttext``.
+_MATH_WITH_SOURCE = re.compile(r'<math\b[^>]*?\salttext="([^"]*)"[^>]*>.*?</math>(?=([,.;:!?)])?)', re.S)
+#: Where one table cell or row ends and the next begins, in a page's HTML.
+_CELL_BOUNDARY = re.compile(r"(</t[dh]>|</tr>)(?=(?:</?t(?:head|body|foot)>)*<t[dhr]\b)")
+
+
 def plain_text(fragment: str) -> str:
-    """The text of an HTML fragment, escaped for HTML, whitespace collapsed, math dropped."""
+    """The text of an HTML fragment, escaped for HTML, whitespace collapsed.
+
+    A formula is its TeX source between ``$`` (readable, and what a reader would type);
+    MathML without one is dropped: its symbols would index as a jumble of letters.
+    """
+    if "alttext=" in fragment:
+        fragment = _MATH_WITH_SOURCE.sub(_tex_of, fragment)
     text = _plain_markup_text(fragment)
     if text is None:
         text = _text_only(_BLOCK_TAG.sub(r" <\1\2", fragment))
@@ -165,6 +178,17 @@ def _plain_markup_text(fragment: str) -> str | None:
 
 def _decoded(reference: re.Match[str]) -> str:
     return _REFERENCES[reference.group(0)]
+
+
+def _tex_of(formula: re.Match[str]) -> str:
+    """`` $source$ ``; no space before the punctuation that follows it."""
+    return f" ${formula.group(1)}$" + ("" if formula.group(2) else " ")
+
+
+def separate_table_cells(page_html: str) -> str:
+    """A line break between adjacent table cells and rows: invisible on the page, but the
+    theme's indexer reads text, and without it a row's words run together ("英語訳語")."""
+    return _CELL_BOUNDARY.sub("\\1\n", page_html)
 
 
 def section_title(notes_html: str, fallback: str) -> tuple[str, str]:

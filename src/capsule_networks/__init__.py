@@ -1,6 +1,7 @@
 r"""
 ---
 title: Capsule Networks
+order: 2
 summary: >
   An annotated PyTorch implementation of Dynamic Routing Between Capsules
   (Sabour, Frosst and Hinton, 2017), faithful to the paper and to the authors' code.

@@ -1,6 +1,7 @@
 r"""
 ---
 title: Checkpoints
+order: 8
 summary: >
   One file holds the whole training state. It is written atomically and read back with
   PyTorch's safe loader, which accepts only tensors and plain data.

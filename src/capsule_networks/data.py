@@ -1,12 +1,13 @@
 r"""
 ---
 title: MNIST data for CapsNet
+order: 4
 summary: >
   The embedded 5,000-digit MNIST sample, a validating reader for the MNIST IDX files,
   and the random shifts of up to 2 pixels that the paper trains with.
 ---
 
-# Data
+# MNIST data for CapsNet
 
 Two sources give the same thing, a [`Split`](#split) of images and labels for training and
 one for testing:

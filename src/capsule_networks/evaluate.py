@@ -1,10 +1,11 @@
 r"""
 ---
 title: Evaluating CapsNet
+order: 6
 summary: Test accuracy and loss of a trained CapsNet checkpoint.
 ---
 
-# Evaluation
+# Evaluating CapsNet
 
 `capsnet-eval RUN` rebuilds the model from the settings stored in a checkpoint written by
 [`capsnet-train`](train.html), loads its weights and prints the accuracy on the test split.

@@ -1,12 +1,13 @@
 r"""
 ---
 title: Pictures of what the capsules encode
+order: 7
 summary: >
   Inputs beside their reconstructions, and the paper's Figure 4: what happens to the
   reconstruction when one dimension of a digit capsule is changed.
 ---
 
-# Figures
+# Pictures of what the capsules encode
 
 Two pictures, drawn with NumPy and Pillow only:
 

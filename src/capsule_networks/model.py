@@ -1,12 +1,13 @@
 r"""
 ---
 title: The CapsNet model for MNIST
+order: 3
 summary: >
   The three-layer CapsNet of Figure 1 with the reconstruction decoder of Figure 2,
   assembled from the capsule modules, and its total loss.
 ---
 
-# The CapsNet model
+# The CapsNet model for MNIST
 
 This file puts the [capsule modules](index.html) together into the network of Figure 1 of
 [the paper](https://arxiv.org/abs/1710.09829), with the decoder of Figure 2:

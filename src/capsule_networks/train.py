@@ -1,12 +1,13 @@
 r"""
 ---
 title: Training CapsNet on MNIST
+order: 5
 summary: >
   The training loop of the paper: Adam with an exponentially decaying learning rate,
   random shifts of up to 2 pixels, margin plus reconstruction loss, with resumable checkpoints.
 ---
 
-# Training
+# Training CapsNet on MNIST
 
 `capsnet-train` trains the [CapsNet model](model.html) as Section 5 of
 [the paper](https://arxiv.org/abs/1710.09829) describes:

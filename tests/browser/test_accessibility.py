@@ -22,6 +22,8 @@ PAGE_TYPES = {
     "home": "index.html",
     "status": "translation-status.html",
     "guide-glossary": "translation-guide.html",
+    "authors-guide": "authors-guide.html",  # links in code, tables, a live example
+    "architecture": "architecture.html",  # an English-only page on the Japanese site
     "404": "404.html",
 }
 LANGUAGE_PREFIXES = {"en": "", "ja": "ja/"}

@@ -24,9 +24,14 @@ from site_builder.adapters.cli.output import (
     print_errors,
     print_json,
 )
+from site_builder.adapters.mkdocs.project import docs_dir_of
 from site_builder.cache import CACHE_FOLDER, BuildCache
-from site_builder.catalog.corpus import load_corpus
+from site_builder.catalog.corpus import Corpus, load_corpus
+from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
+from site_builder.model import Finding
+from site_builder.site.audit import site_findings
+from site_builder.site.plan import plan_site
 from site_builder.translators.checks import check_cache_files, check_corpus, has_errors
 from site_builder.translators.glossary import load_glossaries
 
@@ -68,12 +73,24 @@ def _run_check(args: argparse.Namespace) -> int:
         corpus = load_corpus(config, keep_going=True, cache=cache, jobs=jobs(args))
         glossaries = load_glossaries(config.translations_dir, corpus.languages)
         findings, errors = check_corpus(corpus, glossaries, jobs=jobs(args)), corpus.errors
+        findings = [*findings, *_site_findings(args, config, corpus)]
     if args.format == "json":
         print_json([finding_document(finding) for finding in findings])
     elif findings or not errors:  # "no problems found" would be false beside an unreadable file
         print(findings_table(findings))
     print_errors(errors)
     return 1 if errors or has_errors(findings) else 0
+
+
+def _site_findings(args: argparse.Namespace, config: SiteConfig, corpus: Corpus) -> list[Finding]:
+    """Broken links, missing images, resources the pages' policy blocks (site/audit.py)."""
+    docs_dir = docs_dir_of(args.config) if args.config.exists() else Path("docs").absolute()
+    paths = sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []
+    docs = [(path, path.relative_to(docs_dir).as_posix(), path.read_text(encoding="utf-8", errors="replace"))
+            for path in paths]
+    plan = plan_site(config, [file.source for file in corpus.files], [uri for _, uri, _ in docs])
+    return site_findings(plan, corpus, docs, exists=Path.exists,
+                         read_text=lambda path: path.read_text(encoding="utf-8", errors="replace"))
 
 
 def _run_fixes(args: argparse.Namespace) -> None:

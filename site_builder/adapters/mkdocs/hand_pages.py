@@ -22,6 +22,7 @@ from site_builder.render.sanitize import sanitize_page_html
 from site_builder.site.examples import EXAMPLE_MARKER, example_html
 from site_builder.site.pages import GLOSSARY_MARKER, glossary_html, notice_html
 from site_builder.site.plan import SitePlan
+from site_builder.site.search import separate_table_cells
 from site_builder.source.boundary import inside
 from site_builder.source.parse import parse_file
 from site_builder.translators.glossary import (
@@ -41,6 +42,7 @@ def hand_page_html(html: str, *, uri: str, page_file: Path, docs_dir: Path, plan
         html = sanitize_page_html(html)
     if GLOSSARY_MARKER in html:
         html = html.replace(GLOSSARY_MARKER, glossary_table(plan, site, lang))
+    html = separate_table_cells(html)  # the theme's indexer reads this page's text
     if "<!-- example:" in html:
         html = live_examples(html, page_file, lang, findings_folder, folders=(docs_dir, site.source_dir))
     if shown_in_english:

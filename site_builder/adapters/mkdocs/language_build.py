@@ -13,6 +13,7 @@ and ``live.py`` do) nor decide which pages a change affects (``site.incremental`
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,8 @@ from site_builder.names.model import NameIndex
 from site_builder.render.highlight import CodeLinks
 from site_builder.site.navigation import CodeNavigation
 from site_builder.site.pages import SOURCE_CHECKS, RenderedPage, file_titles, render_source_page
-from site_builder.site.plan import SitePlan, SourcePage
+from site_builder.site.notebooks import has_notebook, notebook_bytes
+from site_builder.site.plan import SitePlan, SourcePage, canonical_url
 from site_builder.site.search import page_entries, segmenter
 
 log = get_plugin_logger(__name__)
@@ -112,6 +114,10 @@ class LanguageBuild:
         self._keys: dict[str, tuple[CorpusFile, CodeLinks, str]] = {}
         """File id -> (the file and links its page's cache key was made from, the key)."""
         self._digest: str | None = None
+        self.folder_titles: dict[str, str] = {
+            posixpath.dirname(page.src_uri): file_titles(self.files[page.file_id], lang)[0]
+            for page in plan.pages if posixpath.basename(page.src_uri) == "index.md"}
+        """Folder -> its index page's title in this language (navigation, breadcrumbs)."""
 
     def for_language(self, lang: str) -> LanguageBuild:
         """The same plan and corpus in ``lang``, to render pages only (a helper)."""
@@ -122,7 +128,8 @@ class LanguageBuild:
     def render(self, planned: SourcePage) -> RenderedPage:
         """Render ``planned`` in this language (no cache), and keep its Page for the cards."""
         rendered = render_source_page(self.plan, self.shared.site, self.files[planned.file_id],
-                                      planned, self.lang, navigation=self.navigation)
+                                      planned, self.lang, navigation=self.navigation,
+                                      folder_titles=self.folder_titles)
         self.navigation.keep(planned.file_id, rendered.page)
         return rendered
 
@@ -142,6 +149,19 @@ class LanguageBuild:
         self.search.add_source_page(url, page_entries(rendered.page, self.files[planned.file_id].source,
                                                       url, segment=self.segment))
         return rendered
+
+    def notebook(self, planned: SourcePage) -> bytes | None:
+        """The page's source as a notebook in this language (None: a page with no code), cached."""
+        file = self.files[planned.file_id]
+        if not has_notebook(file):
+            return None
+        url = canonical_url(self.plan, planned.src_uri, self.lang)
+        key = self.shared.cache.key("notebook", self.lang, file.source, file.translations.get(self.lang), url)
+        made = self.shared.cache.get(key)
+        if not isinstance(made, bytes):
+            made = notebook_bytes(file, self.lang, page_url=url)
+            self.shared.cache.put(key, made)
+        return made
 
     def titles(self, planned: SourcePage) -> tuple[str, str]:
         """(title, description) of a source page in this language, as plain text."""
@@ -164,7 +184,8 @@ class LanguageBuild:
         # versions, see site_builder.cache) gets the same page without rendering it. The units
         # are made from the source, and only this language's translation is shown.
         if self._digest is None:
-            self._digest = self.shared.cache.key("site", self.plan, self.shared.site, self.lang)
+            self._digest = self.shared.cache.key("site", self.plan, self.shared.site, self.lang,
+                                                 sorted(self.folder_titles.items()))
         key = self.shared.cache.key("page", self.lang, self._digest, file.source,
                                     file.translations.get(self.lang), planned, links)
         self._keys[planned.file_id] = (file, links, key)

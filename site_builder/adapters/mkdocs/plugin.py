@@ -53,6 +53,7 @@ from site_builder.adapters.mkdocs.language_build import LanguageBuild, SharedBui
 from site_builder.adapters.mkdocs.languages import LanguagePool
 from site_builder.adapters.mkdocs.options import PluginOptions
 from site_builder.adapters.mkdocs.project import Overrides
+from site_builder.adapters.mkdocs.reading import reading_nav, report_broken
 from site_builder.adapters.mkdocs.search_index import LUNR_LANGUAGES
 from site_builder.adapters.mkdocs.serving import refuse_foreign_hosts
 from site_builder.adapters.mkdocs.site_files import (
@@ -75,6 +76,7 @@ from site_builder.errors import ConfigError
 from site_builder.model import path_shown_from
 from site_builder.render.sanitize import text_html
 from site_builder.site.csp import allow_scripts, inline_scripts
+from site_builder.site.notebooks import notebook_uri
 from site_builder.site.pages import home_html, status_html
 from site_builder.site.plan import (
     HOME_URI,
@@ -129,6 +131,8 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         self.english_docs: set[str] = set()
         """Hand-written pages with no variant in this language (shown in English)."""
         self._nav: Navigation | None = None
+        self.user_nav: list | None = None
+        """The author's ``nav:`` of mkdocs.yml ([] without one), before reading_nav replaces it."""
 
     def take_orders(self, orders: BuildOrders) -> None:
         """Set how this build runs (before MkDocs runs it); see :class:`BuildOrders`."""
@@ -147,6 +151,9 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
 
     @event_priority(50)  # before Material's search plugin reads the theme language
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.user_nav = self.user_nav if self.user_nav is not None else (config.nav or [])
+        if "navigation.footer" not in config.theme.get("features", []):  # previous/next links
+            config.theme["features"] = [*config.theme.get("features", []), "navigation.footer"]
         try:
             mended = guard_config(config)
         except ConfigError as err:
@@ -236,6 +243,9 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         # The files this build adds to the docs folder's: source pages, home, status, assets, images.
         for page in plan.pages:
             add_generated(files, config, page.src_uri, build.front_matter(page))
+            notebook = build.notebook(page)  # site/notebooks.py: beside its page
+            if notebook is not None:
+                add_generated(files, config, notebook_uri(page.src_uri), notebook)
         if files.get_file_from_path(HOME_URI) is None and files.get_file_from_path("README.md") is None:
             add_generated(files, config, HOME_URI, front_matter(config.site_name, "", wide=False))
         add_generated(files, config, STATUS_URI, front_matter(ui_text(self.language)["translation_status"], "",
@@ -245,6 +255,9 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
         for outside in refused if self.is_primary else ():  # said once, not per language
             log.warning("%s: %s; %s", path_shown_from(outside.path, shared.findings_folder),
                         outside.reason("source"), outside.hint)
+        config.nav = reading_nav(config, plan, self.language, build.folder_titles, self.user_nav or [])
+        if self.is_primary:  # broken links and images (site/audit.py), said once for every language
+            report_broken(config, plan, corpus, shared.findings_folder)
         return files
 
     # --- 3. navigation, 4. templates --------------------------------------------------------------

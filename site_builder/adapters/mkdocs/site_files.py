@@ -76,7 +76,7 @@ def refuse_docs_outside(files: Files, config: MkDocsConfig) -> list[Refused]:
     return refused
 
 
-def add_generated(files: Files, config: MkDocsConfig, uri: str, content: str) -> None:
+def add_generated(files: Files, config: MkDocsConfig, uri: str, content: str | bytes) -> None:
     """Add a generated page at ``uri`` unless a file of the docs folder is there already."""
     if files.get_file_from_path(uri) is None:
         files.append(File.generated(config, uri, content=content))
