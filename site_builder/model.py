@@ -16,9 +16,10 @@ The flow, with the function that makes each value::
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+
 
 class SourceKind(enum.Enum):
     """What kind of file a page comes from."""
@@ -110,7 +111,7 @@ class SourceFile:
     text: str = ""
     """The whole file as parsing decoded it, every line ending made ``\n``: its lines are
     ``text.split("\n")``, Python's lines (never ``str.splitlines()``, which breaks at more)."""
-    findings: tuple["Finding", ...] = ()
+    findings: tuple[Finding, ...] = ()
     """Problems that keep the page but leave code navigation out: Python cannot compile the
     file, or a line is longer than the configured limit."""
 

@@ -51,7 +51,8 @@ def test_check_on_a_broken_cache_names_file_line_and_column(capsys, tmp_path):
     assert f"{broken}:3:6" in capsys.readouterr().err
 
 
-def test_check_names_caches_relative_to_the_working_folder_or_absolute_outside_it(capsys, tmp_path, monkeypatch, seed_project):
+def test_check_names_caches_relative_to_the_working_folder_or_absolute_outside_it(capsys, tmp_path, monkeypatch,
+                                                                                   seed_project):
     seed_project(tmp_path / "proj")
     monkeypatch.chdir(tmp_path / "proj")
     assert main(["check", "--format", "json", *project_args(Path("."))]) == 1
@@ -81,7 +82,8 @@ def test_update_reports_suggestions_and_prune_reports_archived_orphans(capsys, t
     assert cache.read_bytes() == seed_path.read_bytes()
 
 
-def test_export_then_import_through_the_cli_changes_nothing_and_a_broken_edit_is_refused(capsys, tmp_path, seed_path, seed_project):
+def test_export_then_import_through_the_cli_changes_nothing_and_a_broken_edit_is_refused(capsys, tmp_path, seed_path,
+                                                                                         seed_project):
     config = seed_project(tmp_path)
     po_dir = tmp_path / "po"
     assert main(["export-po", "--out", str(po_dir), *project_args(tmp_path)]) == 0
@@ -96,7 +98,8 @@ def test_export_then_import_through_the_cli_changes_nothing_and_a_broken_edit_is
     captured = capsys.readouterr()
     assert f"{line}: error" in captured.out and po.as_posix() in captured.out
     assert "nothing was written" in captured.err
-    assert catalog_path(config.translations_dir, "capsule_networks/__init__", "ja").read_bytes() == seed_path.read_bytes()
+    cache = catalog_path(config.translations_dir, "capsule_networks/__init__", "ja")
+    assert cache.read_bytes() == seed_path.read_bytes()
 
 
 def test_a_malformed_cache_stops_update_before_anything_is_written(capsys, tmp_path, seed_project):

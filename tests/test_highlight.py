@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.model import CodeLine, FrontMatter, Section, SectionKind, SourceFile, SourceKind
 from site_builder.render.highlight import (
     DARK_SCOPE,
     MIN_CONTRAST,
@@ -18,7 +19,6 @@ from site_builder.render.highlight import (
     highlight_sections,
     pygments_css,
 )
-from site_builder.model import CodeLine, FrontMatter, Section, SectionKind, SourceFile, SourceKind
 
 ASSETS = Path(__file__).resolve().parent.parent / "site_builder" / "assets"
 

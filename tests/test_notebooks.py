@@ -11,8 +11,8 @@ import nbformat
 from site_builder.catalog.corpus import load_corpus
 from site_builder.catalog.store import catalog_path, save_catalog
 from site_builder.config import SiteConfig
-from site_builder.site.notebooks import notebook_bytes, notebook_uri, to_markdown
 from site_builder.model import Protected, ProtectedKind
+from site_builder.site.notebooks import notebook_bytes, notebook_uri, to_markdown
 
 MODULE = '''\
     r"""
@@ -46,8 +46,8 @@ def _project(tmp_path: Path, write_corpus, translate: bool = True) -> SiteConfig
         for key in keys[1:]:
             if "pitfall" in key:
                 norm, eps = re.findall(r"<span translate=no>_\^_\d+_\^_</span>", key)
-                japanese[key] = key[:key.index("The")] + f"<strong>落とし穴：</strong>割るのは {norm}。先に {eps} を足します。" \
-                    + ("</p>\n" if key.endswith("</p>\n") else "")
+                japanese[key] = (key[:key.index("The")] + f"<strong>落とし穴：</strong>割るのは {norm}。"
+                                 f"先に {eps} を足します。" + ("</p>\n" if key.endswith("</p>\n") else ""))
             elif "Squash" in key:
                 japanese[key] = key.replace("<h1>Squash</h1>", "<h1>スカッシュ</h1>") \
                                    .replace("It maps the length into", "長さを").replace(" with ", " に写します：")

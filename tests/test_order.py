@@ -121,7 +121,6 @@ MOD = '''\
 def test_a_built_site_opens_on_the_readme_in_each_language_and_nav_takes_source_paths(tmp_path, write_corpus):
     from site_builder.catalog.corpus import load_corpus
     from site_builder.catalog.store import catalog_path, save_catalog
-    from site_builder.model import UnitKind
 
     (tmp_path / "docs").mkdir()
     write_corpus(tmp_path, {"src/README.md": README, "src/pkg/mod.py": MOD, "mkdocs.yml": (

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.adapters.cli import main
-from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import load_corpus
+from site_builder.config import SiteConfig
 from site_builder.model import Page, PageSection, UnitResult, UnitState
 from site_builder.render.page import build_page
 from site_builder.site.search import merged_index, page_entries, plain_text, segmenter
@@ -167,7 +167,8 @@ def test_materials_indexer_is_not_run_on_pages_we_index_ourselves(tmp_path, writ
 def test_the_index_written_by_parts_is_the_same_bytes_as_written_whole():
     from site_builder.site.search import index_json
 
-    theme = [{"location": "a.html", "title": "Ä", "text": "<p>x</p>"}, {"location": "a.html#b", "title": "B", "text": ""}]
+    theme = [{"location": "a.html", "title": "Ä", "text": "<p>x</p>"},
+             {"location": "a.html#b", "title": "B", "text": ""}]
     ours = [{"location": "c.html", "title": "C", "text": "t\u200bu"}]
     config = {"lang": ["zh"], "separator": "[\\s\\u200b]+", "pipeline": ["stemmer"]}
     parts: dict = {}
@@ -212,7 +213,8 @@ PLAIN_TEXT_FRAGMENTS = [
     "<pre>\nleading newline</pre>", "<pre><code>\nkept</code></pre>", "<pre>x</pre>",
     "<p>&amp;lt; &quot;q&quot; &#39;s&#39; &#x27;t&#x27; &nbsp; &copy; &amp</p>",
     "<p>&amp;lt; &quot;q&quot; &#39;s&#39; &#x27;t&#x27; &nbsp;&gt;</p>", "<p>a&am<math><mi>x</mi></math>p;</p>",
-    "<p>cr\r\nlf nul\x00 nb\xa0sp ctrl\x01</p>", "<p>a > b, c < d</p>", "<table><tr><td>a</td>text<td>b</td></tr></table>",
+    "<p>cr\r\nlf nul\x00 nb\xa0sp ctrl\x01</p>", "<p>a > b, c < d</p>",
+    "<table><tr><td>a</td>text<td>b</td></tr></table>",
     "<p><a href=x>1<a href=y>2</a>3</a></p>", "<p><em>crossed</p></em>", "<p>unclosed", "</p>stray", "<br/><br></br>",
     "<p/>x", "<div><P>Caps</P></div>", "<p><!-- c -->x</p>", "<p><script>s</script><style>t</style>x</p>",
     "<svg><text>v</text></svg>x", "<button>b</button>x", "<select><option>o</option></select>x",

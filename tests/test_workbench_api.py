@@ -5,17 +5,17 @@ from __future__ import annotations
 import http.client
 import json
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-
-from site_builder.config import SiteConfig
-from site_builder.catalog.store import catalog_path, dump_catalog, fuzzy_path, save_catalog
-from site_builder.adapters.workbench.server import WorkbenchServer
-
 from corpus_files import write_corpus
 from workbench_project import P, make_project
+
+from site_builder.adapters.workbench.server import WorkbenchServer
+from site_builder.catalog.store import catalog_path, dump_catalog, fuzzy_path, save_catalog
+from site_builder.config import SiteConfig
+
 
 @pytest.fixture
 def project(tmp_path) -> SiteConfig:
@@ -251,7 +251,8 @@ def test_a_cache_broken_on_disk_is_a_conflict_not_a_crash_and_stays_as_it_is(ser
     _, units = request(server, "GET", units_path("capsnet/__init__"))
     create = next(u for u in units if u["english"].startswith("<p>Create"))
     cache.write_text('{\n "Capsule Networks": "x",\n}')
-    status, body = request(server, "PUT", units_path("capsnet/__init__"), {"key": create["key"], "value": "<p>実験</p>\n"})
+    status, body = request(server, "PUT", units_path("capsnet/__init__"),
+                           {"key": create["key"], "value": "<p>実験</p>\n"})
     assert status == 409 and body["disk_value"] is None
     assert cache.read_text() == '{\n "Capsule Networks": "x",\n}'
     status, body = request(server, "GET", units_path("capsnet/__init__"))

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.config import SiteConfig
 from site_builder.catalog.corpus import load_corpus
-from site_builder.names.index import index_names
-from site_builder.names.model import Definition, NameIndex
 from site_builder.catalog.store import dump_catalog
+from site_builder.config import SiteConfig
 from site_builder.model import CodeLine, FrontMatter, Section, SectionKind, SourceFile, SourceKind, UnitKind
-from site_builder.render.highlight import highlight_sections
+from site_builder.names.index import index_names
 from site_builder.names.links import card_entry, cards_document, code_links, first_paragraph, paragraph_entry
-from site_builder.site.plan import plan_site
+from site_builder.names.model import Definition, NameIndex
+from site_builder.render.highlight import highlight_sections
 from site_builder.site.navigation import CodeNavigation, cards_path
+from site_builder.site.plan import plan_site
 
 
 def one_section_source(text: str) -> SourceFile:
@@ -152,8 +152,8 @@ def test_cross_file_links_are_relative_and_cards_use_the_page_language_notes(tmp
     models = next(page for page in plan.pages if page.file_id == "pkg/models")
     hrefs = {href for _, _, href, _ in navigation.page_links(models)}
     assert "mha.html#multi-head-attention" in hrefs
-    from site_builder.render.page import build_page
     from site_builder.model import UnitResult, UnitState
+    from site_builder.render.page import build_page
     for file in corpus.files:
         results = tuple(UnitResult(unit=unit, state=UnitState.MISSING) for unit in file.units)
         navigation.built[file.source.id] = build_page(file.source, results, "ja")
@@ -222,7 +222,8 @@ def test_a_build_links_names_across_pages_writes_card_files_and_logs_the_share(t
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml")],
                             capture_output=True, text=True, cwd=root)
     assert result.returncode == 0, result.stderr
-    assert re.search(r"code navigation: [\d,]+ of the [\d,]+ names in the code link to their definitions", result.stderr)
+    assert re.search(r"code navigation: [\d,]+ of the [\d,]+ names in the code link to their definitions",
+                     result.stderr)
     for prefix, paragraph in (("", "Splits the model into heads."), ("ja/", "モデルをヘッドに分けます。")):
         page = (root / "site" / prefix / "pkg/model.html").read_text(encoding="utf-8")
         assert re.search(r'<a class="n sb-n" href="mha.html#attention-heads" data-d="\d+">Attention</a>', page)

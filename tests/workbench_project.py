@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus_files import write_corpus
-from site_builder.config import SiteConfig
+
 from site_builder.catalog.corpus import load_corpus
 from site_builder.catalog.store import catalog_path, fuzzy_path, save_catalog, save_suggestions
+from site_builder.config import SiteConfig
 from site_builder.model import Suggestion
 
 SOURCES = {
@@ -66,12 +67,15 @@ def make_project(root: Path) -> SiteConfig:
     write_corpus(root, SOURCES)
     config = SiteConfig(source_dir=root / "src", translations_dir=root / "translations", languages=("en", "ja"))
     keys = keys_of(config)
-    train = dict(zip(keys["capsnet/train"], ["訓練", "<h1>訓練</h1>\n", "<p>実験を作成する</p>\n",
-                                             f"<p>スカッシュ関数 {P.format(0)} はベクトル {P.format(1)} を最後の軸に沿って縮める</p>\n"]))
+    squash = f"<p>スカッシュ関数 {P.format(0)} はベクトル {P.format(1)} を最後の軸に沿って縮める</p>\n"
+    # The source's first four units, in order (the source has exactly these).
+    values = ["訓練", "<h1>訓練</h1>\n", "<p>実験を作成する</p>\n", squash]
+    train = dict(zip(keys["capsnet/train"], values, strict=True))
     save_catalog(catalog_path(config.translations_dir, "capsnet/train", "ja"), train)
     init = catalog_path(config.translations_dir, "capsnet/__init__", "ja")
     save_catalog(init, {"Capsule Networks": "カプセルネットワーク"})
     save_suggestions(fuzzy_path(init), {keys["capsnet/__init__"][1]: Suggestion(
-        previous="<h1>Capsule Networks</h1>\n<p>Old text</p>\n", translation="<h1>カプセルネットワーク</h1>\n<p>古い</p>\n",
+        previous="<h1>Capsule Networks</h1>\n<p>Old text</p>\n",
+        translation="<h1>カプセルネットワーク</h1>\n<p>古い</p>\n",
         score=0.8)})
     return config

@@ -15,8 +15,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from html.parser import HTMLParser
-from typing import Callable, Iterable, Mapping, Sequence
 
 from site_builder.config import SOURCE_LANGUAGE
 from site_builder.names.model import Definition, NameIndex
@@ -34,13 +34,14 @@ def code_links(index: NameIndex, file_id: str, href_of: Callable[[Definition], s
     ``href_of`` gives a definition's URL relative to this page (``#id`` on the same page), or
     None when the definition is not on any page of this language (then the name stays plain).
     """
-    links = []
+    links: list[tuple[int, int, str, int]] = []
     hrefs: dict[int, str | None] = {}
     for (line, column), number in sorted(index.references_in(file_id).items()):
         if number not in hrefs:
             hrefs[number] = href_of(index.definitions[number])
-        if hrefs[number]:
-            links.append((line, column, hrefs[number], number))
+        href = hrefs[number]
+        if href:
+            links.append((line, column, href, number))
     return tuple(links)
 
 
@@ -61,7 +62,7 @@ class _FirstParagraph(HTMLParser):
         self.depth = 0
         self.fallback = False
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.end is not None or tag in _VOID:
             return
         inherited = bool(self.stack and self.stack[-1])
@@ -70,7 +71,7 @@ class _FirstParagraph(HTMLParser):
         if tag == "p" and self.start is None:
             self.start, self.depth, self.fallback = self.getpos(), len(self.stack), inherited
 
-    def handle_startendtag(self, tag: str, attrs: list) -> None:
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         pass  # a void element opens nothing
 
     def handle_endtag(self, tag: str) -> None:

@@ -4,10 +4,12 @@
 that spans sections lexes as it does in the file, then cuts the token stream back into each
 section's lines: one HTML fragment per section, each line carrying its real source line number.
 The number is drawn by CSS from ``data-line`` (``.ln::before``), so it is never part of copied
-text, its span is ``aria-hidden`` so screen readers read only the code, and each number sits in its own line, so numbers stay aligned when a phone wraps or
-scrolls the code. ``highlight_code`` and ``highlight_inline`` do fenced and inline code in notes;
+text, its span is ``aria-hidden`` so screen readers read only the code, and each number sits
+in its own line, so numbers stay aligned when a phone wraps or scrolls the code.
+``highlight_code`` and ``highlight_inline`` do fenced and inline code in notes;
 ``pygments_css`` makes the light and dark (Material ``slate``) stylesheet shipped in
-``assets/pygments.css``, each style's colours shaded where needed to keep 4.5:1 (WCAG AA). Pure functions: no file I/O here, and nothing about page layout.
+``assets/pygments.css``, each style's colours shaded where needed to keep 4.5:1 (WCAG AA).
+Pure functions: no file I/O here, and nothing about page layout.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ import ast
 import functools
 import html
 import re
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import PythonLexer, TextLexer, get_lexer_by_name
-from pygments.token import STANDARD_TYPES, Name, _TokenType
+from pygments.token import STANDARD_TYPES, Name, _TokenType, is_token_subtype
 from pygments.util import ClassNotFound
 
 from site_builder.model import SourceFile, SourceKind
@@ -98,7 +100,8 @@ def highlight_inline(code: str) -> str:
 
 
 _FLAG = re.compile(r"(?:^|\s)--?[A-Za-z][\w-]*(?=[\s=]|$)")
-_PATH = re.compile(r"^(?:\.{1,2}/|/|~/)?[\w.*-]+(?:/[\w.*<>-]*)+$|^[\w]+(?:\.[\w]+)*\.(?:py|md|json|txt|pt|gz|yml|yaml|png|toml)$")
+_PATH = re.compile(r"^(?:\.{1,2}/|/|~/)?[\w.*-]+(?:/[\w.*<>-]*)+$"  # a path with a slash
+                   r"|^[\w]+(?:\.[\w]+)*\.(?:py|md|json|txt|pt|gz|yml|yaml|png|toml)$")  # a file name
 _HYPHENATED = re.compile(r"^[A-Za-z][\w]*(?:-[A-Za-z][\w]*)+(?:\s|$)")
 
 
@@ -160,7 +163,8 @@ def _lexer_for(language: str) -> Lexer:
     try:
         return accelerated(get_lexer_by_name(name, stripnl=False, ensurenl=True))
     except ClassNotFound:
-        return TextLexer(stripnl=False, ensurenl=True)
+        plain: Lexer = TextLexer(stripnl=False, ensurenl=True)  # the stubs leave TextLexer untyped
+        return plain
 
 
 def _split_lines(tokens: Iterable[tuple[_TokenType, str]]) -> Iterator[Line]:
@@ -248,10 +252,12 @@ def _linked_spans(line: Line, links: dict[int, tuple[str, int]]) -> str:
     The link takes the token's own class, so it is coloured as the name it replaces; the
     class ``sb-n`` and ``data-d`` (the definition's number) are what the page script reads.
     """
-    parts, pending, column = [], [], 0
+    parts: list[str] = []
+    pending: list[tuple[_TokenType, str]] = []
+    column = 0
     for token_type, value in line:
         target = links.get(column)
-        if target is not None and token_type in Name and value.isidentifier():
+        if target is not None and is_token_subtype(token_type, Name) and value.isidentifier():
             parts.append(_spans(pending))
             pending = []
             href, number = target
@@ -273,7 +279,7 @@ def _code_block(lines: Iterable[str], number_width: int) -> str:
             + "</code></pre>")
 
 
-def _frame_css(scope: str, formatter: HtmlFormatter) -> str:
+def _frame_css(scope: str, formatter: HtmlFormatter[str]) -> str:
     """Background and text colour of a code block; the background also feeds the sticky gutter."""
     background = formatter.style.background_color
     text = "".join(rule for rule in formatter.get_background_style_defs(scope) if rule.startswith(scope + " {"))
@@ -306,7 +312,7 @@ def readable_colour(colour: str, background: str) -> str:
     target = (0, 0, 0) if _luminance(background) > 0.18 else (255, 255, 255)
     rgb = _rgb(colour)
     for step in range(1, 21):
-        mixed = "#" + "".join(f"{round(c + (t - c) * step / 20):02x}" for c, t in zip(rgb, target))
+        mixed = "#" + "".join(f"{round(c + (t - c) * step / 20):02x}" for c, t in zip(rgb, target, strict=True))
         if contrast_ratio(mixed, background) >= MIN_CONTRAST:
             return mixed
     return "#000000" if target == (0, 0, 0) else "#ffffff"

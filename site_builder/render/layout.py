@@ -12,13 +12,12 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, replace
 
-from site_builder.source.ids import positional_id
 from site_builder.model import (
     Page,
     PageSection,
     SourceKind,
 )
-
+from site_builder.source.ids import positional_id
 
 # --- layout -----------------------------------------------------------------------------------
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 import unicodedata
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 from xml.etree.ElementTree import Element, tostring
 
 from latex2mathml import commands as l2m_commands
@@ -310,9 +311,9 @@ def _merge_upright_letters(math: Element) -> None:
     r"""``\mathrm{softmax}`` arrives as seven upright ``<mi>``: one ``<mi>softmax</mi>`` reads better."""
     for parent in _parents(math):
         children = list(parent)
-        for left, right in zip(children, children[1:]):
-            if all(c.tag == "mi" and c.get("mathvariant") == "normal" and not c.tail and c.text
-                   for c in (left, right)) and left in list(parent):
+        for left, right in itertools.pairwise(children):
+            if left.text and right.text and all(c.tag == "mi" and c.get("mathvariant") == "normal" and not c.tail
+                                                for c in (left, right)) and left in list(parent):
                 right.text = left.text + right.text
                 parent.remove(left)
         for child in parent:
@@ -356,7 +357,7 @@ def _build_alphanumerics() -> dict[tuple[str, str], str]:
              "e\u212fg\u210ao\u2134", "fraktur": "C\u212dH\u210cI\u2111R\u211cZ\u2128",
              "double-struck": "C\u2102H\u210dN\u2115P\u2119Q\u211aR\u211dZ\u2124"}
     for variant, pairs in holes.items():
-        for base, char in zip(pairs[::2], pairs[1::2]):
+        for base, char in zip(pairs[::2], pairs[1::2], strict=True):  # (letter, its character) pairs
             table[(variant, base)] = char
     return table
 
@@ -415,9 +416,9 @@ def _limits_under_operators(math: Element) -> None:
     otherwise. Integrals keep their scripts beside, as in TeX.
     """
     for el in math.iter():
-        if el.tag in _SCRIPT_TO_LIMIT.values() and len(el) and el[0].tag == "mo":
-            if (el[0].text or "") in _LARGE_OPERATORS:  # already under (display \sum)
-                el[0].set("movablelimits", "true")
+        if (el.tag in _SCRIPT_TO_LIMIT.values() and len(el) and el[0].tag == "mo"
+                and (el[0].text or "") in _LARGE_OPERATORS):  # already under (display \sum)
+            el[0].set("movablelimits", "true")
         if el.tag not in _SCRIPT_TO_LIMIT or not len(el):
             continue
         base = el[0]

@@ -74,9 +74,13 @@ def source_findings(plan: SitePlan, corpus: Corpus, *, exists: Callable[[Path], 
         for unit in file.units:
             if unit.kind is not UnitKind.NOTES:
                 continue
+            source_root = root
+
+            def exists_in_source(resolved: str) -> bool:
+                return exists(source_root.joinpath(*resolved.split("/")))
+
             for kind, target in _unit_targets(unit):
-                problem = _problem(kind, target, folder, page.src_uri, targets, anchors,
-                                   lambda resolved, root=root: exists(root.joinpath(*resolved.split("/"))))
+                problem = _problem(kind, target, folder, page.src_uri, targets, anchors, exists_in_source)
                 if problem:
                     findings.append(Finding(file=file.source.path, key=unit.key, check=problem[0],
                                             severity=Severity.WARNING, message=problem[1],

@@ -52,7 +52,7 @@ def notebook_bytes(file: CorpusFile, lang: str, *, page_url: str = "") -> bytes:
     ``page_url``: the page's absolute URL in ``lang``; relative links and ``#anchors`` in the
     notes are resolved against it ('' leaves them as written).
     """
-    cells = []
+    cells: list[dict[str, object]] = []
     for notes, code in _sections(file, lang):
         notes = _absolute_links(notes, page_url) if page_url else notes
         # Cell ids from their place, not random ones: the same sources give the same bytes.

@@ -83,7 +83,8 @@ def test_a_wrapped_line_hangs_below_its_own_indentation(open_page, site_url):
     page = open_page(width=1280, height=900)
     page.goto(site_url + "capsule_networks/index.html")
     wrapped = page.evaluate("""() => [...document.querySelectorAll('.sb-code .sb-l')]
-      .filter(line => line.getClientRects().length && line.offsetHeight > 1.5 * parseFloat(getComputedStyle(line).lineHeight))
+      .filter(line => line.getClientRects().length
+                      && line.offsetHeight > 1.5 * parseFloat(getComputedStyle(line).lineHeight))
       .map(line => ({indent: getComputedStyle(line).paddingLeft, first: getComputedStyle(line).textIndent}))""")
     assert wrapped, "no line wraps at 1280 px: the test no longer exercises the wrap"
     for line in wrapped:

@@ -6,11 +6,10 @@ import json
 import threading
 
 import pytest
-
-from site_builder.catalog.store import catalog_path
-from site_builder.adapters.workbench.server import WorkbenchServer
-
 from workbench_project import make_project
+
+from site_builder.adapters.workbench.server import WorkbenchServer
+from site_builder.catalog.store import catalog_path
 
 pytestmark = pytest.mark.browser
 

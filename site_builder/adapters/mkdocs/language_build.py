@@ -34,8 +34,8 @@ from site_builder.names.links import linked_definitions
 from site_builder.names.model import NameIndex
 from site_builder.render.highlight import CodeLinks
 from site_builder.site.navigation import CodeNavigation
-from site_builder.site.pages import SOURCE_CHECKS, RenderedPage, file_titles, render_source_page
 from site_builder.site.notebooks import has_notebook, notebook_bytes
+from site_builder.site.pages import SOURCE_CHECKS, RenderedPage, file_titles, render_source_page
 from site_builder.site.plan import SitePlan, SourcePage, canonical_url
 from site_builder.site.search import page_entries, segmenter
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 from site_builder.catalog.corpus import Corpus
-from site_builder.render.placeholders import canonical_numbers, placeholder, replace_canonical
 from site_builder.catalog.translate import normalize_key
 from site_builder.model import Protected
+from site_builder.render.placeholders import canonical_numbers, placeholder, replace_canonical
 from site_builder.translators.update import comparable_text
 
 #: The least similarity (difflib ratio of the readable English, 0..1) a memory match needs.
@@ -210,7 +210,8 @@ def placeholder_mapping(from_key: str, to_key: str, from_originals: Sequence[Pro
                 free.remove(match)
         new_numbers = free
     rest = [old for old in old_numbers if old not in mapping]
-    mapping.update(zip(rest, new_numbers))
+    # Fewer free numbers than old ones (the new key has fewer placeholders) leaves the rest unmapped.
+    mapping.update(zip(rest, new_numbers, strict=False))
     return mapping
 
 

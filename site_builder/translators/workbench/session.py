@@ -44,12 +44,12 @@ from site_builder.catalog.store import (
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
 from site_builder.fileio import locked, read_bytes_or_none
-from site_builder.source.boundary import leads_out
 from site_builder.model import Protected, Severity, Suggestion, Unit, UnitKind, UnitResult, UnitState
 from site_builder.render.htmltree import visible_text
 from site_builder.render.page import Renderers, default_renderers, render_originals, use_translation
 from site_builder.render.placeholders import placeholder
 from site_builder.render.sanitize import sanitize_html
+from site_builder.source.boundary import leads_out
 from site_builder.source.ids import unit_ids
 from site_builder.translators.checks import Problem, check_value
 from site_builder.translators.glossary import Glossary, load_glossaries, term_pattern
