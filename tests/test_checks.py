@@ -9,13 +9,9 @@ import pytest
 from site_builder.catalog.store import load_catalog
 from site_builder.errors import TranslationFileError
 from site_builder.model import Catalog, Protected, ProtectedKind, Severity
-from site_builder.translators.checks import (
-    check_cache_files,
-    check_value,
-    parse_html,
-    run_checks,
-    skeleton,
-)
+from site_builder.render.htmltree import parse_html
+from site_builder.translators.checks import check_cache_files, check_value, run_checks
+from site_builder.translators.skeleton import skeleton
 
 
 def ph(number: int) -> str:

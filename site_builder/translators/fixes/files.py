@@ -21,7 +21,8 @@ from site_builder.catalog.store import apply_changes, changes_between, load_cata
 from site_builder.errors import SiteBuilderError, at_file
 from site_builder.model import Protected
 from site_builder.translators.checks import expand_cache_paths
-from site_builder.translators.fixes.values import LinkTexts, fix_value, text_signature, translated_link_texts
+from site_builder.translators.fixes.links import LinkTexts, translated_link_texts
+from site_builder.translators.fixes.values import fix_value, text_signature
 
 
 @dataclass(frozen=True, slots=True)
