@@ -32,12 +32,14 @@ from site_builder.adapters.mkdocs.language_build import LanguageBuild, SharedBui
 from site_builder.adapters.mkdocs.plugin import SiteBuilderPlugin
 from site_builder.catalog.corpus import Corpus, reload_files
 from site_builder.config import SOURCE_LANGUAGE
+from site_builder.fileio import write_atomic
 from site_builder.site.incremental import (
     LanguageWork,
     affected,
     classify_changes,
     code_layout,
 )
+from site_builder.site.notebooks import notebook_uri
 from site_builder.site.plan import HOME_URI, STATUS_URI
 from site_builder.source.ids import ids_of
 
@@ -194,6 +196,10 @@ def _render(language: LanguageBuild, work: LanguageWork, reloaded: Iterable[str]
     if entries is not None:
         language.search.replace_theme_pages([page.url for page in pages], entries)
     site_dir = Path(config.site_dir)
+    for planned in (language.pages.get(uri) for uri in uris):
+        notebook = language.notebook(planned) if planned is not None else None
+        if planned is not None and notebook is not None:  # its notes or code changed with the page
+            write_atomic(site_dir / notebook_uri(planned.src_uri), notebook, durable=False)
     language.write_cards(site_dir, showing=set(reloaded) | work.pages)
     language.search.write(site_dir)
 
