@@ -43,6 +43,9 @@ _NOTES = ("# Step {n}: the coupling `b_{n}` is updated by the agreement $a_{{ij}
           "# [capsule {n}](https://example.org/{n}) and **its** output $v_j$.\n")
 
 
+_MAX_FILE_BYTES = 100_000_000
+
+
 def write_project(root: Path, keys: int) -> SiteConfig:
     """A source with about ``keys`` notes units, and a ja cache translating every key."""
     source = root / "src" / "big.py"
@@ -51,7 +54,10 @@ def write_project(root: Path, keys: int) -> SiteConfig:
     for n in range(keys - 2):  # the title and the module docstring are keys too
         lines.append(_NOTES.format(n=n) + f"x_{n} = {n}\n\n")
     source.write_text("".join(lines), encoding="utf-8")
-    config = SiteConfig(source_dir=root / "src", translations_dir=root / "translations", languages=("en", "ja"))
+    # One source of ~16 MB holds the 100,000 units: over the default max_file_bytes (5 MB), so
+    # the benchmark raises it (a real corpus spreads such a cache over many files).
+    config = SiteConfig(source_dir=root / "src", translations_dir=root / "translations", languages=("en", "ja"),
+                        max_file_bytes=_MAX_FILE_BYTES)
     corpus = load_corpus(config, [])
     [file] = corpus.files
     entries = {}
@@ -73,7 +79,8 @@ def write_project(root: Path, keys: int) -> SiteConfig:
         entries[unit.key] = value
     save_catalog(catalog_path(config.translations_dir, file.source.id, "ja"), entries)
     (root / "mkdocs.yml").write_text("site_name: Big\nplugins:\n  - site_builder:\n      source_dir: src\n"
-                                     "      translations_dir: translations\n      languages: [en, ja]\n",
+                                     "      translations_dir: translations\n      languages: [en, ja]\n"
+                                     f"      max_file_bytes: {_MAX_FILE_BYTES}\n",
                                      encoding="utf-8")
     return config
 
