@@ -391,23 +391,32 @@ def test_non_utf8_source_is_a_source_error_with_line_and_column(tmp_path):
     assert str(caught.value).startswith(f"{tmp_path / 'bad.py'}:2:6: not UTF-8")
 
 
-def test_unclosed_string_is_a_source_error_naming_file_and_line(tmp_path):
-    with pytest.raises(SourceError) as caught:
-        parse_text(tmp_path, 'x = 1\ny = """never closed\n')
-    assert f"{tmp_path / 'mod.py'}:2" in str(caught.value)
-    assert "tokenize" in caught.value.message
+def _only_code_and_the_syntax_finding(source, text: str):
+    """A file Python cannot tokenize: one notes-less section holding every line, and its finding."""
+    (section,) = source.sections
+    assert section.kind is SectionKind.CODE and section.notes == ""
+    assert [line.text for line in section.code] == text.splitlines()
+    (finding,) = source.findings
+    assert finding.check == "syntax"
+    return finding
 
 
-def test_inconsistent_dedent_is_a_source_error_with_its_line(tmp_path):
-    with pytest.raises(SourceError) as caught:
-        parse_text(tmp_path, "if x:\n        y = 1\n    z = 2\n")
-    assert caught.value.location.line == 3
+def test_an_unclosed_string_keeps_the_page_as_code_with_pythons_message_and_line(tmp_path):
+    text = 'x = 1\ny = """never closed\n'
+    finding = _only_code_and_the_syntax_finding(parse_text(tmp_path, text), text)
+    assert finding.line == 2 and "unterminated triple-quoted string" in finding.message
 
 
-def test_stray_character_is_a_source_error_with_its_column(tmp_path):
-    with pytest.raises(SourceError) as caught:
-        parse_text(tmp_path, "x = 1\ncost = 3 $ 4\n")
-    assert (caught.value.location.line, caught.value.location.column) == (2, 10)
+def test_an_inconsistent_dedent_keeps_the_page_as_code_with_its_line(tmp_path):
+    text = "if x:\n        y = 1\n    z = 2\n"
+    finding = _only_code_and_the_syntax_finding(parse_text(tmp_path, text), text)
+    assert finding.line == 3 and "indent" in finding.message
+
+
+def test_a_stray_character_keeps_the_page_as_code_with_its_line_and_column(tmp_path):
+    text = "x = 1\ncost = 3 $ 4\n"
+    finding = _only_code_and_the_syntax_finding(parse_text(tmp_path, text), text)
+    assert finding.line == 2 and "column 10" in finding.message
 
 
 def test_front_matter_that_is_not_yaml_is_a_source_error(tmp_path):

@@ -275,3 +275,14 @@ def test_glossary_table_shows_the_languages_terms():
     assert "用語集はまだありません" in glossary_html({}, "ja", {})
     english = glossary_html({"ja": rows}, "en", {"ja": "日本語"})
     assert "<h3>日本語</h3>" in english
+
+
+def test_a_folder_is_named_by_its_init_title_or_else_by_its_own_name(write_corpus, tmp_path):
+    from site_builder.catalog.corpus import load_corpus
+    from site_builder.site.pages import folder_title
+
+    root = write_corpus(tmp_path, {"src/titled/__init__.py": '"""\n# Widgets\n\nThe toolkit.\n"""\n',
+                         "src/plain/__init__.py": '"""The package."""\n'})
+    corpus = load_corpus(SiteConfig(source_dir=root / "src", translations_dir=root / "translations"), [])
+    titles = {file.source.id: folder_title(file, "en") for file in corpus.files}
+    assert titles == {"titled/__init__": "Widgets", "plain/__init__": None}  # None: the folder's name is shown

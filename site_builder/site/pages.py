@@ -190,6 +190,14 @@ def file_titles(file: CorpusFile, lang: str) -> tuple[str, str]:
     return title_and_description(file.source, results, lang)
 
 
+def folder_title(index: CorpusFile, lang: str) -> str | None:
+    """What a folder is called in ``lang``: the title of its index page (``__init__.py``), or
+    None when that page has no title of its own (its file name stands in), so the folder's
+    name is shown rather than ``__init__.py``."""
+    title = file_titles(index, lang)[0]
+    return None if title == index.source.path.name else title
+
+
 def home_html(plan: SitePlan, corpus: Corpus, lang: str, site_name: str) -> str:
     """The home page: every source page in reading order, grouped by top-level folder, with
     title and summary (the first link is the page a reader should start with)."""
@@ -205,8 +213,8 @@ def home_html(plan: SitePlan, corpus: Corpus, lang: str, site_name: str) -> str:
     parts = [f"<h1>{html.escape(site_name)}</h1>", f"<p>{html.escape(ui['home_intro'])}</p>"]
     for folder, pages in groups.items():
         index = by_uri.get(f"{folder}/index.md")
-        heading = (file_titles(by_id[index.file_id], lang)[0] if index is not None
-                   else folder or ui["other_pages"])
+        heading = ((folder_title(by_id[index.file_id], lang) if index is not None else None)
+                   or folder or ui["other_pages"])
         parts.append(f'<h2 id="{html.escape(file_anchor(folder or "root"))}">{html.escape(heading)}</h2>')
         parts.append('<ol class="sb-home-list">')
         for page in pages:

@@ -6,9 +6,10 @@ token stream (:mod:`~site_builder.source.classify` over :mod:`~site_builder.sour
 and cut into sections (:mod:`~site_builder.source.sections`), a ``.md`` file is one notes-only
 section, and the YAML front matter is taken out (:mod:`~site_builder.source.frontmatter`);
 section ids come last (:mod:`~site_builder.source.ids`). A file over the size limit, or one
-that cannot be decoded or tokenized, is a :class:`SourceError` (the caller skips it); a file
-Python cannot compile, or with a line over the length limit, keeps its page and carries a
-warning :class:`Finding` (code navigation leaves it out). This stage neither renders Markdown
+that cannot be decoded, is a :class:`SourceError` (the caller skips it); a file Python cannot
+tokenize or compile, or with a line over the length limit, keeps its page and carries a
+warning :class:`Finding` (code navigation leaves it out; one that cannot be tokenized is shown
+as code alone). This stage neither renders Markdown
 nor looks at translations.
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from site_builder.config import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_CHARS
 from site_builder.errors import Location, SourceError, at_file
-from site_builder.model import Finding, Section, SectionKind, Severity, SourceFile, SourceKind
+from site_builder.model import CodeLine, Finding, Section, SectionKind, Severity, SourceFile, SourceKind
 from site_builder.source.classify import classify
 from site_builder.source.decode import python_lines, read_source_text
 from site_builder.source.discover import file_id, find_sources
@@ -42,9 +43,8 @@ def parse_file(path: Path, root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE
     Raises:
         SourceError: the file is larger than ``max_file_bytes``; or it is not valid in the
             encoding Python would read it with (its BOM or PEP 263 declaration, else UTF-8),
-            declares an encoding Python does not know, or Python cannot tokenize it (with
-            line and column); or its front matter is not YAML; or reading it ran out of
-            memory or recursion.
+            declares an encoding Python does not know; or its front matter is not YAML; or
+            reading it ran out of memory or recursion.
     """
     with at_file(path):
         size = path.stat().st_size
@@ -68,13 +68,29 @@ def _parse(path: Path, root: Path, max_line_chars: int) -> SourceFile:
         sections = [Section(kind=SectionKind.MARKDOWN, notes=text, code=(), line=1)]
     else:
         lines = python_lines(text)
-        found = classify(text)
-        sections, notebook = group(lines, found), bool(found.cells)
-        findings = _long_line(path, lines, max_line_chars) or _syntax(path, text)
+        try:
+            found = classify(text)
+        except SourceError as err:
+            # Python cannot tokenize it (an unclosed bracket or string): the page still shows
+            # the code, as one section without notes, and the warning gives Python's message.
+            sections = [Section(kind=SectionKind.CODE, notes="", line=1,
+                                code=tuple(CodeLine(number, line) for number, line in enumerate(lines, start=1)))]
+            findings = _syntax(path, text) or (_finding(path, err),)
+        else:
+            sections, notebook = group(lines, found), bool(found.cells)
+            findings = _long_line(path, lines, max_line_chars) or _syntax(path, text)
     sections, front = take_front_matter(sections, path, notebook=notebook)
     kind = SourceKind.MARKDOWN if path.suffix == ".md" else SourceKind.PYTHON
     return SourceFile(id=file_id(path, root), path=path, kind=kind, front=front,
                       sections=with_section_ids(sections), text=text, findings=findings)
+
+
+def _finding(path: Path, err: SourceError) -> Finding:
+    """The warning for a file Python cannot tokenize though it compiles it (rare: a tokenizer quirk)."""
+    return Finding(file=path.absolute(), key="", check="syntax", severity=Severity.WARNING,
+                   line=err.location.line or 0,
+                   message=f"Python cannot tokenize this file ({err.message}); the page shows its code "
+                           "without notes or code navigation")
 
 
 def _long_line(path: Path, lines: list[str], limit: int) -> tuple[Finding, ...]:

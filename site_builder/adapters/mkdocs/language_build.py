@@ -35,7 +35,7 @@ from site_builder.names.model import NameIndex
 from site_builder.render.highlight import CodeLinks
 from site_builder.site.navigation import CodeNavigation
 from site_builder.site.notebooks import has_notebook, notebook_bytes
-from site_builder.site.pages import SOURCE_CHECKS, RenderedPage, file_titles, render_source_page
+from site_builder.site.pages import SOURCE_CHECKS, RenderedPage, file_titles, folder_title, render_source_page
 from site_builder.site.plan import SitePlan, SourcePage, canonical_url
 from site_builder.site.search import page_entries, segmenter
 
@@ -115,8 +115,10 @@ class LanguageBuild:
         """File id -> (the file and links its page's cache key was made from, the key)."""
         self._digest: str | None = None
         self.folder_titles: dict[str, str] = {
-            posixpath.dirname(page.src_uri): file_titles(self.files[page.file_id], lang)[0]
-            for page in plan.pages if posixpath.basename(page.src_uri) == "index.md"}
+            posixpath.dirname(page.src_uri): title for page in plan.pages
+            if posixpath.basename(page.src_uri) == "index.md"
+            and (title := folder_title(self.files[page.file_id], lang) or posixpath.basename(
+                posixpath.dirname(page.src_uri)))}
         """Folder -> its index page's title in this language (navigation, breadcrumbs)."""
 
     def for_language(self, lang: str) -> LanguageBuild:

@@ -278,7 +278,7 @@ class SiteBuilderPlugin(BasePlugin[PluginOptions]):
             file = getattr(child, "file", None)
             planned = self.language_build.pages.get(file.src_uri if file is not None else "")
             if planned is not None and posixpath.basename(planned.src_uri) == "index.md":
-                return self.language_build.titles(planned)[0]
+                return self.language_build.folder_titles.get(posixpath.dirname(planned.src_uri), "")
         return section.title or ""
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
