@@ -29,6 +29,18 @@ def write_atomic(path: Path, data: bytes | str, *, durable: bool = True) -> None
     ``durable=False`` skips the flush to disk (still atomic: readers see the old file or the
     new one), for files that are only ever regenerated, like build cache entries and
     generated site files, where a flush per file would dominate a large build."""
+    tmp_name = _staged(path, data, durable=durable)
+    try:
+        os.chmod(tmp_name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def _staged(path: Path, data: bytes | str, *, durable: bool) -> str:
+    """``data`` written to a new temporary file beside ``path`` (flushed to disk if ``durable``),
+    ready to be renamed over it; its name. Nothing is left behind if writing fails."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -38,14 +50,10 @@ def write_atomic(path: Path, data: bytes | str, *, durable: bool = True) -> None
             tmp.flush()
             if durable:
                 os.fsync(tmp.fileno())
-        if path.exists():
-            os.chmod(tmp_name, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+    return tmp_name
 
 
 #: How long a writer waits for another writer of the same file before giving up.
@@ -118,14 +126,8 @@ def replace_if_unchanged(path: Path, data: bytes | str, expected: bytes | None) 
     rename, so a writer that does not take :func:`locked` (an editor, a script) has the
     shortest window; its change is never overwritten knowingly. False when it changed.
     """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp_name = _staged(path, data, durable=True)
     try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(payload)
-            tmp.flush()
-            os.fsync(tmp.fileno())
         if read_bytes_or_none(path) != expected:
             Path(tmp_name).unlink(missing_ok=True)
             return False

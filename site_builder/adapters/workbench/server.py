@@ -207,21 +207,23 @@ class _Handler(BaseHTTPRequestHandler):
                            limit=None if limit < 0 else min(limit, 500), at=_one(query, "at"))
 
     def _put_unit(self, query: dict[str, list[str]]) -> Reply:
-        bench = self._bench(query)
-        if isinstance(bench, Reply):
-            return bench
-        body = self._json_body()
-        if isinstance(body, Reply):
-            return body
-        file_id = _one(query, "file") or str(body.get("file", ""))
-        value = self._value(bench, file_id, body)
-        if isinstance(value, Reply):
-            return value
+        edit = self._edit(query)
+        if isinstance(edit, Reply):
+            return edit
+        bench, file_id, body, value = edit
         extra = {"base": body["base"]} if "base" in body and isinstance(body["base"], (str, type(None))) else {}
         return bench.save(file_id, body["key"], value, override=bool(body.get("override")),
                           version=body.get("version") or None, **extra)
 
     def _post_check(self, query: dict[str, list[str]]) -> Reply:
+        edit = self._edit(query)
+        if isinstance(edit, Reply):
+            return edit
+        bench, file_id, body, value = edit
+        return bench.check(file_id, body["key"], value)
+
+    def _edit(self, query: dict[str, list[str]]) -> tuple[Workbench, str, dict[str, Any], str] | Reply:
+        """(session, file id, JSON body, value as HTML) of a save or check; a Reply if one is bad."""
         bench = self._bench(query)
         if isinstance(bench, Reply):
             return bench
@@ -230,7 +232,7 @@ class _Handler(BaseHTTPRequestHandler):
             return body
         file_id = _one(query, "file") or str(body.get("file", ""))
         value = self._value(bench, file_id, body)
-        return value if isinstance(value, Reply) else bench.check(file_id, body["key"], value)
+        return value if isinstance(value, Reply) else (bench, file_id, body, value)
 
     def _post_pretranslate(self, query: dict[str, list[str]]) -> Reply:
         bench = self._bench(query)
