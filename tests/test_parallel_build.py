@@ -98,7 +98,7 @@ def test_sources_split_in_two_processes_load_the_same_corpus_as_one(tmp_path, wr
     from site_builder.config import SiteConfig
 
     files = {f"src/pkg/m{n:02d}.py": MODULE.format(n=n) for n in range(12)}
-    files["src/pkg/broken.py"] = 'def f(:\n    """Never closed\n'
+    files["src/pkg/broken.py"] = b"x = '\xe9'\n"  # not UTF-8: skipped, reported by the parent
     files["translations/pkg/m03.ja.json"] = '{\n "<p>Keep the direction</p>\\n": "<p>方向を保つ</p>\\n"\n}'
     files["translations/pkg/m05.ja.json"] = '{\n "a": "b",\n "c" "d"\n}'  # reported, by the parent
     write_corpus(tmp_path, files)
